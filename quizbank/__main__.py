@@ -1,0 +1,5 @@
+import sys
+
+from quizbank.cli import main
+
+sys.exit(main())

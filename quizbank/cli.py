@@ -1,0 +1,48 @@
+"""The `quizbank` command. Each subcommand lives in `quizbank.commands.<name>` and registers itself.
+
+Commands that need the web shell (serve, demo, report, backup) import `webapp` only when they run,
+so `import quizbank` stays free of Flask and SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Order is the order `quizbank --help` lists them in.
+COMMAND_MODULES = ("sets", "import_", "paper", "certs", "serve", "demo", "report", "backup")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quizbank",
+        description="安全培训题库与考试：读取应知应会手册和题库，按规则组卷、阅卷，签发合格证。",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"quizbank.commands.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"quizbank.commands.{name}":
+                continue  # command not built into this installation
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits 2 on usage errors, 0 on --help
+        return int(e.code or 0)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
