@@ -68,6 +68,7 @@ class Handbook:
     risk: Risk = "normal"
     special_operation: bool = False
     sections: tuple[Section, ...] = ()
+    name: str | None = None  # the post's display name (front matter `name`); None for the general handbook
 
     def section(self, section_id: str) -> Section | None:
         for s in self.sections:
@@ -125,6 +126,7 @@ class Problem:
     where: str
     message: str
     skipped: bool = True
+    warning: bool = False  # worth fixing, but the input is still usable (e.g. a section no question cites)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
