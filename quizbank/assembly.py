@@ -1,0 +1,235 @@
+"""Paper assembly (组卷): draw questions from a bank by a blueprint, with a given random source.
+
+The bank is indexed once by (type, part, difficulty) (and by tag within each), so a draw touches only the
+cells it fills: a 100-question paper from a 100,000-question bank never shuffles the bank.
+The paper lists 判断, 单选, 多选 in that order (the Chinese exam convention), shuffled within each group;
+options are shuffled except for true/false (正确 stays first). Seed and permutations are recorded so
+`rebuild` can replay the paper from `Paper.layout()`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from quizbank.blueprints import Shortfall, is_usable, shortfalls
+from quizbank.model import Blueprint, Cell, Paper, PaperQuestion, Question
+
+TYPE_ORDER = ("truefalse", "single", "multiple")
+
+_Key = tuple[str, str, int]  # (type, part, difficulty)
+
+
+class BankShortfall(ValueError):
+    """The bank cannot satisfy the blueprint; `shortfalls` says which cell is short by how many."""
+
+    def __init__(self, shortfalls: Sequence[Shortfall]):
+        self.shortfalls = tuple(shortfalls)
+        lines = "\n".join(f"- {s}" for s in self.shortfalls)
+        super().__init__(f"题库题目不足，无法按规则组卷 (the bank cannot fill the blueprint):\n{lines}")
+
+
+@dataclass(frozen=True)
+class BankIndex:
+    """Usable questions of a bank grouped by (type, part, difficulty), each group also by tag.
+    Build it once with `index_bank` to draw many papers from the same bank."""
+
+    questions: Mapping[_Key, tuple[Question, ...]]
+    tagged: Mapping[_Key, Mapping[str, tuple[Question, ...]]]
+    bank: tuple[Question, ...] = field(repr=False)
+
+    def pool(self, cell: Cell) -> list[Question]:
+        keys = self._keys(cell)
+        if len(keys) == 1:
+            return list(self.questions[keys[0]])
+        return [q for k in keys for q in self.questions[k]]
+
+    def tagged_pool(self, cell: Cell, tag: str) -> list[Question]:
+        return [q for k in self._keys(cell) for q in self.tagged[k].get(tag, ())]
+
+    def _keys(self, cell: Cell) -> list[_Key]:
+        return [
+            k
+            for k in self.questions
+            if k[0] == cell.type
+            and k[1] == cell.part
+            and (not cell.difficulties or k[2] in cell.difficulties)
+        ]
+
+
+def index_bank(bank: Iterable[Question]) -> BankIndex:
+    """Index the usable questions of `bank` (first of each id; malformed questions left out)."""
+    groups: dict[_Key, list[Question]] = {}
+    tags: dict[_Key, dict[str, list[Question]]] = {}
+    seen: set[str] = set()
+    kept: list[Question] = []
+    for q in bank:
+        if q.id in seen or not is_usable(q):
+            continue
+        seen.add(q.id)
+        kept.append(q)
+        key = (q.type, q.part, q.difficulty)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = []
+            tags[key] = {}
+        group.append(q)
+        for t in q.tags:
+            tags[key].setdefault(t, []).append(q)
+    return BankIndex(
+        questions={k: tuple(v) for k, v in groups.items()},
+        tagged={k: {t: tuple(v) for t, v in d.items()} for k, d in tags.items()},
+        bank=tuple(kept),
+    )
+
+
+def _pick(
+    rng: random.Random,
+    items: Sequence,
+    k: int,
+    accept: Callable[[object], bool],
+    taken: Callable[[object], None],
+) -> int:
+    """Pick up to `k` acceptable items in random order, calling `taken` on each; returns how many.
+    Large lists are sampled by random index (no shuffle of the whole list)."""
+    got = 0
+    n = len(items)
+    if k <= 0 or n == 0:
+        return 0
+    tried: set[int] = set()
+    if n > 4 * k + 32:
+        attempts = 0
+        while got < k and attempts < 8 * k + 64:
+            attempts += 1
+            j = rng.randrange(n)
+            if j in tried:
+                continue
+            tried.add(j)
+            if accept(items[j]):
+                taken(items[j])
+                got += 1
+        if got == k:
+            return got
+    rest = [j for j in range(n) if j not in tried]
+    rng.shuffle(rest)
+    for j in rest:
+        if got == k:
+            break
+        if accept(items[j]):
+            taken(items[j])
+            got += 1
+    return got
+
+
+def assemble(
+    bank: Sequence[Question] | BankIndex, blueprint: Blueprint, rng: random.Random, *, seed: int | None = None
+) -> Paper:
+    """Draw a paper. Raises `BankShortfall` when the bank cannot satisfy the blueprint.
+
+    Each cell gets exactly `count` questions of its type, part and difficulties; required tags are met
+    within the cells (a tagged question counts toward its cell); no question appears twice."""
+    index = bank if isinstance(bank, BankIndex) else index_bank(bank)
+    cells = blueprint.cells
+    pools = [index.pool(c) if c.count else [] for c in cells]
+    if any(c.count > len(p) for c, p in zip(cells, pools, strict=True)):
+        raise BankShortfall(shortfalls(index.bank, blueprint))
+
+    chosen: list[list[Question]] = [[] for _ in cells]
+    taken_ids: set[str] = set()
+
+    for req in blueprint.required_tags:
+        have = sum(1 for picks in chosen for q in picks if req.tag in q.tags)
+        candidates = [(i, q) for i, c in enumerate(cells) if c.count for q in index.tagged_pool(c, req.tag)]
+
+        def accept(item: tuple[int, Question]) -> bool:
+            i, q = item
+            return q.id not in taken_ids and len(chosen[i]) < cells[i].count
+
+        def take(item: tuple[int, Question]) -> None:
+            i, q = item
+            chosen[i].append(q)
+            taken_ids.add(q.id)
+
+        if _pick(rng, candidates, req.at_least - have, accept, take) < req.at_least - have:
+            raise BankShortfall(
+                shortfalls(index.bank, blueprint) or (_tag_shortfall(req.tag, req.at_least, chosen),)
+            )
+
+    # Fill the most constrained cells first, so a broad cell does not eat a narrow cell's questions.
+    for i in sorted(range(len(cells)), key=lambda i: len(pools[i])):
+        need = cells[i].count - len(chosen[i])
+        got = _pick(
+            rng,
+            pools[i],
+            need,
+            lambda q: q.id not in taken_ids,
+            lambda q, i=i: (chosen[i].append(q), taken_ids.add(q.id)),
+        )
+        if got < need:
+            raise BankShortfall(
+                shortfalls(index.bank, blueprint)
+                or (Shortfall(cells[i].count, cells[i].count - (need - got), cell=cells[i]),)
+            )
+
+    by_type: dict[str, list[Question]] = {t: [] for t in TYPE_ORDER}
+    for picks in chosen:
+        for q in picks:
+            by_type.setdefault(q.type, []).append(q)
+    placed: list[PaperQuestion] = []
+    for t in by_type:
+        group = by_type[t]
+        rng.shuffle(group)
+        for q in group:
+            order = list(range(len(q.options)))
+            if blueprint.shuffle_options and q.type != "truefalse":
+                rng.shuffle(order)
+            placed.append(PaperQuestion(q, tuple(order), float(blueprint.points[q.type])))
+    return Paper(blueprint, tuple(placed), seed)
+
+
+def _tag_shortfall(tag: str, needed: int, chosen: list[list[Question]]) -> Shortfall:
+    return Shortfall(needed, sum(1 for picks in chosen for q in picks if tag in q.tags), tag=tag)
+
+
+def assemble_seeded(bank: Sequence[Question] | BankIndex, blueprint: Blueprint, seed: int) -> Paper:
+    """`assemble` with ``random.Random(seed)``: the same seed and bank give the same paper."""
+    return assemble(bank, blueprint, random.Random(seed), seed=seed)
+
+
+def rebuild(
+    questions_by_id: Mapping[str, Question],
+    blueprint: Blueprint,
+    layout: Iterable[tuple[str, Sequence[int]]],
+    seed: int | None = None,
+) -> Paper:
+    """The paper described by `layout` (from `Paper.layout()`), exactly as it was drawn.
+    Raises ValueError when a question is missing or an option order does not fit it."""
+    placed = []
+    for position, (question_id, order) in enumerate(layout, start=1):
+        q = questions_by_id.get(question_id)
+        if q is None:
+            raise ValueError(f"layout position {position}: question {question_id!r} is not in the bank")
+        order = tuple(int(i) for i in order)
+        if sorted(order) != list(range(len(q.options))):
+            raise ValueError(
+                f"layout position {position}: option order {list(order)} does not fit question {question_id!r} "
+                f"with {len(q.options)} options"
+            )
+        if q.type not in blueprint.points:
+            raise ValueError(
+                f"layout position {position}: the blueprint gives no points for {q.type} questions"
+            )
+        placed.append(PaperQuestion(q, order, float(blueprint.points[q.type])))
+    return Paper(blueprint, tuple(placed), seed)
+
+
+__all__ = [
+    "TYPE_ORDER",
+    "BankIndex",
+    "BankShortfall",
+    "assemble",
+    "assemble_seeded",
+    "index_bank",
+    "rebuild",
+]
