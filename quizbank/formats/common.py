@@ -1,0 +1,110 @@
+"""What every exchange format shares: the error type, bounded reading, stable ids for imported questions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import replace
+
+from quizbank.model import ImportResult, Problem, Question
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+Source = bytes | str | os.PathLike
+
+
+class FormatError(Exception):
+    """Input (or a request to write) that a format cannot take at all, and where."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+    def problem(self) -> Problem:
+        return Problem(self.where, self.message, skipped=True)
+
+
+def source_name(source: Source, name: str = "") -> str:
+    if name:
+        return name
+    if isinstance(source, bytes | bytearray):
+        return "<input>"
+    return os.fspath(source)
+
+
+def load_bytes(source: Source, *, name: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes, refusing before reading anything larger than `max_bytes`.
+
+    A `str` is a path (as for `os.PathLike`); pass text as bytes.
+    """
+    where = source_name(source, name)
+    if isinstance(source, bytes | bytearray):
+        size = len(source)
+        data: bytes | None = bytes(source)
+    else:
+        try:
+            size = os.stat(source).st_size
+        except OSError as e:
+            raise FormatError(where, f"无法打开文件：{e.strerror or e}") from e
+        data = None
+    if size > max_bytes:
+        raise FormatError(where, f"文件太大：{size / 1e6:.1f} MB，上限 {max_bytes / 1e6:.0f} MB")
+    if data is None:
+        try:
+            with open(source, "rb") as f:
+                data = f.read(max_bytes + 1)
+        except OSError as e:
+            raise FormatError(where, f"无法读取文件：{e.strerror or e}") from e
+        if len(data) > max_bytes:  # grew while we looked
+            raise FormatError(where, f"文件太大：上限 {max_bytes / 1e6:.0f} MB")
+    return data
+
+
+def decode_text(data: bytes, where: str) -> str:
+    """UTF-8 (with or without BOM), else GBK/GB18030 as Chinese Windows tools write it."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FormatError(where, "无法识别文本编码（应为 UTF-8 或 GBK）")
+
+
+def content_id(question: Question) -> str:
+    """A stable id from what the question says: type, stem, options and answer (``imp-`` + 12 hex)."""
+    payload = json.dumps(
+        [question.type, question.stem, list(question.options), list(question.answer)],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return "imp-" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+
+
+def finish(questions: Iterable[Question], problems: Iterable[Problem], format: str) -> ImportResult:
+    """Give questions without an id their content id; a repeated question gets ``-2``, ``-3``… and a note."""
+    first: dict[str, str] = {}
+    taken: set[str] = set()
+    out: list[Question] = []
+    notes: list[Problem] = list(problems)
+    for q in questions:
+        base = q.id or content_id(q)
+        qid, n = base, 1
+        while qid in taken:
+            n += 1
+            qid = f"{base}-{n}"
+        if n > 1:
+            what = "题目完全相同" if not q.id else f"编号 {base} 相同，改为 {qid}"
+            notes.append(
+                Problem(q.source or qid, f"与 {first[base]} 的{what}（已导入，请确认是否重复）", False)
+            )
+        first.setdefault(base, q.source or base)
+        taken.add(qid)
+        out.append(q if q.id == qid else replace(q, id=qid))
+    return ImportResult(tuple(out), tuple(notes), format)
+
+
+def failure(error: FormatError, format: str) -> ImportResult:
+    return ImportResult((), (error.problem(),), format)

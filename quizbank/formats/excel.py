@@ -1,0 +1,197 @@
+"""Excel workbooks (xlsx) and csv files in the Chinese question-bank templates trainers use.
+
+Reading checks the file before unpacking anything: its size, then the zip's central directory
+(total unpacked size and compression ratio, against zip bombs); an OLE/CFB file is an encrypted
+workbook or an old .xls and is refused as such. Rows are read with calamine (see
+benchmarks/import_workbook.py for why); writing uses openpyxl in write-only mode.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from python_calamine import CalamineWorkbook
+
+from quizbank.formats.common import (
+    DEFAULT_MAX_BYTES,
+    FormatError,
+    Source,
+    decode_text,
+    failure,
+    finish,
+    load_bytes,
+    source_name,
+)
+from quizbank.formats.table import Sheet, read_tables, template_rows
+from quizbank.model import ImportResult, Question
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+ZIP_MAGIC = b"PK\x03\x04"
+DEFAULT_MAX_UNPACKED = 500 * 1024 * 1024
+DEFAULT_MAX_RATIO = 100  # xlsx parts compress ~5–30×; a bomb compresses thousands of times
+RATIO_CHECK_FROM = 1024 * 1024  # tiny parts may compress well; only large ones can hurt
+FORMULA_START = ("=", "+", "-", "@")
+
+Progress = Callable[[int], None] | None
+
+
+def check_workbook(data: bytes, where: str, *, max_unpacked: int, max_ratio: float) -> None:
+    """Refuse, before unpacking, what is not a plain xlsx we can afford to open."""
+    if data.startswith(OLE_MAGIC):
+        raise FormatError(
+            where,
+            "这是加密（设了打开密码）的工作簿，或旧的 .xls 格式：请在 Excel 中取消密码并另存为 .xlsx 后再导入",
+        )
+    if not data.startswith(ZIP_MAGIC):
+        raise FormatError(where, "不是 xlsx 工作簿（文件头不是 zip）")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as e:
+        raise FormatError(where, f"xlsx 文件已损坏（zip 结构无效：{e}）") from e
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise FormatError(where, "不是 Excel 工作簿（zip 中没有 xl/workbook.xml）")
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise FormatError(where, "工作簿中有加密的部分：请取消密码后再导入")
+    total = sum(i.file_size for i in infos)
+    if total > max_unpacked:
+        raise FormatError(
+            where, f"解压后太大：{total / 1e6:.0f} MB，上限 {max_unpacked / 1e6:.0f} MB（可能是压缩炸弹）"
+        )
+    for i in infos:
+        if i.file_size >= RATIO_CHECK_FROM and i.file_size > max_ratio * max(i.compress_size, 1):
+            raise FormatError(
+                where,
+                f"{i.filename} 的压缩比异常（{i.file_size / max(i.compress_size, 1):.0f} 倍，上限 {max_ratio:.0f}）：可能是压缩炸弹",
+            )
+
+
+def _sheet_rows(sheet, progress: Progress) -> Iterator[tuple[int, Sequence[object]]]:
+    # iter_rows starts at row 1 but at the sheet's first used column.
+    pad = [""] * sheet.start[1] if sheet.start else []
+    n = 0
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        n += 1
+        if progress is not None and n == 1000:
+            progress(n)
+            n = 0
+        yield number, (pad + row) if pad else row
+    if progress is not None and n:
+        progress(n)
+
+
+def read(
+    source: Source,
+    *,
+    name: str = "",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_unpacked: int = DEFAULT_MAX_UNPACKED,
+    max_ratio: float = DEFAULT_MAX_RATIO,
+    progress: Progress = None,
+) -> ImportResult:
+    """An xlsx workbook → questions, and a problem per row (``Sheet1!R12``) that could not be taken."""
+    where = source_name(source, name)
+    try:
+        data = load_bytes(source, name=name, max_bytes=max_bytes)
+        check_workbook(data, where, max_unpacked=max_unpacked, max_ratio=max_ratio)
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except Exception as e:  # calamine raises its own error types for damaged parts
+            raise FormatError(where, f"无法读取工作簿：{e}") from e
+    except FormatError as e:
+        return failure(e, "excel")
+
+    def sheets() -> Iterator[Sheet]:
+        for sheet_name in workbook.sheet_names:
+            try:
+                sheet = workbook.get_sheet_by_name(sheet_name)
+            except Exception as e:  # a damaged or chart-only sheet
+                problems.append(FormatError(f"{sheet_name}", f"无法读取这个工作表：{e}").problem())
+                continue
+            yield Sheet(sheet_name, _sheet_rows(sheet, progress))
+
+    problems: list = []
+    questions, row_problems = read_tables(sheets(), lambda sheet, row: f"{sheet}!R{row}")
+    workbook.close()
+    return finish(questions, [*problems, *row_problems], "excel")
+
+
+def read_csv(
+    source: Source, *, name: str = "", max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress = None
+) -> ImportResult:
+    """A csv file in the same template (UTF-8, UTF-8 with BOM or GBK) → questions; rows are ``line N``."""
+    where = source_name(source, name)
+    try:
+        data = load_bytes(source, name=name, max_bytes=max_bytes)
+        text = decode_text(data, where)
+    except FormatError as e:
+        return failure(e, "csv")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+
+    def rows() -> Iterator[tuple[int, Sequence[object]]]:
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        start = 1
+        n = 0
+        for record in reader:
+            yield start, [_unguard(c) for c in record]
+            start = reader.line_num + 1
+            n += 1
+            if progress is not None and n == 1000:
+                progress(n)
+                n = 0
+        if progress is not None and n:
+            progress(n)
+
+    try:
+        questions, problems = read_tables([Sheet(None, rows())], lambda _sheet, line: f"line {line}")
+    except csv.Error as e:
+        return failure(FormatError(where, f"csv 格式错误：{e}"), "csv")
+    return finish(questions, problems, "csv")
+
+
+def _guard(value: object) -> object:
+    """A csv cell a spreadsheet would run as a formula gets a leading apostrophe (read strips it)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _unguard(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def write(questions: Iterable[Question]) -> bytes:
+    """Questions → an xlsx in our template. Text is stored as text: ``=…`` never becomes a formula."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("题库")
+    for row in template_rows(questions):
+        cells = []
+        for value in row:
+            c = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                c.data_type = "s"
+            cells.append(c)
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def write_csv(questions: Iterable[Question]) -> bytes:
+    """Questions → a UTF-8 csv (with BOM, so Excel shows the Chinese) in our template."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in template_rows(questions):
+        writer.writerow([_guard(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")

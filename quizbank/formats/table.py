@@ -1,0 +1,420 @@
+"""Rows of a question-bank table (an xlsx sheet or a csv file) in the Chinese templates → questions.
+
+A sheet starts with a header row (found among its first rows, hints in brackets ignored:
+``试题类型(判断题、单选题、多选题)``), whose cells say which column holds what. A sheet without a
+header continues the layout of the sheet before it. Columns the template does not know (pictures,
+remarks, empty trailing columns) are ignored. Each row becomes a question or a problem saying why not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from itertools import chain, islice
+
+from quizbank.formats import text as t
+from quizbank.model import (
+    MAX_OPTIONS,
+    OPTION_LABELS,
+    QUESTION_TYPE_NAMES,
+    TRUE_FALSE_OPTIONS,
+    Problem,
+    Question,
+    QuestionType,
+)
+
+# Header text (brackets, spaces and a trailing colon removed) → field.
+HEADER_FIELDS: dict[str, str] = {}
+for _field, _names in {
+    "type": "题型 试题类型 题目类型 类型 题类 题型名称 试题题型 question_type type",
+    "stem": "题干 题目内容 题目 试题内容 试题 问题 内容 题目名称 试题题干 stem question",
+    "options": "选项 题目选项 答案选项 备选项 备选答案 选项内容 options",
+    "answer": "答案 题目答案 正确答案 标准答案 参考答案 试题答案 answer",
+    "explanation": "解析 答案解析 试题解析 题目解析 解释 答题解析 explanation",
+    "difficulty": "难度 难易度 难易程度 难度系数 难度等级 difficulty",
+    "tags": "知识点 标签 关键词 tags",
+    "section": "章节 所属章节 章 节 section",
+    "category": "作业种类 工种 岗位 作业类别 题库分类 分类 category",
+}.items():
+    for _name in _names.split():
+        HEADER_FIELDS[_name] = _field
+_OPTION_HEADER = re.compile(r"^(?:选项|option)?([A-Ha-h])(?:选项|项)?$")
+
+HEADER_SEARCH_ROWS = 10
+SHIFT_SAMPLE_ROWS = 30
+
+DIFFICULTY_WORDS = {
+    "容易": 1,
+    "简单": 1,
+    "易": 1,
+    "较易": 2,
+    "较容易": 2,
+    "中等": 3,
+    "中": 3,
+    "一般": 3,
+    "适中": 3,
+}
+DIFFICULTY_WORDS |= {"较难": 4, "难": 5, "困难": 5, "很难": 5}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which 0-based column holds what."""
+
+    stem: int
+    answer: int
+    type: int | None = None
+    options: int | None = None  # one cell with every option
+    option_columns: tuple[int, ...] = ()  # 选项A, 选项B, …
+    explanation: int | None = None
+    difficulty: int | None = None
+    tags: int | None = None
+    section: int | None = None
+    category: int | None = None
+    headers: tuple[str, ...] = ()
+
+    def shifted(self, by: int) -> Layout:
+        def s(c: int | None) -> int | None:
+            return None if c is None else c + by
+
+        return replace(
+            self,
+            stem=self.stem + by,
+            answer=self.answer + by,
+            type=s(self.type),
+            options=s(self.options),
+            option_columns=tuple(c + by for c in self.option_columns),
+            explanation=s(self.explanation),
+            difficulty=s(self.difficulty),
+            tags=s(self.tags),
+            section=s(self.section),
+            category=s(self.category),
+        )
+
+    def name(self, column: int) -> str:
+        """``C列（试题类型）`` for messages."""
+        header = self.headers[column] if column < len(self.headers) else ""
+        return f"{column_letter(column)}列" + (f"（{header}）" if header else "")
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def header_key(cell: object) -> str:
+    key = t.clean(cell)
+    key = re.sub(r"[(（\[【].*?[)）\]】]", "", key)
+    key = re.sub(r"[\s*:：]+", "", key)
+    return key.lower() if key.isascii() else key
+
+
+def find_layout(row: Sequence[object]) -> Layout | None:
+    """The layout a header row describes, or None when the row is not a header."""
+    fields: dict[str, int] = {}
+    option_columns: dict[int, int] = {}
+    for col, cell in enumerate(row):
+        key = header_key(cell)
+        if not key:
+            continue
+        m = _OPTION_HEADER.match(key)
+        if m:
+            option_columns.setdefault(OPTION_LABELS.index(m.group(1).upper()), col)
+            continue
+        field = HEADER_FIELDS.get(key)
+        if field and field not in fields:
+            fields[field] = col
+    if "stem" not in fields or "answer" not in fields:
+        return None
+    if "options" not in fields and not option_columns and fields.get("type") is None:
+        return None  # a stem and an answer alone is too little to call it a header
+    ordered: list[int] = []
+    while len(ordered) in option_columns:  # 选项A, 选项B, … up to the first letter missing
+        ordered.append(option_columns[len(ordered)])
+    return Layout(
+        stem=fields["stem"],
+        answer=fields["answer"],
+        type=fields.get("type"),
+        options=fields.get("options"),
+        option_columns=tuple(ordered),
+        explanation=fields.get("explanation"),
+        difficulty=fields.get("difficulty"),
+        tags=fields.get("tags"),
+        section=fields.get("section"),
+        category=fields.get("category"),
+        headers=tuple(t.clean(c) for c in row),
+    )
+
+
+def cell(row: Sequence[object], col: int | None) -> str:
+    if col is None or col < 0 or col >= len(row):
+        return ""
+    return t.clean(row[col])
+
+
+def _fit_shift(layout: Layout, rows: Sequence[Sequence[object]]) -> int:
+    """0, or ±1 when the data stand one column off the header (the type column says so)."""
+    if layout.type is None or not rows:
+        return 0
+
+    def hits(by: int) -> int:
+        return sum(1 for r in rows if t.question_type(cell(r, layout.type + by)) is not None)
+
+    base = hits(0)
+    best = max((-1, 1), key=hits)
+    fits = min(layout.type, layout.stem, layout.answer) + best >= 0
+    return best if fits and hits(best) > max(base, len(rows) // 2) else 0
+
+
+def _is_empty(row: Sequence[object]) -> bool:
+    return all(c is None or c == "" or not t.clean(c) for c in row)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table to read: its name for messages (None for a csv) and its rows with their 1-based numbers."""
+
+    name: str | None
+    rows: Iterable[tuple[int, Sequence[object]]]
+
+
+Where = Callable[[str | None, int], str]
+
+
+def read_tables(sheets: Iterable[Sheet], where: Where) -> tuple[list[Question], list[Problem]]:
+    """Every sheet's rows → questions and problems, in row order."""
+    questions: list[Question] = []
+    problems: list[Problem] = []
+    layout: Layout | None = None
+    first_sheet: str | None = None
+    for sheet in sheets:
+        rows = iter(sheet.rows)
+        head: list[tuple[int, Sequence[object]]] = []
+        sheet_layout: Layout | None = None
+        header_row = 0
+        for number, row in rows:
+            if _is_empty(row):
+                continue
+            found = find_layout(row)
+            if found is not None:
+                sheet_layout, header_row = found, number
+                head.clear()  # title rows above the header
+                break
+            head.append((number, row))
+            if len(head) >= HEADER_SEARCH_ROWS:
+                break
+        if sheet_layout is None:
+            if not head:
+                continue  # an empty sheet
+            if layout is None:
+                problems.append(
+                    Problem(
+                        where(sheet.name, head[0][0]),
+                        "找不到表头行（需要 题型、题干/题目内容、选项、答案 等列名），这个工作表没有导入",
+                    )
+                )
+                continue
+            problems.append(
+                Problem(
+                    where(sheet.name, head[0][0]),
+                    f"没有表头行：按工作表 {first_sheet} 的列顺序接着读取"
+                    if first_sheet
+                    else "没有表头行：按前面的列顺序读取",
+                    skipped=False,
+                )
+            )
+        else:
+            head = list(islice(((n, r) for n, r in rows if not _is_empty(r)), SHIFT_SAMPLE_ROWS))
+            shift = _fit_shift(sheet_layout, [r for _, r in head])
+            if shift:
+                sheet_layout = sheet_layout.shifted(shift)
+                problems.append(
+                    Problem(
+                        where(sheet.name, header_row),
+                        f"表头与数据错开了一列（表头偏{'右' if shift < 0 else '左'}）：按数据的实际位置读取",
+                        skipped=False,
+                    )
+                )
+            if layout is None:
+                first_sheet = sheet.name
+            layout = sheet_layout
+        for number, row in chain(head, rows):
+            if _is_empty(row):
+                continue
+            if header_key(cell(row, layout.stem)) in _STEM_HEADERS:
+                found = find_layout(row)
+                if found is not None:  # the header repeated further down
+                    layout = found
+                    continue
+            q, problem = read_row(row, layout, where(sheet.name, number))
+            if q is not None:
+                questions.append(q)
+            if problem is not None:
+                problems.append(problem)
+    return questions, problems
+
+
+_STEM_HEADERS = frozenset(k for k, v in HEADER_FIELDS.items() if v == "stem")
+
+
+def read_row(row: Sequence[object], layout: Layout, where: str) -> tuple[Question | None, Problem | None]:
+    """One data row → a question, or a problem saying why it was skipped (or what was assumed)."""
+
+    def skip(message: str) -> tuple[None, Problem]:
+        return None, Problem(where, message, skipped=True)
+
+    stem = t.strip_stem_number(cell(row, layout.stem))
+    answer_text = cell(row, layout.answer)
+    if layout.options is not None:
+        options_text = cell(row, layout.options)
+        options = t.split_options(options_text)
+        if re.fullmatch(r"[A-Ha-h\s.．、,，]+", options_text) and len(options_text.split()) > 1:
+            return skip(f"{layout.name(layout.options)}只有选项字母、没有选项内容（图片选项？），不能导入")
+    else:
+        raw = [cell(row, c) for c in layout.option_columns]
+        while raw and not raw[-1]:
+            raw.pop()
+        if "" in raw:
+            gap = OPTION_LABELS[raw.index("")]
+            return skip(f"选项{gap}为空，而后面还有选项")
+        options = tuple(t.strip_option_label(o, OPTION_LABELS[i]) for i, o in enumerate(raw))
+
+    note: Problem | None = None
+    qtype: QuestionType | None
+    if layout.type is not None:
+        type_text = cell(row, layout.type)
+        qtype = t.question_type(type_text)
+        if qtype is None:
+            if not type_text:
+                return skip(f"{layout.name(layout.type)}题型为空")
+            return skip(f"不支持的题型“{type_text}”（只导入 判断题、单选题、多选题）")
+    else:
+        qtype = _infer_type(answer_text, options)
+        if qtype is None:
+            return skip(f"没有题型列，也无法从答案“{answer_text}”判断题型")
+    type_name = QUESTION_TYPE_NAMES[qtype]
+
+    if not stem:
+        return skip(f"{layout.name(layout.stem)}题干为空")
+    if not answer_text:
+        return skip(f"{layout.name(layout.answer)}答案为空")
+
+    try:
+        if qtype == "truefalse":
+            given = options if t.true_false_options(options) else ()
+            answer = (t.true_false_answer(answer_text, given),)
+            if options and not given:
+                note = Problem(
+                    where,
+                    f"判断题的选项列写的是“{' / '.join(options)}”，已忽略：按 A=正确、B=错误 读取答案",
+                    skipped=False,
+                )
+            options = TRUE_FALSE_OPTIONS
+        else:
+            if len(options) < 2:
+                return skip(f"{type_name}至少要有两个选项，这一行有 {len(options)} 个")
+            if len(options) > MAX_OPTIONS:
+                return skip(f"{type_name}最多 {MAX_OPTIONS} 个选项，这一行有 {len(options)} 个")
+            answer = t.answer_letters(answer_text)
+            beyond = [i for i in answer if i >= len(options)]
+            if beyond:
+                return skip(
+                    f"答案“{answer_text}”中的 {t.letters(tuple(beyond))} 超出了选项（共 {len(options)} 个）"
+                )
+            if qtype == "single" and len(answer) != 1:
+                return skip(f"单选题只能有一个答案，这一行是“{answer_text}”")
+            if qtype == "multiple" and len(answer) < 2:
+                return skip(f"多选题至少要有两个答案，这一行只有“{answer_text}”（是单选题吗？）")
+            if len(set(options)) != len(options):
+                note = Problem(
+                    where, f"{type_name}有重复的选项：{' / '.join(options)}（已导入，请修改）", False
+                )
+    except t.AnswerError as e:
+        return skip(str(e))
+
+    difficulty = 3
+    difficulty_text = cell(row, layout.difficulty)
+    if difficulty_text:
+        parsed = parse_difficulty(difficulty_text)
+        if parsed is None and note is None:
+            note = Problem(
+                where, f"难度“{difficulty_text}”无法识别（应为 1–5 或 易/中/难），按 3 导入", False
+            )
+        else:
+            difficulty = parsed
+    tags = tuple(
+        dict.fromkeys(x for x in [cell(row, layout.category), *split_tags(cell(row, layout.tags))] if x)
+    )
+    question = Question(
+        id="",
+        type=qtype,
+        stem=stem,
+        options=options,
+        answer=answer,
+        explanation=cell(row, layout.explanation),
+        difficulty=difficulty,
+        tags=tags,
+        section=cell(row, layout.section) or None,
+        source=where,
+    )
+    return question, note
+
+
+def _infer_type(answer_text: str, options: tuple[str, ...]) -> QuestionType | None:
+    if t.truth(answer_text) is not None and (not options or t.true_false_options(options)):
+        return "truefalse"
+    if t.true_false_options(options):
+        return "truefalse"
+    try:
+        n = len(t.answer_letters(answer_text))
+    except t.AnswerError:
+        return None
+    return "single" if n == 1 else "multiple"
+
+
+def parse_difficulty(text: str) -> int | None:
+    key = text.strip()
+    try:
+        value = float(key)
+    except ValueError:
+        return DIFFICULTY_WORDS.get(key)
+    if value.is_integer() and 1 <= value <= 5:
+        return int(value)
+    return None
+
+
+def split_tags(text: str) -> list[str]:
+    return [x.strip() for x in re.split(r"[,，、;；\n]", text) if x.strip()]
+
+
+TEMPLATE_HEADERS = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F")
+TAIL_HEADERS = ("答案", "解析", "难度", "知识点", "章节")
+
+
+def template_rows(questions: Iterable[Question]) -> Iterable[list[object]]:
+    """Our own template: 题型, 题干, 选项A…选项F (…H when needed), 答案, 解析, 难度, 知识点, 章节."""
+    questions = list(questions)
+    n_options = max([6, *(len(q.options) for q in questions if q.type != "truefalse")])
+    yield ["题型", "题干", *(f"选项{OPTION_LABELS[i]}" for i in range(n_options)), *TAIL_HEADERS]
+    for q in questions:
+        if q.type == "truefalse":
+            options: list[str] = [""] * n_options
+            answer = q.options[q.answer[0]] if q.answer else ""
+        else:
+            options = [*q.options, *[""] * (n_options - len(q.options))]
+            answer = t.letters(q.answer)
+        yield [
+            QUESTION_TYPE_NAMES[q.type],
+            q.stem,
+            *options,
+            answer,
+            q.explanation,
+            q.difficulty,
+            "，".join(q.tags),
+            q.section or "",
+        ]

@@ -1,0 +1,262 @@
+"""Text clean-up shared by every exchange format: stem numbering, option labels, answers, types.
+
+Question banks written by hand number their stems (``12.`` ``12、`` ``12．`` ``(12)``), label their
+options (``A.`` ``A、`` ``A．`` ``A)`` ``(A)`` or a bare ``A``) and write answers many ways (``ACD``,
+``A,C``, ``A、C``, ``对``/``错``, ``√``/``×``, ``正确``/``错误``, ``T``/``F``). These functions turn
+them into the model's values, or say plainly why they cannot.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from quizbank.model import OPTION_LABELS, QuestionType
+
+# "12." "12、" "12．" "12，" "(12)" "（12）" "第12题"; not "1.5米" (a decimal) nor "2，4-二硝基" (a name).
+_STEM_NUMBER = re.compile(
+    r"""^\s*(?:
+        第\s*\d+\s*题\s*[.．、:：]?
+      | [(（]\s*\d+\s*[)）]\s*[.．、]?
+      | \d+\s*[.．、，](?![\d])
+      | [.．、](?=\S)
+    )\s*""",
+    re.VERBOSE,
+)
+
+_LABEL_PUNCT = r"[.．、:：)）]"
+_OPTION_LABEL = re.compile(rf"^\s*(?:[(（]\s*([A-Ha-h])\s*[)）]|([A-Ha-h])\s*{_LABEL_PUNCT})\s*")
+
+TRUE_WORDS = frozenset({"对", "正确", "√", "✓", "✔", "T", "TRUE", "是", "Y", "YES", "RIGHT", "V"})
+FALSE_WORDS = frozenset({"错", "错误", "×", "✗", "✘", "X", "F", "FALSE", "否", "N", "NO", "WRONG"})
+
+TYPE_NAMES: dict[str, QuestionType] = {
+    "判断": "truefalse",
+    "判断题": "truefalse",
+    "是非题": "truefalse",
+    "对错题": "truefalse",
+    "truefalse": "truefalse",
+    "true/false": "truefalse",
+    "单选": "single",
+    "单选题": "single",
+    "单项选择": "single",
+    "单项选择题": "single",
+    "单择题": "single",
+    "single": "single",
+    "多选": "multiple",
+    "多选题": "multiple",
+    "多项选择": "multiple",
+    "多项选择题": "multiple",
+    "不定项选择题": "multiple",
+    "multiple": "multiple",
+}
+
+
+class AnswerError(ValueError):
+    """An answer cell that cannot be read as option letters or true/false."""
+
+
+def clean(value: object) -> str:
+    """A cell's text: numbers without a spurious ``.0``, whitespace trimmed, NFC normalised."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool):
+        value = "TRUE" if value else "FALSE"
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip().replace("\u3000", " ").strip()
+
+
+def strip_stem_number(stem: str) -> str:
+    """``12．压力容器…`` → ``压力容器…``; a stem that is only a number is left as it is."""
+    stripped = _STEM_NUMBER.sub("", stem, count=1).strip()
+    return stripped or stem.strip()
+
+
+def strip_option_label(text: str, label: str | None = None, *, bare: bool = False) -> str:
+    """``A．国务院`` → ``国务院``: a label is removed when it is `label` (any letter when None).
+
+    With `bare`, a label without punctuation is removed too (``A强制性``): only ask for it when every
+    option of the row starts with its own letter, or ``ABS系统`` would lose its first letter.
+    """
+    text = text.strip()
+    m = _OPTION_LABEL.match(text)
+    if m and (label is None or (m.group(1) or m.group(2)).upper() == label):
+        return text[m.end() :].strip()
+    if label is not None and bare and len(text) > 1 and text[0] == label:
+        return text[1:].strip()
+    return text
+
+
+def question_type(name: str) -> QuestionType | None:
+    """The model's type for a 题型 cell (``单选题``, ``多项选择题``, ``single``), or None."""
+    key = re.sub(r"\s+", "", clean(name)).lower()
+    key = re.sub(r"[(（].*?[)）]", "", key)
+    return TYPE_NAMES.get(key)
+
+
+def truth(text: str) -> bool | None:
+    """True for 对/√/正确/T/TRUE, False for 错/×/错误/F/FALSE, None otherwise."""
+    key = unicodedata.normalize("NFKC", text).strip().upper().rstrip("。.")
+    if key in TRUE_WORDS:
+        return True
+    if key in FALSE_WORDS:
+        return False
+    return None
+
+
+def answer_letters(text: str) -> tuple[int, ...]:
+    """``ACD``, ``A,C``, ``A、C``, ``a c``, full-width ``ＡＣ`` → sorted 0-based indices.
+
+    Raises AnswerError when the cell holds anything but option letters, or a letter twice.
+    """
+    key = unicodedata.normalize("NFKC", text).upper()
+    key = re.sub(r"^(答案|正确答案|ANSWER)\s*[:：]?", "", key.strip())
+    letters = re.sub(r"[\s,，、;；/|+.。]+", "", key)
+    if not letters:
+        raise AnswerError("答案为空")
+    bad = [c for c in letters if c not in OPTION_LABELS]
+    if bad:
+        raise AnswerError(f"答案 {text.strip()!r} 不是选项字母（A–{OPTION_LABELS[-1]}）")
+    if len(set(letters)) != len(letters):
+        raise AnswerError(f"答案 {text.strip()!r} 重复了选项字母")
+    return tuple(sorted(OPTION_LABELS.index(c) for c in letters))
+
+
+def letters(answer: tuple[int, ...]) -> str:
+    """0-based indices → ``ACD``."""
+    return "".join(OPTION_LABELS[i] for i in answer)
+
+
+def true_false_answer(text: str, options: tuple[str, ...] = ()) -> int:
+    """The index into ``("正确", "错误")`` for a 判断题 answer.
+
+    Letters refer to the row's own options (``A.正确 B.错误`` → A = 正确; ``A.错误 B.正确`` → A = 错误);
+    without options A = 正确, B = 错误.
+    """
+    value = truth(text)
+    if value is not None:
+        return 0 if value else 1
+    indices = answer_letters(text)
+    if len(indices) != 1:
+        raise AnswerError(f"判断题只能有一个答案，而不是 {text.strip()!r}")
+    (index,) = indices
+    if options:
+        if index >= len(options):
+            raise AnswerError(f"答案 {text.strip()!r} 超出了选项范围")
+        value = truth(options[index])
+        if value is None:
+            raise AnswerError(f"判断题的选项 {options[index]!r} 不是 正确/错误")
+        return 0 if value else 1
+    if index > 1:
+        raise AnswerError(f"判断题的答案只能是 A（正确）或 B（错误），而不是 {text.strip()!r}")
+    return index
+
+
+def true_false_options(options: tuple[str, ...]) -> bool:
+    """Whether a row's options are a true/false pair (正确/错误, 对/错, √/×) in either order."""
+    if len(options) != 2:
+        return False
+    values = [truth(o) for o in options]
+    return None not in values and values[0] != values[1]
+
+
+_SEPARATORS = ("**", "##", "|", "\n")
+_INLINE_LABEL = re.compile(r"(?:^|(?<=\s))([A-H])\s*[.．、)）]")
+# What a mistyped label looks like: "**A四次结晶8三次结晶**C…" lost its B to an 8.
+_LOOKALIKE = {"B": "8"}
+
+
+def split_options(cell: str) -> tuple[str, ...]:
+    """One 选项 cell → option texts without labels.
+
+    Options are joined by ``**``, ``##``, ``|`` or new lines (the first of those present wins), or
+    written inline as ``A.… B.… C.…``. Empty pieces (``**A…**B…**``) are dropped. When the pieces are
+    labelled (the first starts with A), labels decide where an option starts: a piece that does not
+    start with the next letter belongs to the option before it (a separator typed inside an option),
+    and a label typed as its look-alike (``8`` for B) is recovered.
+    """
+    text = cell.replace("\r\n", "\n").strip()
+    if not text:
+        return ()
+    for sep in _SEPARATORS:
+        if sep in text:
+            parts = [p.strip() for p in text.split(sep)]
+            break
+    else:
+        parts = _split_inline(text)
+    parts = [_fold_label(p) for p in parts if p]
+    if len(parts) > 1 and parts[0][0] == "A":
+        parts = _by_labels(parts)
+        bare = True
+    else:
+        bare = False
+    return tuple(
+        strip_option_label(p, OPTION_LABELS[i] if i < len(OPTION_LABELS) else None, bare=bare)
+        for i, p in enumerate(parts)
+    )
+
+
+def _label_quality(part: str) -> int:
+    """2 when a label is followed by its text (``C丁烷``, ``C.2``), 1 when it may be text (``C3H3``)."""
+    rest = part[1:2]
+    return 1 if rest.isascii() and rest.isalnum() else 2
+
+
+def _by_labels(parts: list[str]) -> list[str]:
+    options = [parts[0]]
+    for i, part in enumerate(parts[1:], start=1):
+        expected = OPTION_LABELS[len(options)] if len(options) < len(OPTION_LABELS) else None
+        if expected and part[0] == expected:
+            # A later piece with the same label that reads more like one wins ("C3H3）" vs "C丁烷").
+            later = next((p for p in parts[i + 1 :] if p[0] in (expected, _next(expected))), None)
+            if not (later and later[0] == expected and _label_quality(later) > _label_quality(part)):
+                options.append(part)
+                continue
+        elif expected and part[0] == _next(expected):
+            # The label before this piece lost its separator ("A.运行时B．停机时") or was mistyped.
+            at = _missing_label(options[-1], expected)
+            if at:
+                options[-1:] = [options[-1][:at], expected + options[-1][at + 1 :]]
+                options.append(part)
+                continue
+        options[-1] += part
+    return options
+
+
+def _missing_label(option: str, label: str) -> int:
+    """Where `label` (or its look-alike) starts an option inside `option`; 0 when it does not."""
+    m = re.search(rf"(?<=\S)\s*({label}\s*{_LABEL_PUNCT})", option[2:])
+    if m:
+        return m.start(1) + 2
+    lookalike = _LOOKALIKE.get(label)
+    if lookalike and lookalike in option[2:]:
+        return option.rindex(lookalike)
+    return 0
+
+
+def _fold_label(part: str) -> str:
+    """Ｂ．表压力 → B．表压力: a full-width label letter read as its ASCII letter."""
+    first = unicodedata.normalize("NFKC", part[0])
+    return first + part[1:] if len(first) == 1 and first in OPTION_LABELS else part
+
+
+def _next(letter: str) -> str:
+    index = OPTION_LABELS.index(letter) + 1
+    return OPTION_LABELS[index] if index < len(OPTION_LABELS) else ""
+
+
+def _split_inline(text: str) -> list[str]:
+    """``A.对 B.错`` → [``A.对``, ``B.错``]: split where the next expected label stands."""
+    starts = []
+    expected = 0
+    for m in _INLINE_LABEL.finditer(text):
+        if expected < len(OPTION_LABELS) and m.group(1) == OPTION_LABELS[expected]:
+            if expected == 0 and m.start() != 0:
+                break
+            starts.append(m.start())
+            expected += 1
+    if len(starts) < 2:
+        return [text]
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
