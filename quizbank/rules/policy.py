@@ -1,0 +1,106 @@
+"""The retraining policy (DESIGN §3) as data: every number a field with its default, overridable per
+organisation through `Policy.from_dict`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+SpotFail = Literal["makeup", "retrain"]
+SPOT_FAIL_CHOICES: tuple[str, ...] = ("makeup", "retrain")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The rules' numbers. Hours are 学时; `_high_risk` variants apply to high-risk enterprises/posts."""
+
+    # Fail a spot or periodic exam → one make-up within `makeup_days`; the strict setting
+    # spot_fail="retrain" sends a failed spot test straight to off-duty retraining.
+    makeup_days: int = 7
+    spot_fail: SpotFail = "makeup"
+    makeup_may_work: bool = True  # may the worker stay on the post while the make-up is pending
+    # Fail the make-up or miss its deadline → off-duty retraining to the new-hire standard.
+    offduty_hours_standard: float = 24.0
+    offduty_hours_high_risk: float = 72.0
+    # 三违 → off-duty retraining and an exam.
+    violation_retraining_hours: float = 8.0
+    # New hire → pre-job training across 厂/车间/班组 levels, then the qualification exam.
+    prejob_hours_standard: float = 24.0
+    prejob_hours_high_risk: float = 72.0
+    # Annual retraining per calendar year, from the year after qualification.
+    annual_retraining_hours_standard: float = 8.0
+    annual_retraining_hours_high_risk: float = 20.0
+    # Change of post, or back after this many days away → 车间 and 班组 training again; each level
+    # needs at least one session and at least `refresher_hours_per_level` hours.
+    away_days_for_retraining: int = 365
+    refresher_hours_per_level: float = 0.0
+    # External 特种作业操作证: valid 6 years, reviewed every 3.
+    special_cert_validity_years: int = 6
+    special_cert_review_years: int = 3
+    pass_mark: float = 80.0  # of 100, unless the blueprint says otherwise
+    certificate_validity_months: int = 12
+    expiring_soon_days: int = 30
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            _check(f.name, getattr(self, f.name), f.default)
+
+    def offduty_hours(self, high_risk: bool) -> float:
+        return self.offduty_hours_high_risk if high_risk else self.offduty_hours_standard
+
+    def prejob_hours(self, high_risk: bool) -> float:
+        return self.prejob_hours_high_risk if high_risk else self.prejob_hours_standard
+
+    def annual_retraining_hours(self, high_risk: bool) -> float:
+        return self.annual_retraining_hours_high_risk if high_risk else self.annual_retraining_hours_standard
+
+    @classmethod
+    def from_dict(cls, overrides: Mapping[str, Any] | None = None) -> Policy:
+        """The defaults with `overrides` applied; ValueError names an unknown or invalid field."""
+        overrides = dict(overrides or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ValueError(f"policy: unknown field {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in overrides:
+                values[f.name] = _coerce(f.name, overrides[f.name], f.default)
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _coerce(name: str, value: Any, default: Any) -> Any:
+    # Accept whole-number ints for float fields (JSON/YAML give 24 for 24.0); nothing else is converted.
+    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _check(name: str, value: Any, default: Any) -> None:
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ValueError(f"policy: field {name!r} must be true or false, got {value!r}")
+    elif isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"policy: field {name!r} must be a whole number, got {value!r}")
+        lowest = 0 if name == "expiring_soon_days" else 1
+        if value < lowest:
+            raise ValueError(f"policy: field {name!r} must be positive, got {value!r}")
+    elif isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"policy: field {name!r} must be a number, got {value!r}")
+        if value < 0 or value != value:
+            raise ValueError(f"policy: field {name!r} must not be negative, got {value!r}")
+        if name == "pass_mark" and not 0 < value <= 100:
+            raise ValueError(f"policy: field 'pass_mark' must be within (0, 100], got {value!r}")
+    elif name == "spot_fail" and value not in SPOT_FAIL_CHOICES:
+        raise ValueError(
+            f"policy: field 'spot_fail' must be one of {', '.join(SPOT_FAIL_CHOICES)}, got {value!r}"
+        )
+
+
+DEFAULT_POLICY = Policy()
