@@ -1,0 +1,146 @@
+"""`quizbank import FILE [--format …] [--post CODE] [--organisation ID] [--dry-run] [--json]`.
+
+Reads a question file (Excel/CSV in the Chinese templates, GIFT, Aiken or the native YAML), prints
+what was read and what was not (and where), and, unless --dry-run, puts the questions into the
+database all or nothing through the web shell. Exit 0 when anything was importable, 1 when nothing
+was (or the database refused), 2 on usage errors (no such file, a format that cannot be told).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from typing import Any
+
+from quizbank import formats
+from quizbank.model import QUESTION_TYPE_NAMES, ImportResult, Question
+
+PROGRESS_FROM_BYTES = 1024 * 1024  # show a progress bar for files from 1 MB
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="导入题库文件（Excel/CSV/GIFT/Aiken/YAML）",
+        description="读取题库文件，列出读到的题目和有问题的行；不加 --dry-run 时整体写入数据库（全部成功或全部不写）。",
+    )
+    parser.add_argument("file", metavar="FILE", help="题库文件")
+    parser.add_argument(
+        "--format", default="auto", choices=("auto", *formats.FORMATS), help="文件格式（默认自动判断）"
+    )
+    parser.add_argument("--post", metavar="CODE", help="导入到哪个岗位（岗位代码，如 welding）")
+    parser.add_argument("--organisation", metavar="ID", help="导入到哪个单位（默认：数据库中唯一的单位）")
+    parser.add_argument("--dry-run", action="store_true", help="只读取和检查，不写入数据库")
+    parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    parser.add_argument(
+        "--max-mb",
+        type=float,
+        default=formats.DEFAULT_MAX_BYTES / 1024 / 1024,
+        help="文件大小上限（MB，默认 50）",
+    )
+    parser.set_defaults(run=run)
+
+
+def question_json(q: Question) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": q.type,
+        "stem": q.stem,
+        "options": list(q.options),
+        "answer": list(q.answer),
+    }
+    if q.explanation:
+        out["explanation"] = q.explanation
+    if q.section:
+        out["section"] = q.section
+    out["difficulty"] = q.difficulty
+    if q.tags:
+        out["tags"] = list(q.tags)
+    out["source"] = q.source or ""
+    return out
+
+
+def result_json(path: str, result: ImportResult) -> dict[str, Any]:
+    return {
+        "file": path,
+        "format": result.format,
+        "questions": [question_json(q) for q in result.questions],
+        "problems": [{"where": p.where, "message": p.message, "skipped": p.skipped} for p in result.problems],
+    }
+
+
+def summary(path: str, result: ImportResult) -> str:
+    counts = Counter(q.type for q in result.questions)
+    lines = [f"{path}（{result.format or '未知格式'}）：可导入 {len(result.questions)} 题"]
+    if counts:
+        lines.append(
+            "  "
+            + "，".join(f"{QUESTION_TYPE_NAMES[t]} {counts[t]}" for t in QUESTION_TYPE_NAMES if counts[t])
+        )
+    skipped = [p for p in result.problems if p.skipped]
+    notes = [p for p in result.problems if not p.skipped]
+    if skipped:
+        lines.append(f"未导入 {len(skipped)} 处：")
+        lines += [f"  {p.where}: {p.message}" for p in skipped]
+    if notes:
+        lines.append(f"提示 {len(notes)} 处（已导入）：")
+        lines += [f"  {p.where}: {p.message}" for p in notes]
+    return "\n".join(lines)
+
+
+def _read(path: str, fmt: str, max_bytes: int) -> ImportResult:
+    size = os.path.getsize(path)
+    if size < PROGRESS_FROM_BYTES or not sys.stderr.isatty() and os.environ.get("QUIZBANK_PROGRESS") != "1":
+        return formats.read(path, format=fmt, max_bytes=max_bytes)
+    from tqdm import tqdm
+
+    with tqdm(desc="读取", unit=" 行", file=sys.stderr, leave=False) as bar:
+        return formats.read(path, format=fmt, max_bytes=max_bytes, progress=bar.update)
+
+
+def run(args: argparse.Namespace) -> int:
+    path = args.file
+    if not os.path.isfile(path):
+        print(f"quizbank import: 找不到文件 {path}", file=sys.stderr)
+        return 2
+    max_bytes = int(args.max_mb * 1024 * 1024)
+    fmt = args.format
+    if fmt == "auto":
+        try:
+            with open(path, "rb") as f:
+                fmt = formats.detect(path, f.read(8192))
+        except formats.FormatError as e:
+            print(f"quizbank import: {e}", file=sys.stderr)
+            return 2
+    result = _read(path, fmt, max_bytes)
+
+    if args.json:
+        print(json.dumps(result_json(path, result), ensure_ascii=False))
+    else:
+        print(summary(path, result))
+    if not result.questions:
+        reason = (
+            result.problems[0] if len(result.problems) == 1 else "文件中没有可导入的题目（见上面列出的问题）"
+        )
+        print(f"quizbank import: 没有导入任何题目：{reason}", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        return 0
+    try:
+        from webapp.bank_import import import_questions
+    except ImportError as e:
+        print(
+            f"quizbank import: 无法写入数据库：没有安装 web 应用（webapp）：{e}；可先用 --dry-run 检查文件",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        count = import_questions(result, post=args.post, organisation=args.organisation)
+    except Exception as e:  # the shell refuses as a whole (unknown post, duplicate, database error)
+        print(f"quizbank import: 没有写入数据库（全部未导入）：{e}", file=sys.stderr)
+        return 1
+    if not args.json:
+        print(f"已写入数据库：{count} 题" + (f"（岗位 {args.post}）" if args.post else ""))
+    return 0
