@@ -1,0 +1,109 @@
+"""Shared fixtures for the web shell's tests.
+
+- ``app``: a fresh app with empty tables; SQLite in a tmp dir, or PostgreSQL when
+  QUIZBANK_TEST_DATABASE_URL is set (each test run gets its own schema, dropped at the end).
+- ``db``: a session on the app's database for arranging data (commit it before requests see it).
+- ``client``: a `webapp.testing.Client` (sends the CSRF token on writes; ``client.sign_in(username)``).
+- ``clock``: a settable clock the app reads (``clock.set(dt)``, ``clock.advance(minutes=5)``).
+Builders live in `webapp.testing` (make_org, make_user, make_worker, make_question_sets…).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+TEST_DB_URL = os.environ.get("QUIZBANK_TEST_DATABASE_URL")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, dt: datetime) -> None:
+        self.now = dt
+
+    def advance(self, **kwargs) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def pg_schema():
+    """A schema of its own for this test run (and this xdist worker) on the test PostgreSQL."""
+    if not TEST_DB_URL:
+        yield None
+        return
+    import sqlalchemy as sa
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(TEST_DB_URL)
+    with engine.begin() as c:
+        c.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    yield name
+    with engine.begin() as c:
+        c.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+    engine.dispose()
+
+
+def _database_config(tmp_path, pg_schema) -> dict:
+    if pg_schema:
+        return {
+            "DATABASE_URL": TEST_DB_URL,
+            "DATABASE_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={pg_schema}"}},
+        }
+    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}"}
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def app_config(tmp_path, pg_schema, clock) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt
+        "CLOCK": clock,
+        **_database_config(tmp_path, pg_schema),
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    from webapp import create_app
+    from webapp.db import Base, database
+    from webapp.testing import Client
+
+    app = create_app(app_config)
+    app.test_client_class = Client
+    engine = database(app).engine
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    yield app
+    database(app).dispose()
+
+
+@pytest.fixture
+def db(app):
+    from webapp.db import database
+
+    # No app context is held open here: requests made meanwhile must each get their own `g`.
+    s = database(app).sessionmaker()
+    yield s
+    s.rollback()
+    s.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,123 @@
+"""The database layer: migrations match the models, SQLite pragmas, one commit per request, UTC storage."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Blueprint, abort
+
+from webapp import create_app
+from webapp.db import Base, database, keep_changes_on_error, session
+from webapp.models import Organisation
+from webapp.security import public
+
+TEST_DB_URL = os.environ.get("QUIZBANK_TEST_DATABASE_URL")
+
+
+def _fresh_app(app_config, tmp_path):
+    config = dict(app_config)
+    if TEST_DB_URL:
+        schema = f"m_{uuid.uuid4().hex[:10]}"
+        engine = sa.create_engine(TEST_DB_URL)
+        with engine.begin() as c:
+            c.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+        config["DATABASE_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
+        return create_app(config), schema
+    config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    return create_app(config), None
+
+
+def test_migrations_build_the_schema_the_models_describe(app_config, tmp_path):
+    from webapp.migrate import upgrade
+
+    app, schema = _fresh_app(app_config, tmp_path)
+    try:
+        upgrade(app)
+        with database(app).engine.connect() as c:
+            diff = compare_metadata(
+                MigrationContext.configure(c, opts={"compare_type": False}), Base.metadata
+            )
+        assert diff == [], (
+            f"models and migrations differ; add a migration (python -m webapp.migrate revision …): {diff}"
+        )
+        upgrade(app)  # a second start is a no-op
+    finally:
+        database(app).dispose()
+        if schema:
+            engine = sa.create_engine(TEST_DB_URL)
+            with engine.begin() as c:
+                c.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()
+
+
+@pytest.mark.skipif(bool(TEST_DB_URL), reason="SQLite pragmas")
+def test_every_sqlite_connection_has_wal_foreign_keys_and_full_sync(app):
+    with database(app).engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert c.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def _app_with_probe_routes(app):
+    bp = Blueprint("probe", __name__)
+
+    @bp.post("/probe/ok/<name>")
+    @public
+    def ok(name):
+        session.add(Organisation(name=name, policy={}))
+        return "", 204
+
+    @bp.post("/probe/abort/<name>")
+    @public
+    def aborts(name):
+        session.add(Organisation(name=name, policy={}))
+        session.flush()
+        abort(409)
+
+    @bp.post("/probe/keep/<name>")
+    @public
+    def keeps(name):
+        session.add(Organisation(name=name, policy={}))
+        keep_changes_on_error()
+        abort(401)
+
+    @bp.post("/probe/raise/<name>")
+    @public
+    def raises(name):
+        session.add(Organisation(name=name, policy={}))
+        session.flush()
+        raise RuntimeError("boom")
+
+    app.register_blueprint(bp)
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    return app
+
+
+def test_a_request_commits_on_success_and_keeps_nothing_on_error(app, db):
+    client = _app_with_probe_routes(app).test_client()
+    assert client.post("/probe/ok/a", csrf=False).status_code == 204
+    assert client.post("/probe/abort/b", csrf=False).status_code == 409
+    assert client.post("/probe/keep/c", csrf=False).status_code == 401
+    assert client.post("/probe/raise/d", csrf=False).status_code == 500
+    names = set(db.scalars(sa.select(Organisation.name)))
+    assert names == {"a", "c"}
+
+
+def test_datetimes_are_stored_in_utc_and_read_back_aware(app, db):
+    from webapp.models import LoginThrottle
+
+    shanghai = timezone(timedelta(hours=8))
+    db.add(LoginThrottle(key="k", window_start=datetime(2025, 1, 1, 8, 0, tzinfo=shanghai), count=1))
+    db.commit()
+    db.expire_all()
+    row = db.get(LoginThrottle, "k")
+    assert row.window_start == datetime(2025, 1, 1, 0, 0, tzinfo=UTC)
+    assert row.window_start.tzinfo is not None

@@ -1,0 +1,73 @@
+"""The web shell: `create_app(config)` builds a Flask app; there is no module-level app.
+
+Feature areas are blueprints listed in BLUEPRINTS (one line each). A blueprint module exposes ``bp`` and
+may expose ``NAV`` (navigation entries, see webapp.nav) and ``OPENAPI`` (paths/components merged into
+/api/v1/openapi.json, see webapp.api.openapi).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+BLUEPRINTS: list[str] = []
+
+
+def _secret_key(instance: Path) -> str:
+    """QUIZBANK_SECRET_KEY, else a key kept in the instance folder (shared by every process using it)."""
+    if os.environ.get("QUIZBANK_SECRET_KEY"):
+        return os.environ["QUIZBANK_SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # atomic: if another process won the race, keep theirs
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    config = dict(config or {})
+    instance = Path(
+        config.pop("INSTANCE_PATH", None) or os.environ.get("QUIZBANK_HOME") or "instance"
+    ).resolve()
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=False)
+    app.config.update(
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # a CSRF token lives as long as the session: a 90-minute exam survives
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        JSON_AS_ASCII=False,
+        LOGIN_LIMIT_PER_ACCOUNT=5,
+        LOGIN_LIMIT_PER_ADDRESS=20,
+        LOGIN_WINDOW_MINUTES=15,
+        EXAM_SAVE_GRACE_SECONDS=3,
+        CLOCK=None,
+    )
+    app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+    app.json.ensure_ascii = False
+
+    from webapp import db, security, templating
+
+    db.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    for name in BLUEPRINTS:
+        module = importlib.import_module(name)
+        app.register_blueprint(module.bp)
+        app.extensions.setdefault("quizbank_modules", []).append(module)
+    return app

@@ -1,0 +1,47 @@
+"""The tables, split by area. Import from here: ``from webapp.models import Person, Attempt``.
+
+Standing is never stored: the `events` table holds facts (exam taken, training completed, violation…)
+and `quizbank.rules.standing` derives status from them.
+"""
+
+from webapp.db import Base
+from webapp.models.content import Blueprint, HandbookSection, Question, QuestionSet
+from webapp.models.events import Event
+from webapp.models.exams import Attempt, Exam, Response
+from webapp.models.org import Department, Organisation, Person, PersonPost, Post
+from webapp.models.security import ApiToken, InspectorGrant, LoginThrottle, User, UserRole
+
+EMPLOYMENT_TYPES = ("正式", "劳务派遣", "外包", "灵活用工")
+ROLES = ("worker", "trainer", "inspector", "hr", "admin")
+ROLE_NAMES = {
+    "worker": "作业人员",
+    "trainer": "培训管理员",
+    "inspector": "检查人员",
+    "hr": "人事/安全科",
+    "admin": "系统管理员",
+}
+
+__all__ = [
+    "EMPLOYMENT_TYPES",
+    "ROLES",
+    "ROLE_NAMES",
+    "ApiToken",
+    "Attempt",
+    "Base",
+    "Blueprint",
+    "Department",
+    "Event",
+    "Exam",
+    "HandbookSection",
+    "InspectorGrant",
+    "LoginThrottle",
+    "Organisation",
+    "Person",
+    "PersonPost",
+    "Post",
+    "Question",
+    "QuestionSet",
+    "Response",
+    "User",
+    "UserRole",
+]
