@@ -586,8 +586,9 @@ def _conclude(r: _Replay, today: date, special_operation: bool) -> Standing:
                 )
             )
         else:
-            upcoming = min(special_state.review_due, special_state.expires)
-            what = "复审" if upcoming == special_state.review_due else "换证"
+            review_first = special_state.review_due < special_state.expires
+            upcoming = special_state.review_due if review_first else special_state.expires
+            what = "复审" if review_first else "换证"
             kind: OwedKind = "special_cert_review" if what == "复审" else "special_cert"
             owed.append(
                 Owed(kind, f"特种作业操作证 {special_state.number} 应于 {_d(upcoming)} 前{what}", upcoming)
