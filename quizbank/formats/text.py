@@ -82,7 +82,7 @@ def strip_option_label(text: str, label: str | None = None, *, bare: bool = Fals
     """
     text = text.strip()
     m = _OPTION_LABEL.match(text)
-    if m and (label is None or (m.group(1) or m.group(2)).upper() == label):
+    if m and (label is None or (m.group(1) or m.group(2)).upper() == label) and text[m.end() :].strip():
         return text[m.end() :].strip()
     if label is not None and bare and len(text) > 1 and text[0] == label:
         return text[1:].strip()
@@ -187,11 +187,11 @@ def split_options(cell: str) -> tuple[str, ...]:
     else:
         parts = _split_inline(text)
     parts = [_fold_label(p) for p in parts if p]
+    bare = False
     if len(parts) > 1 and parts[0][0] == "A":
-        parts = _by_labels(parts)
-        bare = True
-    else:
-        bare = False
+        labelled = _by_labels(parts)
+        if len(labelled) > 1:  # otherwise the A was text ("ABS系统|EBD系统")
+            parts, bare = labelled, True
     return tuple(
         strip_option_label(p, OPTION_LABELS[i] if i < len(OPTION_LABELS) else None, bare=bare)
         for i, p in enumerate(parts)
