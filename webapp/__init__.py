@@ -16,7 +16,11 @@ from typing import Any
 
 from flask import Flask
 
-BLUEPRINTS: list[str] = []
+BLUEPRINTS: list[str] = [
+    "webapp.auth",
+    "webapp.home",
+    "webapp.api",
+]
 
 
 def _secret_key(instance: Path) -> str:

@@ -148,14 +148,28 @@ def visible_org_ids() -> frozenset[int]:
     return g.visible_org_ids
 
 
+def _org_column(model: Any):
+    return model.id if model.__name__ == "Organisation" else model.organisation_id
+
+
 def scoped(query: Select, model: Any, orgs: Iterable[int] | None = None) -> Select:
+    """Rows of the visible organisations; for tables where organisation may be null (built-in posts,
+    plugin question sets and their questions) the shared rows too."""
     ids = visible_org_ids() if orgs is None else frozenset(orgs)
-    return query.where(model.organisation_id.in_(ids))
+    column = _org_column(model)
+    if getattr(column, "nullable", False):
+        return query.where(column.in_(ids) | column.is_(None))
+    return query.where(column.in_(ids))
 
 
 def get_owned(model: type, id_: Any) -> Any:
+    """The row, or 404 when it is missing or belongs to an organisation the user may not see
+    (rows with a null organisation are shared built-ins and visible to all)."""
     obj = session.get(model, id_)
-    if obj is None or obj.organisation_id not in visible_org_ids():
+    if obj is None:
+        raise NotFound("没有找到")
+    org_id = obj.id if type(obj).__name__ == "Organisation" else obj.organisation_id
+    if org_id is not None and org_id not in visible_org_ids():
         raise NotFound("没有找到")
     return obj
 

@@ -1,0 +1,91 @@
+"""Sign-in pages. The JSON login is in webapp.api."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, Optional
+
+from webapp.auth.service import LoginRefused, Throttled, authenticate, authenticate_pin
+from webapp.db import session
+from webapp.models import Organisation
+from webapp.security import public, safe_next, signed_in
+
+bp = Blueprint("auth", __name__)
+
+KIOSK_COOKIE = "kiosk_org"
+
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired("请输入用户名")])
+    password = PasswordField("密码", validators=[DataRequired("请输入密码")])
+
+
+class PinForm(FlaskForm):
+    organisation = IntegerField("企业编号", validators=[Optional()])
+    employee_no = StringField("工号", validators=[DataRequired("请输入工号")])
+    pin = PasswordField("PIN 码", validators=[DataRequired("请输入 PIN 码")])
+
+
+def _kiosk_org() -> int | None:
+    """The tablet's organisation: ?org=, the cookie, or the only organisation there is."""
+    for raw in (request.args.get("org"), request.cookies.get(KIOSK_COOKIE)):
+        if raw and raw.isdigit():
+            return int(raw)
+    if session.scalar(select(func.count(Organisation.id))) == 1:
+        return session.scalar(select(Organisation.id))
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    form = LoginForm()
+    target = safe_next(request.args.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(target)
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except (LoginRefused, Throttled) as e:
+            error = e.message
+        else:
+            login_user(user)
+            return redirect(target)
+    return render_template("auth/login.html", form=form, error=error, next=target)
+
+
+@bp.route("/login/pin", methods=["GET", "POST"])
+@public
+def login_pin():
+    form = PinForm()
+    org_id = _kiosk_org()
+    if request.method == "GET" and org_id:
+        form.organisation.data = org_id
+    target = safe_next(request.args.get("next"))
+    error = None
+    if form.validate_on_submit():
+        org_id = form.organisation.data or org_id
+        try:
+            user = authenticate_pin(org_id, form.employee_no.data, form.pin.data)
+        except (LoginRefused, Throttled) as e:
+            error = e.message
+        else:
+            login_user(user)
+            response = redirect(target)
+            response.set_cookie(KIOSK_COOKIE, str(user.organisation_id), max_age=365 * 86400, samesite="Lax")
+            return response
+    return render_template("auth/login_pin.html", form=form, error=error, next=target, org_id=org_id)
+
+
+@bp.post("/logout")
+@signed_in
+def logout():
+    kiosk = request.cookies.get(KIOSK_COOKIE)
+    logout_user()
+    flash("您已退出登录。")
+    return redirect(url_for("auth.login_pin" if kiosk else "auth.login"))

@@ -1,0 +1,83 @@
+"""Checking credentials, with the shared login throttle (see webapp.security)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from webapp.db import session
+from webapp.models import Person, User, UserRole
+from webapp.security import (
+    Throttled,
+    check_secret,
+    check_throttle,
+    clear_failures,
+    record_failure,
+    throttle_keys,
+)
+
+__all__ = ["LoginRefused", "Throttled", "authenticate", "authenticate_pin", "worker_user_for"]
+
+WRONG_PASSWORD = "用户名或密码错误。"
+WRONG_PIN = "工号或 PIN 码错误。"
+
+
+class LoginRefused(Exception):
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+def authenticate(username: str, password: str) -> User:
+    """The active user with this username and password; raises LoginRefused or Throttled."""
+    username = (username or "").strip()
+    keys = throttle_keys("account", username.lower())
+    check_throttle(keys)
+    user = session.scalar(select(User).where(User.username == username)) if username else None
+    ok = check_secret(user.password_hash if user else None, password or "")
+    if not ok or user is None or not user.active:
+        record_failure(keys)
+        raise LoginRefused(WRONG_PASSWORD)
+    clear_failures(keys)
+    return user
+
+
+def authenticate_pin(organisation_id: int | None, employee_no: str, pin: str) -> User:
+    """The worker with this 工号 and PIN in the organisation; raises LoginRefused or Throttled."""
+    employee_no = (employee_no or "").strip()
+    keys = throttle_keys("pin", f"{organisation_id}:{employee_no}")
+    check_throttle(keys)
+    person = (
+        session.scalar(
+            select(Person).where(Person.organisation_id == organisation_id, Person.employee_no == employee_no)
+        )
+        if organisation_id and employee_no
+        else None
+    )
+    ok = check_secret(person.pin_hash if person else None, pin or "")
+    if not ok or person is None or not person.active:
+        record_failure(keys)
+        raise LoginRefused(WRONG_PIN)
+    user = worker_user_for(person)
+    if not user.active:
+        record_failure(keys)
+        raise LoginRefused(WRONG_PIN)
+    clear_failures(keys)
+    return user
+
+
+def worker_user_for(person: Person) -> User:
+    """The person's account, created (worker role, PIN sign-in only) when the roster has none."""
+    user = session.scalar(select(User).where(User.person_id == person.id).order_by(User.id))
+    if user is None:
+        user = User(
+            organisation_id=person.organisation_id,
+            username=f"p{person.organisation_id}-{person.employee_no}",
+            password_hash=None,
+            display_name=person.name,
+            person_id=person.id,
+            active=True,
+        )
+        user.role_rows = [UserRole(role="worker")]
+        session.add(user)
+        session.flush()
+    return user
