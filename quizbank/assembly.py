@@ -39,10 +39,10 @@ class BankIndex:
     tagged: Mapping[_Key, Mapping[str, tuple[Question, ...]]]
     bank: tuple[Question, ...] = field(repr=False)
 
-    def pool(self, cell: Cell) -> list[Question]:
+    def pool(self, cell: Cell) -> Sequence[Question]:
         keys = self._keys(cell)
         if len(keys) == 1:
-            return list(self.questions[keys[0]])
+            return self.questions[keys[0]]
         return [q for k in keys for q in self.questions[k]]
 
     def tagged_pool(self, cell: Cell, tag: str) -> list[Question]:
