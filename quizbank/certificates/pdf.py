@@ -1,0 +1,193 @@
+"""The printable certificate: one PDF page with an embedded CJK TrueType font and the QR code.
+
+reportlab embeds TrueType outlines only: Debian's fonts-wqy-zenhei (`wqy-zenhei.ttc`) works,
+Noto Sans CJK (.ttc with CFF outlines) does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from quizbank.certificates.qr import qr_png
+from quizbank.certificates.templates import Certificate, Template, chinese_date, render_text
+
+FONT_ENV = "QUIZBANK_CJK_FONT"
+CJK_FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
+    "/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "C:/Windows/Fonts/simhei.ttf",
+    "C:/Windows/Fonts/simsun.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "/System/Library/Fonts/Supplemental/Songti.ttc",
+    "/Library/Fonts/Arial Unicode.ttf",
+)
+_NO_LINE_START = set("，。、；：！？）》」』】,.;:!?)")
+
+
+class FontNotFound(LookupError):
+    pass
+
+
+def find_cjk_font(candidates: Iterable[str] | None = None) -> Path:
+    """A CJK TrueType font to embed: `$QUIZBANK_CJK_FONT`, else the first of the usual places."""
+    paths = (
+        list(candidates) if candidates is not None else [os.environ.get(FONT_ENV, ""), *CJK_FONT_CANDIDATES]
+    )
+    for p in paths:
+        if p and Path(p).is_file():
+            return Path(p)
+    raise FontNotFound(
+        "没有找到可嵌入的中文 TrueType 字体 (no CJK TrueType font found). "
+        "On Debian/Ubuntu: apt install fonts-wqy-zenhei; elsewhere set "
+        f"{FONT_ENV}=/path/to/font.ttf|.ttc (TrueType outlines; Noto Sans CJK .ttc cannot be embedded)."
+    )
+
+
+def register_font(path: Path | str) -> str:
+    """Register the font with reportlab once per path; returns its name."""
+    path = Path(path)
+    name = "QBCJK-" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+    if name not in pdfmetrics.getRegisteredFontNames():
+        try:
+            font = (
+                TTFont(name, str(path), subfontIndex=0)
+                if path.suffix.lower() == ".ttc"
+                else TTFont(name, str(path))
+            )
+        except Exception as e:  # reportlab raises TTFError and assorted others for unusable fonts
+            raise FontNotFound(f"{path}: cannot embed this font ({e}); it needs TrueType outlines") from e
+        pdfmetrics.registerFont(font)
+    return name
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break CJK text into lines of at most `width` points, character by character; Latin words
+    stay whole and closing punctuation never starts a line."""
+    tokens: list[str] = []
+    for ch in text:
+        if (
+            tokens
+            and ch.isascii()
+            and ch.isalnum()
+            and tokens[-1][-1:].isascii()
+            and tokens[-1][-1:].isalnum()
+        ):
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+    lines: list[str] = []
+    line = ""
+    for tok in tokens:
+        candidate = line + tok
+        if line and pdfmetrics.stringWidth(candidate, font, size) > width and tok not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = tok.lstrip()
+        else:
+            line = candidate
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def certificate_pdf(
+    certificate: Certificate, template: Template, verify_url: str, font_path: Path | str | None = None
+) -> bytes:
+    """The certificate as a one-page PDF, with the QR of `verify_url`. Output depends only on the
+    arguments (no creation date from the clock)."""
+    font = register_font(font_path or find_cjk_font())
+    layout = template.layout
+    pagesize = {"A4": A4, "A4-landscape": landscape(A4), "A5-landscape": landscape(A5)}[layout.page]
+    scale = pagesize[0] / landscape(A4)[0] if layout.page != "A4" else pagesize[0] / landscape(A4)[0] * 1.2
+    width, height = pagesize
+    accent = HexColor(layout.accent)
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=pagesize, invariant=True, pageCompression=1)
+    c.setTitle(f"{template.title} {certificate.serial}")
+    c.setAuthor(certificate.organisation)
+    c.setSubject(f"{certificate.holder} {certificate.post_name}")
+
+    # Frame
+    c.setStrokeColor(accent)
+    c.setLineWidth(4 * scale)
+    c.rect(18 * scale, 18 * scale, width - 36 * scale, height - 36 * scale)
+    c.setLineWidth(1)
+    c.rect(26 * scale, 26 * scale, width - 52 * scale, height - 52 * scale)
+
+    # Title and subtitle
+    top = height - 95 * scale
+    c.setFillColor(accent)
+    c.setFont(font, layout.title_size * scale)
+    c.drawCentredString(width / 2, top, render_text(template.title, certificate))
+    if template.subtitle:
+        c.setFont(font, 11 * scale)
+        c.setFillColor(HexColor("#555555"))
+        c.drawCentredString(width / 2, top - 24 * scale, template.subtitle)
+
+    # Wording
+    margin = 80 * scale
+    body = layout.body_size * scale
+    c.setFillColor(HexColor("#111111"))
+    c.setFont(font, body)
+    y = top - 70 * scale
+    indent = 2 * pdfmetrics.stringWidth("中", font, body)
+    for i, line in enumerate(
+        wrap(render_text(template.wording, certificate), font, body, width - 2 * margin - indent)
+    ):
+        c.drawString(margin + (indent if i == 0 else 0), y, line)
+        y -= body * 1.8
+
+    # Particulars, left; QR, right
+    rows = (
+        ("证书编号", certificate.serial),
+        ("持 证 人", certificate.holder),
+        ("岗位（工种）", certificate.post_name),
+        ("发证单位", certificate.organisation),
+        ("发证日期", chinese_date(certificate.issued)),
+        ("有效期至", chinese_date(certificate.expires)),
+    )
+    size = 13 * scale
+    y = min(y - 10 * scale, 250 * scale)
+    label_width = max(pdfmetrics.stringWidth(label, font, size) for label, _ in rows) + 16 * scale
+    for label, value in rows:
+        c.setFont(font, size)
+        c.setFillColor(HexColor("#555555"))
+        c.drawString(margin, y, label)
+        c.setFillColor(HexColor("#111111"))
+        c.drawString(margin + label_width, y, value)
+        y -= size * 1.9
+
+    qr_size = layout.qr_mm * mm * scale
+    qr_x, qr_y = width - margin - qr_size, 70 * scale
+    c.drawImage(
+        ImageReader(io.BytesIO(qr_png(verify_url, box_size=10, border=2))), qr_x, qr_y, qr_size, qr_size
+    )
+    c.setFont(font, 10 * scale)
+    c.setFillColor(HexColor("#555555"))
+    c.drawCentredString(qr_x + qr_size / 2, qr_y - 14 * scale, "扫码核验证书状态")
+
+    if template.footer:
+        c.setFont(font, 9 * scale)
+        footer_width = qr_x - margin - 20 * scale
+        fy = 48 * scale
+        for line in reversed(wrap(render_text(template.footer, certificate), font, 9 * scale, footer_width)):
+            c.drawString(margin, fy, line)
+            fy += 13 * scale
+    c.showPage()
+    c.save()
+    return out.getvalue()
