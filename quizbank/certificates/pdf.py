@@ -15,12 +15,11 @@ from pathlib import Path
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from quizbank.certificates.qr import qr_png
+from quizbank.certificates.qr import qr_matrix
 from quizbank.certificates.templates import Certificate, Template, chinese_date, render_text
 
 FONT_ENV = "QUIZBANK_CJK_FONT"
@@ -174,9 +173,7 @@ def certificate_pdf(
 
     qr_size = layout.qr_mm * mm * scale
     qr_x, qr_y = width - margin - qr_size, 70 * scale
-    c.drawImage(
-        ImageReader(io.BytesIO(qr_png(verify_url, box_size=10, border=2))), qr_x, qr_y, qr_size, qr_size
-    )
+    _draw_qr(c, verify_url, qr_x, qr_y, qr_size)
     c.setFont(font, 10 * scale)
     c.setFillColor(HexColor("#555555"))
     c.drawCentredString(qr_x + qr_size / 2, qr_y - 14 * scale, "扫码核验证书状态")
@@ -191,3 +188,25 @@ def certificate_pdf(
     c.showPage()
     c.save()
     return out.getvalue()
+
+
+def _draw_qr(c: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
+    """The QR as vector rectangles (one per run of dark modules): sharp at any print size."""
+    matrix = qr_matrix(url, border=2)
+    module = size / len(matrix)
+    c.setFillColor(HexColor("#ffffff"))
+    c.rect(x, y, size, size, stroke=0, fill=1)
+    c.setFillColor(HexColor("#000000"))
+    path = c.beginPath()
+    for r, row in enumerate(matrix):
+        top = y + size - (r + 1) * module
+        col = 0
+        while col < len(row):
+            if row[col]:
+                start = col
+                while col < len(row) and row[col]:
+                    col += 1
+                path.rect(x + start * module, top, (col - start) * module, module)
+            else:
+                col += 1
+    c.drawPath(path, stroke=0, fill=1)

@@ -23,6 +23,11 @@ def qr_png(url: str, box_size: int = 8, border: int = 4) -> bytes:
     return out.getvalue()
 
 
+def qr_matrix(url: str, border: int = 0) -> tuple[tuple[bool, ...], ...]:
+    """The QR modules for `url`, dark = True, with `border` light modules around: for vector drawing."""
+    return tuple(tuple(row) for row in _qr(url, 1, border).get_matrix())
+
+
 def qr_svg(url: str, box_size: int = 10, border: int = 4) -> str:
     """A standalone SVG (one path) of the QR code for `url`."""
     image = _qr(url, box_size, border).make_image(image_factory=qrcode.image.svg.SvgPathImage)

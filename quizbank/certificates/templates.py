@@ -57,13 +57,10 @@ class Certificate:
 
 
 def default_folder() -> Path:
-    """The built-in `certificates/` folder at the repository (or installation) root."""
-    try:
-        import certificates  # the data package shipped next to quizbank
-
-        return Path(certificates.__file__).resolve().parent
-    except ImportError:
-        return Path(__file__).resolve().parents[2] / "certificates"
+    """The built-in `certificates/` folder. It sits next to the `quizbank` package both in the
+    repository and when installed (setuptools ships it as a data package beside quizbank); found by
+    path, not by import, because a module named `certificates` elsewhere on sys.path would shadow it."""
+    return Path(__file__).resolve().parents[2] / "certificates"
 
 
 def load_template(kind: str = "qualification", folder: Path | str | None = None) -> Template:
