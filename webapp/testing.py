@@ -173,6 +173,7 @@ def core_questions(prefix: str, part: str, section: str, counts: dict[str, int])
                     explanation=f"解析：{qid}",
                     section=section,
                     part=part,  # type: ignore[arg-type]
+                    tags=("重大事故隐患",) if i % 5 == 0 else (),
                 )
             )
     return out

@@ -10,6 +10,7 @@ from webapp.models.events import Event
 from webapp.models.exams import Attempt, Exam, Response
 from webapp.models.org import Department, Organisation, Person, PersonPost, Post
 from webapp.models.security import ApiToken, InspectorGrant, LoginThrottle, User, UserRole
+from webapp.models.uploads import UploadPreview
 
 EMPLOYMENT_TYPES = ("正式", "劳务派遣", "外包", "灵活用工")
 ROLES = ("worker", "trainer", "inspector", "hr", "admin")
@@ -44,4 +45,5 @@ __all__ = [
     "Response",
     "User",
     "UserRole",
+    "UploadPreview",
 ]

@@ -113,20 +113,26 @@ def to_core(row: Question) -> model.Question:
 
 
 def bank_rows(s: Session, post_code: str, organisation_id: int) -> list[Question]:
-    """The live questions for a post as seen by an organisation: general sets + the post's sets
-    (built-in ones and the organisation's own imports)."""
+    """The live questions a worker of `post_code` is examined on, as one organisation sees them (like
+    `Registry.bank`): the general part of the general sets and the professional part of the post's sets,
+    built-in or imported by the organisation."""
     sets = s.scalars(
         select(QuestionSet).where(
             QuestionSet.retired_at.is_(None),
             (QuestionSet.organisation_id.is_(None)) | (QuestionSet.organisation_id == organisation_id),
         )
     ).all()
-    set_ids = [r.id for r in sets if not r.post_codes or post_code in r.post_codes]
-    if not set_ids:
+    general_ids = [r.id for r in sets if not r.post_codes]
+    post_ids = [r.id for r in sets if post_code in (r.post_codes or ())]
+    if not general_ids and not post_ids:
         return []
     rows = s.scalars(
         select(Question)
-        .where(Question.set_id.in_(set_ids), Question.retired_at.is_(None))
+        .where(
+            Question.retired_at.is_(None),
+            (Question.set_id.in_(general_ids) & (Question.part == "general"))
+            | (Question.set_id.in_(post_ids) & (Question.part == "professional")),
+        )
         .order_by(Question.id)
     ).all()
     # The same ext id in two visible sets (an import overriding a built-in question): the organisation's wins.

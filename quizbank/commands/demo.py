@@ -1,0 +1,32 @@
+"""`quizbank demo [--json]`: seed (idempotently) a demo enterprise and print its logins."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo", help="创建示范企业、部门、岗位、作业人员和各角色账号（可重复执行）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出账号")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from webapp import create_app
+    from webapp.startup import prepare
+
+    app = create_app()
+    demo = prepare(app, demo=True)
+    assert demo is not None
+    if args.json:
+        print(json.dumps(demo, ensure_ascii=False))
+        return 0
+    for role in ("admin", "trainer", "inspector", "hr"):
+        u = demo["users"][role]
+        print(f"{role:10} {u['username']} / {u['password']}")
+    for w in demo["users"]["workers"]:
+        print(
+            f"worker     {w['username']} / {w['password']}  工号 {w['employee_no']} PIN {w['pin']}  {w['post']}"
+        )
+    return 0

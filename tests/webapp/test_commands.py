@@ -1,0 +1,66 @@
+"""`quizbank demo`, `quizbank serve`'s preparation and `quizbank backup`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import func, select
+
+from quizbank.plugins import discover
+from webapp.db import database
+from webapp.models import Exam, Person, User
+from webapp.services.demo import seed_demo
+from webapp.services.sets import sync_registry
+
+
+def test_demo_is_idempotent_and_prints_the_design_shape(app, clock):
+    sessionmaker = database(app).sessionmaker
+    with app.app_context():
+        with sessionmaker() as s:
+            sync_registry(s, discover().sets)
+            first = seed_demo(s, clock())
+            s.commit()
+        with sessionmaker() as s:
+            second = seed_demo(s, clock())
+            s.commit()
+            assert s.scalar(select(func.count(Exam.id))) == 1
+            assert s.scalar(select(func.count(Person.id))) == 12
+            assert s.scalar(select(func.count(User.id))) == 16
+    assert first == second
+    users = first["users"]
+    assert set(users) == {"admin", "trainer", "inspector", "hr", "workers"}
+    assert all(set(users[r]) == {"username", "password"} for r in ("admin", "trainer", "inspector", "hr"))
+    assert len(users["workers"]) == 12
+    assert set(users["workers"][0]) == {
+        "person_id",
+        "username",
+        "password",
+        "employee_no",
+        "pin",
+        "post",
+        "department_id",
+    }
+    assert len(first["department_ids"]) == 2
+
+
+@pytest.mark.skipif(bool(os.environ.get("QUIZBANK_TEST_DATABASE_URL")), reason="SQLite file backup")
+def test_demo_command_then_backup_gives_a_consistent_copy(tmp_path):
+    env = {**os.environ, "QUIZBANK_HOME": str(tmp_path / "home")}
+    env.pop("DATABASE_URL", None)
+    cli = [sys.executable, "-m", "quizbank"]
+    done = subprocess.run([*cli, "demo", "--json"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    demo = json.loads(done.stdout)
+    assert demo["users"]["admin"]["username"]
+    done = subprocess.run(
+        [*cli, "backup", str(tmp_path / "copy.sqlite")], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "copy.sqlite") as c:
+        assert c.execute("select count(*) from people").fetchone()[0] == 12
+        assert c.execute("pragma integrity_check").fetchone()[0] == "ok"

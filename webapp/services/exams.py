@@ -1,0 +1,569 @@
+"""Exams: scheduling, attempts (draw → save answers one by one → submit → grade), practice, 错题本.
+
+The paper is frozen at start: `Attempt.layout` holds, per position, the question's ext id, its row id
+(the exact text asked, even after the set changes), its option order, type and option count — enough to
+validate a save without loading questions, and to rebuild the paper for grading and audit.
+Submitting appends an `exam_taken` event in the same transaction (practice attempts record none).
+Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizbank import model
+from quizbank.assembly import BankShortfall, assemble_seeded, rebuild
+from quizbank.blueprints import blueprint_from_dict, blueprint_to_dict, default_blueprint
+from quizbank.grading import grade, grade_item
+from quizbank.rules import ExamTaken, event_to_dict
+from webapp import clock
+from webapp.errors import ApiError
+from webapp.models import (
+    Attempt,
+    Department,
+    Event,
+    Exam,
+    Person,
+    PersonPost,
+    Post,
+    Question,
+    Response,
+)
+from webapp.models import Blueprint as BlueprintRow
+from webapp.services.sets import bank_rows, to_core
+
+SCHEDULABLE_KINDS = tuple(k for k in model.EXAM_KINDS if k != "practice")
+PRACTICE_SIZE = 10
+
+
+class AttemptClosed(ApiError):
+    def __init__(self, message: str = "本次考试已交卷或已超过截止时间，答案未保存。") -> None:
+        super().__init__(409, "attempt_closed", message)
+
+
+# --- blueprints and scheduling ---------------------------------------------------------------------------
+
+
+def blueprint_for(s: Session, organisation_id: int, post: Post, kind: str) -> model.Blueprint:
+    """The organisation's blueprint for this post and kind, else the default for the kind."""
+    row = s.scalar(
+        select(BlueprintRow).where(
+            BlueprintRow.organisation_id == organisation_id,
+            BlueprintRow.post_id == post.id,
+            BlueprintRow.kind == kind,
+        )
+    )
+    return blueprint_from_dict(row.spec) if row else default_blueprint(kind)
+
+
+def schedule_exam(
+    s: Session,
+    *,
+    organisation_id: int,
+    title: str,
+    post: Post,
+    kind: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    department_id: int | None = None,
+    created_by: int | None = None,
+) -> Exam:
+    if kind not in SCHEDULABLE_KINDS:
+        raise ApiError(400, "bad_kind", f"考试类型 {kind!r} 不可安排")
+    if closes_at <= opens_at:
+        raise ApiError(400, "bad_window", "结束时间必须晚于开始时间")
+    if not title.strip():
+        raise ApiError(400, "bad_title", "请填写考试名称")
+    blueprint = blueprint_for(s, organisation_id, post, kind)
+    exam = Exam(
+        organisation_id=organisation_id,
+        title=title.strip(),
+        post_id=post.id,
+        department_id=department_id,
+        kind=kind,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        blueprint=blueprint_to_dict(blueprint),
+        created_by=created_by,
+        created_at=clock.now(),
+    )
+    s.add(exam)
+    s.flush()
+    return exam
+
+
+def _department_chain(s: Session, department_id: int | None) -> set[int]:
+    """The person's department and its ancestors (an exam for 一车间 reaches its teams)."""
+    chain: set[int] = set()
+    while department_id is not None and department_id not in chain:
+        chain.add(department_id)
+        department_id = s.scalar(select(Department.parent_id).where(Department.id == department_id))
+    return chain
+
+
+def person_post_ids(s: Session, person: Person) -> list[int]:
+    return list(s.scalars(select(PersonPost.post_id).where(PersonPost.person_id == person.id)))
+
+
+def exams_for(s: Session, person: Person, now: datetime) -> list[Exam]:
+    """Exams open now for the person's posts and department (or for the whole organisation)."""
+    post_ids = person_post_ids(s, person)
+    if not post_ids:
+        return []
+    departments = _department_chain(s, person.department_id)
+    exams = s.scalars(
+        select(Exam)
+        .where(
+            Exam.organisation_id == person.organisation_id,
+            Exam.post_id.in_(post_ids),
+            Exam.opens_at <= now,
+            Exam.closes_at > now,
+        )
+        .order_by(Exam.closes_at)
+    ).all()
+    return [e for e in exams if e.department_id is None or e.department_id in departments]
+
+
+def attempts_by_exam(s: Session, person: Person, exam_ids: Iterable[int]) -> dict[int, list[Attempt]]:
+    ids = list(exam_ids)
+    out: dict[int, list[Attempt]] = {i: [] for i in ids}
+    if ids:
+        for a in s.scalars(
+            select(Attempt)
+            .where(Attempt.person_id == person.id, Attempt.exam_id.in_(ids))
+            .order_by(Attempt.started_at)
+        ):
+            out[a.exam_id].append(a)  # type: ignore[index]
+    return out
+
+
+def assigned_exams(s: Session, person: Person, now: datetime) -> list[tuple[Exam, Attempt | None]]:
+    """The worker's exams open now and not yet passed, with their latest attempt (None: not started)."""
+    exams = exams_for(s, person, now)
+    attempts = attempts_by_exam(s, person, [e.id for e in exams])
+    out = []
+    for exam in exams:
+        tries = attempts[exam.id]
+        if any(a.passed for a in tries):
+            continue
+        out.append((exam, tries[-1] if tries else None))
+    return out
+
+
+# --- drawing a paper -------------------------------------------------------------------------------------
+
+
+def _layout(paper: model.Paper, pk_of: dict[str, int]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": pq.question.id,
+            "pk": pk_of[pq.question.id],
+            "order": list(pq.option_order),
+            "type": pq.question.type,
+            "n": len(pq.question.options),
+        }
+        for pq in paper.questions
+    ]
+
+
+def _new_attempt(
+    s: Session,
+    *,
+    person: Person,
+    post: Post,
+    kind: str,
+    blueprint: model.Blueprint,
+    rows: Sequence[Question],
+    now: datetime,
+    started_by: int | None,
+    exam: Exam | None = None,
+    inspection_id: int | None = None,
+    seed: int | None = None,
+) -> Attempt:
+    seed = secrets.randbits(62) if seed is None else seed
+    bank = [to_core(r) for r in rows]
+    try:
+        paper = assemble_seeded(bank, blueprint, seed)
+    except BankShortfall as e:
+        raise ApiError(409, "bank_shortfall", f"题库题目不足，无法按组卷规则出题：{e}") from None
+    deadline = None
+    if blueprint.time_limit_minutes:
+        deadline = now + timedelta(minutes=blueprint.time_limit_minutes)
+        if exam is not None:
+            deadline = min(deadline, exam.closes_at)
+    attempt = Attempt(
+        organisation_id=person.organisation_id,
+        person_id=person.id,
+        post_id=post.id,
+        exam_id=exam.id if exam else None,
+        kind=kind,
+        inspection_id=inspection_id,
+        started_at=now,
+        deadline=deadline,
+        seed=seed,
+        layout=_layout(paper, {r.ext_id: r.id for r in rows}),
+        blueprint=blueprint_to_dict(blueprint),
+        started_by=started_by,
+    )
+    s.add(attempt)
+    s.flush()
+    return attempt
+
+
+def start_exam_attempt(
+    s: Session, person: Person, exam: Exam, now: datetime, started_by: int | None
+) -> Attempt:
+    """Start (or resume: same paper, other device) the person's attempt at a scheduled exam."""
+    if exam.organisation_id != person.organisation_id or exam not in exams_for(s, person, now):
+        raise ApiError(403, "not_assigned", "这场考试没有安排给您，或不在考试时间内。")
+    tries = attempts_by_exam(s, person, [exam.id])[exam.id]
+    for a in tries:
+        if not a.is_submitted:
+            if finalize_if_expired(s, a, now):
+                continue
+            return a
+    if tries:
+        raise ApiError(409, "already_taken", "您已参加过这场考试，请查看成绩。")
+    blueprint = blueprint_from_dict(exam.blueprint)
+    rows = bank_rows(s, exam.post.code, person.organisation_id)
+    return _new_attempt(
+        s, person=person, post=exam.post, kind=exam.kind, blueprint=blueprint, rows=rows, now=now,
+        started_by=started_by, exam=exam,
+    )  # fmt: skip
+
+
+def start_spot_attempt(
+    s: Session,
+    person: Person,
+    post: Post,
+    now: datetime,
+    *,
+    started_by: int | None,
+    inspection_id: int | None,
+) -> Attempt:
+    """A 逢查必考 spot test drawn on site (used by the inspections area, kiosk mode)."""
+    blueprint = blueprint_for(s, person.organisation_id, post, "spot")
+    rows = bank_rows(s, post.code, person.organisation_id)
+    return _new_attempt(
+        s, person=person, post=post, kind="spot", blueprint=blueprint, rows=rows, now=now,
+        started_by=started_by, inspection_id=inspection_id,
+    )  # fmt: skip
+
+
+def start_practice_attempt(
+    s: Session,
+    person: Person,
+    post: Post,
+    now: datetime,
+    *,
+    section: str | None = None,
+    wrong_only: bool = False,
+    started_by: int | None = None,
+    size: int = PRACTICE_SIZE,
+) -> Attempt:
+    """Practice: up to `size` questions of the post (of one handbook section, or from the 错题本)."""
+    if post.id not in person_post_ids(s, person):
+        raise ApiError(403, "not_your_post", "只能练习本人岗位的题目。")
+    rows = bank_rows(s, post.code, person.organisation_id)
+    if section:
+        rows = [r for r in rows if r.section == section]
+    if wrong_only:
+        wrong = {w["question_id"] for w in wrong_book(s, person)}
+        rows = [r for r in rows if r.ext_id in wrong]
+    if not rows:
+        raise ApiError(409, "nothing_to_practise", "没有可练习的题目。")
+    seed = secrets.randbits(62)
+    picked = random.Random(seed).sample(rows, min(size, len(rows)))
+    counts: dict[tuple[str, str], int] = {}
+    for r in picked:
+        counts[(r.type, r.part)] = counts.get((r.type, r.part), 0) + 1
+    base = default_blueprint("practice")
+    cells = tuple(model.Cell(type=t, part=p, count=n) for (t, p), n in sorted(counts.items()))  # type: ignore[arg-type]
+    blueprint = replace(base, cells=cells, required_tags=(), time_limit_minutes=0)
+    return _new_attempt(
+        s, person=person, post=post, kind="practice", blueprint=blueprint, rows=picked, now=now,
+        started_by=started_by, seed=seed,
+    )  # fmt: skip
+
+
+# --- the paper, saving, grading --------------------------------------------------------------------------
+
+
+def question_rows(s: Session, attempt: Attempt) -> dict[int, Question]:
+    pks = [e["pk"] for e in attempt.layout]
+    return {q.id: q for q in s.scalars(select(Question).where(Question.id.in_(pks)))}
+
+
+def paper_of(s: Session, attempt: Attempt, rows: dict[int, Question] | None = None) -> model.Paper:
+    rows = rows if rows is not None else question_rows(s, attempt)
+    by_id = {e["id"]: to_core(rows[e["pk"]]) for e in attempt.layout}
+    layout = [(e["id"], e["order"]) for e in attempt.layout]
+    return rebuild(by_id, blueprint_from_dict(attempt.blueprint), layout, seed=attempt.seed)
+
+
+def responses_of(s: Session, attempt: Attempt) -> dict[str, list[int]]:
+    return {
+        r.question_id: list(r.choices)
+        for r in s.scalars(select(Response).where(Response.attempt_id == attempt.id))
+    }
+
+
+def is_open(attempt: Attempt, now: datetime, grace: bool = False) -> bool:
+    if attempt.is_submitted:
+        return False
+    if attempt.deadline is None:
+        return True
+    extra = timedelta(seconds=current_app.config.get("EXAM_SAVE_GRACE_SECONDS", 0)) if grace else timedelta()
+    return now <= attempt.deadline + extra
+
+
+def _validate_choices(attempt: Attempt, question_id: str, choices: Any) -> list[int]:
+    entry = next((e for e in attempt.layout if e["id"] == question_id), None)
+    if entry is None:
+        raise ApiError(404, "not_on_paper", f"题目 {question_id} 不在本试卷上。")
+    if not isinstance(choices, list) or not all(
+        isinstance(c, int) and not isinstance(c, bool) for c in choices
+    ):
+        raise ApiError(400, "bad_choices", "choices 必须是整数列表（选项位置，从 0 开始）。")
+    picked = sorted(set(choices))
+    if any(c < 0 or c >= entry["n"] for c in picked):
+        raise ApiError(400, "bad_choices", f"选项位置超出范围（本题共 {entry['n']} 个选项）。")
+    if entry["type"] != "multiple" and len(picked) > 1:
+        raise ApiError(400, "bad_choices", "单选题和判断题只能选一个选项。")
+    return picked
+
+
+def _upsert_response(
+    s: Session, attempt: Attempt, question_id: str, picked: list[int], now: datetime, correct=None
+):
+    values = {
+        "attempt_id": attempt.id,
+        "question_id": question_id,
+        "choices": picked,
+        "saved_at": now,
+        "correct": correct,
+    }
+    dialect = s.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        stmt = insert(Response).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["attempt_id", "question_id"],
+            set_={"choices": picked, "saved_at": now, "correct": correct},
+        )
+        s.execute(stmt)
+        return
+    row = s.scalar(
+        select(Response).where(Response.attempt_id == attempt.id, Response.question_id == question_id)
+    )
+    if row is None:
+        s.add(Response(**values))
+    else:
+        row.choices, row.saved_at, row.correct = picked, now, correct
+
+
+def save_response(s: Session, attempt: Attempt, question_id: str, choices: Any, now: datetime) -> None:
+    """Save one answer (idempotent; an empty list clears it). 409 once submitted or past the deadline."""
+    if not is_open(attempt, now, grace=True):
+        raise AttemptClosed()
+    _upsert_response(s, attempt, question_id, _validate_choices(attempt, question_id, choices), now)
+
+
+def check_practice(s: Session, attempt: Attempt, question_id: str, choices: Any, now: datetime) -> dict:
+    """Practice only: save the answer and say at once whether it is right, with the answer and 解析."""
+    if attempt.kind != "practice":
+        raise ApiError(403, "not_practice", "只有练习可以即时查看答案。")
+    if attempt.is_submitted:
+        raise AttemptClosed("本次练习已结束。")
+    picked = _validate_choices(attempt, question_id, choices)
+    entry = next(e for e in attempt.layout if e["id"] == question_id)
+    row = s.get(Question, entry["pk"])
+    blueprint = blueprint_from_dict(attempt.blueprint)
+    pq = model.PaperQuestion(to_core(row), tuple(entry["order"]), float(blueprint.points[row.type]))
+    item = grade_item(pq, picked, blueprint.multiple_scoring)
+    _upsert_response(s, attempt, question_id, picked, now, correct=item.is_correct)
+    return {"question_id": question_id, **_item_json(item, row)}
+
+
+def _item_json(item: model.ItemResult, row: Question) -> dict:
+    return {
+        "correct": item.is_correct,
+        "chosen": list(item.chosen),
+        "answer": list(item.correct),
+        "points": item.points,
+        "max_points": item.max_points,
+        "explanation": item.explanation,
+        "section": item.section,
+        "section_url": section_url(row),
+    }
+
+
+def section_url(row: Question) -> str | None:
+    if not row.section:
+        return None
+    return url_for("exams.handbook_section", set_id=row.set_id, section_id=row.section)
+
+
+def finalize_if_expired(s: Session, attempt: Attempt, now: datetime) -> bool:
+    """Past the deadline and not submitted: grade what was saved. True when it did."""
+    if attempt.is_submitted or attempt.deadline is None or now <= attempt.deadline:
+        return False
+    submit(s, attempt, now, by="deadline")
+    return True
+
+
+def submit(s: Session, attempt: Attempt, now: datetime, *, by: str) -> model.Result:
+    """Grade the saved answers and close the attempt; a second submit returns the first result."""
+    if attempt.is_submitted:
+        return result_of(s, attempt)
+    s.refresh(attempt, with_for_update=True)  # two submits at once (two tabs) grade once
+    if attempt.is_submitted:
+        return result_of(s, attempt)
+    rows = question_rows(s, attempt)
+    paper = paper_of(s, attempt, rows)
+    saved = {r.question_id: r for r in s.scalars(select(Response).where(Response.attempt_id == attempt.id))}
+    result = grade(paper, {qid: r.choices for qid, r in saved.items()})
+    for item in result.items:
+        if item.question_id in saved:
+            saved[item.question_id].correct = item.is_correct
+    attempt.submitted_at = min(now, attempt.deadline) if attempt.deadline else now
+    attempt.submitted_by = by
+    attempt.score, attempt.max_score, attempt.passed = result.score, result.max_score, result.passed
+    if attempt.kind != "practice":
+        on = clock.local(attempt.submitted_at).date()
+        event = ExamTaken(
+            on=on,
+            kind=attempt.kind,  # type: ignore[arg-type]
+            passed=result.passed,
+            score=round(result.percent, 2),
+            attempt_id=str(attempt.id),
+            post=attempt.post.code,
+        )
+        s.add(
+            Event(
+                organisation_id=attempt.organisation_id,
+                person_id=attempt.person_id,
+                post_code=attempt.post.code,
+                kind="exam_taken",
+                occurred_on=on,
+                data=event_to_dict(event),
+                recorded_at=now,
+                recorded_by=int(by.split(":")[1]) if by.startswith("user:") else None,
+            )
+        )
+    s.flush()
+    return result
+
+
+def result_of(s: Session, attempt: Attempt) -> model.Result:
+    """The graded result of a submitted attempt (re-graded from the frozen paper and saved answers)."""
+    return grade(paper_of(s, attempt), responses_of(s, attempt))
+
+
+# --- what the browser gets -------------------------------------------------------------------------------
+
+
+def attempt_json(s: Session, attempt: Attempt, now: datetime) -> dict:
+    """The attempt as the API returns it. Before submit: questions (id, type, stem, options in paper order)
+    and the saved answers, never the answer key or explanations. After submit: the result too."""
+    rows = question_rows(s, attempt)
+    questions = []
+    for e in attempt.layout:
+        row = rows[e["pk"]]
+        questions.append(
+            {
+                "id": e["id"],
+                "type": row.type,
+                "stem": row.stem,
+                "options": [row.options[i] for i in e["order"]],
+            }
+        )
+    out = {
+        "id": attempt.id,
+        "kind": attempt.kind,
+        "title": attempt.exam.title
+        if attempt.exam
+        else model.EXAM_KIND_NAMES.get(attempt.kind, attempt.kind),
+        "post": attempt.post.code,
+        "post_name": attempt.post.name,
+        "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
+        "server_now": now.isoformat(),
+        "submitted": attempt.is_submitted,
+        "questions": questions,
+        "responses": responses_of(s, attempt),
+    }
+    if attempt.is_submitted:
+        out["result"] = result_json(s, attempt, rows)
+    return out
+
+
+def result_json(s: Session, attempt: Attempt, rows: dict[int, Question] | None = None) -> dict:
+    rows = rows if rows is not None else question_rows(s, attempt)
+    result = grade(paper_of(s, attempt, rows), responses_of(s, attempt))
+    row_of = {e["id"]: rows[e["pk"]] for e in attempt.layout}
+    return {
+        "score": result.score,
+        "max_score": result.max_score,
+        "pass_score": result.pass_score,
+        "passed": result.passed,
+        "percent": round(result.percent, 1),
+        "results": [
+            {"question_id": i.question_id, **_item_json(i, row_of[i.question_id])} for i in result.items
+        ],
+    }
+
+
+# --- 错题本 ----------------------------------------------------------------------------------------------
+
+
+def wrong_book(s: Session, person: Person, post_id: int | None = None) -> list[dict]:
+    """The person's questions whose latest graded answer was wrong, newest first."""
+    query = (
+        select(Response, Attempt)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .where(Attempt.person_id == person.id, Response.correct.is_not(None))
+        .order_by(Response.saved_at, Response.id)
+    )
+    if post_id is not None:
+        query = query.where(Attempt.post_id == post_id)
+    latest: dict[str, tuple[Response, Attempt]] = {}
+    for response, attempt in s.execute(query):
+        latest[response.question_id] = (response, attempt)
+    wrong = [(r, a) for r, a in latest.values() if r.correct is False]
+    pk_of = {}
+    for r, a in wrong:
+        pk_of[r.question_id] = next(e["pk"] for e in a.layout if e["id"] == r.question_id)
+    rows = {q.id: q for q in s.scalars(select(Question).where(Question.id.in_(list(pk_of.values()))))}
+    out = []
+    for r, a in sorted(wrong, key=lambda ra: ra[0].saved_at, reverse=True):
+        row = rows[pk_of[r.question_id]]
+        entry = next(e for e in a.layout if e["id"] == r.question_id)
+        options = [row.options[i] for i in entry["order"]]
+        answer = sorted(entry["order"].index(i) for i in row.answer)
+        out.append(
+            {
+                "question_id": r.question_id,
+                "type": row.type,
+                "stem": row.stem,
+                "options": options,
+                "chosen": list(r.choices),
+                "answer": answer,
+                "explanation": row.explanation,
+                "section_url": section_url(row),
+                "post_id": a.post_id,
+                "answered_at": r.saved_at,
+            }
+        )
+    return out
