@@ -112,7 +112,7 @@ class Case:
     opened: date
     reason: str
     closed: date | None = None
-    outcome: Literal["passed", "failed", "missed", "completed"] | None = None
+    outcome: Literal["passed", "failed", "missed", "completed", "superseded"] | None = None
     deadline: date | None = None
     hours_required: float | None = None
     hours_done: float = 0.0
@@ -183,7 +183,7 @@ class _Case:
     hours: dict[str, float] = field(default_factory=dict)
     sessions: dict[str, int] = field(default_factory=dict)
     closed: date | None = None
-    outcome: Literal["passed", "failed", "missed", "completed"] | None = None
+    outcome: Literal["passed", "failed", "missed", "completed", "superseded"] | None = None
 
     @property
     def hours_done(self) -> float:
@@ -240,6 +240,7 @@ class _Replay:
         self.certificates: dict[str, _Certificate] = {}
         self.special: dict[str, SpecialCertificateRecorded] = {}
         self.exam_taken = False
+        self.qualified_elsewhere = False  # passed a qualification exam for another post
 
     # cases
 
@@ -248,7 +249,7 @@ class _Replay:
         return case
 
     def close(
-        self, case: _Case, on: date, outcome: Literal["passed", "failed", "missed", "completed"]
+        self, case: _Case, on: date, outcome: Literal["passed", "failed", "missed", "completed", "superseded"]
     ) -> None:
         case.closed = on
         case.outcome = outcome
@@ -309,6 +310,12 @@ class _Replay:
         elif isinstance(event, CertificateRevoked | CertificateSuspended | CertificateReinstated):
             self.on_certificate_change(event)
         elif not self.concerns(event):
+            if (
+                isinstance(event, ExamTaken)
+                and event.kind == "qualification"
+                and event.passes(self.policy.pass_mark)
+            ):
+                self.qualified_elsewhere = True
             return
         elif isinstance(event, TrainingCompleted):
             self.on_training(event)
@@ -342,8 +349,14 @@ class _Replay:
         if event.post != self.post:
             return
         self.assigned_here = True
-        if previous is None or previous == self.post:
-            self.ensure_onboarding(event.on)
+        if (
+            previous is None
+            or previous == self.post
+            or (self.qualified_on is None and not self.qualified_elsewhere)
+        ):
+            self.ensure_onboarding(
+                event.on
+            )  # a first post, or moved before qualifying anywhere: full pre-job
             return
         reason = f"{_d(event.on)} 由其他岗位调入本岗位"
         if self.qualified_on is not None:
@@ -351,7 +364,7 @@ class _Replay:
         else:
             # Already trained at factory level for the first post: 车间/班组 training, then the exam.
             if self.onboarding is not None:
-                self.close(self.onboarding, event.on, "completed")
+                self.close(self.onboarding, event.on, "superseded")
             self.onboarding = self.open(_Case("transfer", event.on, reason))
 
     def open_refresher(self, on: date, reason: str) -> None:

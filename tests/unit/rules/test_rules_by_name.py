@@ -573,3 +573,10 @@ def test_retraining_queue_lists_open_cases():
     result = standing([*qualified(), violation(SPOT)], Policy(), SPOT, post=POST)
     assert [(c.kind, c.hours_required) for c in result.open_cases] == [("violation", 8.0)]
     assert result.qualified_on == QUALIFIED
+
+
+def test_post_change_before_qualifying_anywhere_keeps_the_full_prejob_training():
+    events = [*prejob(d("2026-01-05"), post="forklift"), PostAssigned(d("2026-01-20"), POST)]
+    result = standing(events, Policy(), d("2026-01-21"), post=POST)
+    assert result.status == Status.PRE_JOB_TRAINING
+    assert [o.kind for o in result.owed] == ["prejob_training", "qualification_exam"]
