@@ -55,7 +55,7 @@ def load_bytes(source: Source, *, name: str = "", max_bytes: int = DEFAULT_MAX_B
     if data is None:
         try:
             with open(source, "rb") as f:
-                data = f.read(max_bytes + 1)
+                data = f.read(min(size, max_bytes) + 1)
         except OSError as e:
             raise FormatError(where, f"无法读取文件：{e.strerror or e}") from e
         if len(data) > max_bytes:  # grew while we looked
