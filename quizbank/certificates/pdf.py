@@ -112,7 +112,7 @@ def certificate_pdf(
     font = register_font(font_path or find_cjk_font())
     layout = template.layout
     pagesize = {"A4": A4, "A4-landscape": landscape(A4), "A5-landscape": landscape(A5)}[layout.page]
-    scale = pagesize[0] / landscape(A4)[0] if layout.page != "A4" else pagesize[0] / landscape(A4)[0] * 1.2
+    scale = min(pagesize) / landscape(A4)[1]  # measures below are for A4; smaller pages shrink them
     width, height = pagesize
     accent = HexColor(layout.accent)
     out = io.BytesIO()

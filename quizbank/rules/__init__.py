@@ -35,6 +35,7 @@ from quizbank.rules.standing import (
     Status,
     certificate_state,
     standing,
+    standing_to_dict,
 )
 
 __all__ = [
@@ -71,4 +72,5 @@ __all__ = [
     "event_kind",
     "event_to_dict",
     "standing",
+    "standing_to_dict",
 ]

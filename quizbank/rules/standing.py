@@ -792,3 +792,60 @@ def _d(d: date) -> str:
 
 def _h(hours: float) -> str:
     return f"{hours:g}"
+
+
+def standing_to_dict(s: Standing) -> dict:
+    """JSON-ready standing (dates ISO): what `GET /api/v1/people/{id}/standing` returns."""
+
+    def iso(d: date | None) -> str | None:
+        return d.isoformat() if d else None
+
+    return {
+        "post": s.post,
+        "on": s.on.isoformat(),
+        "may_work": s.may_work,
+        "status": str(s.status),
+        "status_name": s.status_name,
+        "reasons": list(s.reasons),
+        "owed": [
+            {
+                "kind": o.kind,
+                "description": o.description,
+                "deadline": iso(o.deadline),
+                "hours_remaining": o.hours_remaining,
+            }
+            for o in s.owed
+        ],
+        "certificate": {
+            "serial": s.certificate_serial,
+            "status": s.certificate_status,
+            "reason": s.certificate_reason,
+            "expires": iso(s.certificate_expires),
+        }
+        if s.certificate_serial
+        else None,
+        "certificates": [
+            {
+                "serial": c.serial,
+                "post": c.post,
+                "kind": c.kind,
+                "issued": iso(c.issued),
+                "expires": iso(c.expires),
+                "status": c.status,
+                "status_name": CERTIFICATE_STATUS_NAMES[c.status],
+                "reason": c.reason,
+            }
+            for c in s.certificates
+        ],
+        "special_certificate": {
+            "number": s.special_certificate.number,
+            "kind": s.special_certificate.kind,
+            "issued": iso(s.special_certificate.issued),
+            "review_due": iso(s.special_certificate.review_due),
+            "expires": iso(s.special_certificate.expires),
+            "status": s.special_certificate.status,
+        }
+        if s.special_certificate
+        else None,
+        "qualified_on": iso(s.qualified_on),
+    }

@@ -580,3 +580,18 @@ def test_post_change_before_qualifying_anywhere_keeps_the_full_prejob_training()
     result = standing(events, Policy(), d("2026-01-21"), post=POST)
     assert result.status == Status.PRE_JOB_TRAINING
     assert [o.kind for o in result.owed] == ["prejob_training", "qualification_exam"]
+
+
+def test_standing_as_json():
+    import json
+
+    from quizbank.rules import standing_to_dict
+
+    result = standing([*with_certificate(), violation(d("2025-06-01"))], Policy(), d("2025-06-01"), post=POST)
+    data = json.loads(json.dumps(standing_to_dict(result), ensure_ascii=False))
+    assert (data["may_work"], data["status"], data["certificate"]["status"]) == (
+        False,
+        "suspended_violation",
+        "suspended",
+    )
+    assert [o["kind"] for o in data["owed"]] == ["offduty_training", "retraining_exam"]
