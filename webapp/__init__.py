@@ -20,6 +20,7 @@ BLUEPRINTS: list[str] = [
     "webapp.auth",
     "webapp.home",
     "webapp.api",
+    "webapp.bank",
 ]
 
 
