@@ -75,15 +75,22 @@ def read(
     where = name or (os.fspath(source) if not isinstance(source, bytes | bytearray) else "<input>")
     try:
         data = load_bytes(source, name=where, max_bytes=max_bytes)
+        if not data.strip():
+            raise FormatError(where, "文件是空的，没有题目")
         if format == "auto":
             format = detect(where, data[:8192])
         module = _module(format)
     except FormatError as e:
         return failure(e, "" if format == "auto" else format)
     if format == "native":
-        return module.read(data, name=where)
-    reader = module.read_csv if format == "csv" else module.read
-    return reader(data, name=where, max_bytes=max_bytes, progress=progress)
+        result = module.read(data, name=where)
+    else:
+        reader = module.read_csv if format == "csv" else module.read
+        result = reader(data, name=where, max_bytes=max_bytes, progress=progress)
+    if not result.questions and not result.problems:
+        # Say why nothing came back rather than leave the reader with an empty list and no reason.
+        return failure(FormatError(where, f"没有找到题目（按 {format} 格式读取）"), format)
+    return result
 
 
 def write(questions: Iterable[Question], format: str) -> bytes:

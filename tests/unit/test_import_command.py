@@ -64,6 +64,24 @@ def test_nothing_importable_exits_1_saying_why(tmp_path, capsys):
     assert "没有导入任何题目" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.xlsx", b"", "文件是空的"),
+        ("blank.csv", b"\n \n", "文件是空的"),
+        ("header_only.csv", "题型,题干,选项,答案\n".encode(), "没有找到题目"),
+        ("comments.gift", b"// only a comment\n", "没有找到题目"),
+    ],
+)
+def test_a_file_without_questions_exits_1_with_a_problem_saying_so(tmp_path, capsys, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["import", str(path), "--dry-run", "--json"]) == 1
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert [(p["where"], p["skipped"]) for p in problems] == [(str(path), True)]
+    assert reason in problems[0]["message"]
+
+
 def test_encrypted_workbook_exits_1_with_the_reason(tmp_path, capsys):
     path = tmp_path / "locked.xlsx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
