@@ -107,8 +107,20 @@ def load_texts(
     question_set = QuestionSet(
         id=set_id, title=hb.title, version=hb.version, posts=posts, handbook=hb, questions=qs, source=source
     )
-    problems += check_set(question_set, questions_name=questions_name, handbook_name=handbook_name)
-    return LoadedSet(question_set, tuple(problems))
+    problems += check_set(
+        question_set,
+        questions_name=questions_name,
+        handbook_name=handbook_name,
+        # Questions that could not be read cite sections too: do not call those sections uncited.
+        coverage=not any(not p.warning for p in read.problems),
+    )
+    return LoadedSet(question_set, tuple(sorted(problems, key=_place)))
+
+
+def _place(problem: Problem) -> tuple[str, int]:
+    """Sort key: file, then line (``questions.yaml:40``), so problems read in the order of the file."""
+    name, _, line = problem.where.rpartition(":")
+    return (name, int(line)) if name and line.isdigit() else (problem.where, 0)
 
 
 def _where(q: Question, questions_name: str) -> str:
@@ -151,10 +163,14 @@ def question_problems(q: Question) -> list[str]:
 
 
 def check_set(
-    question_set: QuestionSet, *, questions_name: str | None = None, handbook_name: str | None = None
+    question_set: QuestionSet,
+    *,
+    questions_name: str | None = None,
+    handbook_name: str | None = None,
+    coverage: bool = True,
 ) -> tuple[Problem, ...]:
-    """The rules one set keeps: valid questions, ids unique, every cited section exists; a warning for a
-    post-set section that no question cites."""
+    """The rules one set keeps: valid questions, ids unique, every cited section exists; with `coverage`,
+    a warning for a post-set section that no question cites."""
     questions_name = questions_name or f"{question_set.id}/{QUESTIONS_FILE}"
     handbook_name = handbook_name or f"{question_set.id}/{HANDBOOK_FILE}"
     problems: list[Problem] = []
@@ -175,7 +191,7 @@ def check_set(
             problems.append(Problem(where, f"question {q.id!r} cites no section"))
         elif q.section not in sections:
             problems.append(Problem(where, f"unknown section {q.section!r}: not in the handbook"))
-    if not question_set.is_general:
+    if coverage and not question_set.is_general:
         cited = {q.section for q in question_set.questions}
         for s in question_set.handbook.sections:
             if s.id not in cited:

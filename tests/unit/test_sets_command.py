@@ -86,3 +86,22 @@ def test_list_text_names_each_set(tmp_path, capsys, monkeypatch):
 def test_help_is_in_plain_chinese(argv, capsys):
     assert main(argv) == 0
     assert "题集" in capsys.readouterr().out
+
+
+def test_problems_are_listed_in_the_order_of_the_file(tmp_path, capsys):
+    folder = cmd_set(tmp_path)
+    with (folder / "questions.yaml").open("a", encoding="utf-8") as f:
+        f.write("- {id: late-1, type: single, section: nowhere, stem: x, options: [a, b], answer: A}\n")
+        f.write("- {id: late-2, type: single, section: cmdweld-a, stem: x, options: [a, b], answer: E}\n")
+    assert main(["sets", "validate", str(folder)]) == 1
+    lines = [int(line.split(":")[1]) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 2 and lines == sorted(lines)
+
+
+def test_a_questions_file_that_is_not_yaml_is_not_followed_by_uncited_section_warnings(tmp_path, capsys):
+    folder = cmd_set(tmp_path)
+    with (folder / "questions.yaml").open("a", encoding="utf-8") as f:
+        f.write("- id: broken\n  type: [unclosed\n")
+    assert main(["sets", "validate", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "not valid YAML" in out and "warning" not in out
