@@ -11,8 +11,17 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    p = sub.add_parser("backup", help="在线备份数据库到 DEST")
-    p.add_argument("dest", type=Path)
+    p = sub.add_parser(
+        "backup",
+        help="在线备份数据库到 DEST",
+        description=(
+            "在服务运行时备份数据库，得到一致的副本（SQLite 用在线备份，PostgreSQL 用 pg_dump）。"
+            " A consistent online copy of the database."
+        ),
+    )
+    p.add_argument(
+        "dest", type=Path, metavar="DEST", help="备份文件，或放备份的文件夹 / backup file or folder"
+    )
     p.set_defaults(run=run)
 
 

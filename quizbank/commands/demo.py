@@ -7,8 +7,15 @@ import json
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="创建示范企业、部门、岗位、作业人员和各角色账号（可重复执行）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出账号")
+    p = sub.add_parser(
+        "demo",
+        help="创建示范企业、部门、岗位、作业人员和各角色账号（可重复执行）",
+        description=(
+            "在数据库中创建示范企业（已有则不重复创建），打印各角色和作业人员的登录账号。"
+            " Seed a demo enterprise (idempotent) and print its logins."
+        ),
+    )
+    p.add_argument("--json", action="store_true", help="以 JSON 输出账号 / print JSON")
     p.set_defaults(run=run)
 
 

@@ -6,11 +6,20 @@ import argparse
 
 
 def register(sub) -> None:
-    p = sub.add_parser("serve", help="启动网页服务（迁移数据库、加载题库）")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=5000)
-    p.add_argument("--threads", type=int, default=8)
-    p.add_argument("--demo", action="store_true", help="先创建示范企业")
+    p = sub.add_parser(
+        "serve",
+        help="启动网页服务（迁移数据库、加载题库）",
+        description=(
+            "升级数据库、载入找到的题集，然后启动网页服务。数据放在 QUIZBANK_HOME（默认 ./instance）。"
+            " Migrate the database, load the discovered question sets and serve the web app."
+        ),
+    )
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）/ address")
+    p.add_argument("--port", type=int, default=5000, help="端口（默认 5000）/ port")
+    p.add_argument("--threads", type=int, default=8, help="同时处理请求的线程数（默认 8）/ worker threads")
+    p.add_argument(
+        "--demo", action="store_true", help="先创建示范企业和账号 / seed the demo enterprise first"
+    )
     p.set_defaults(run=run)
 
 
