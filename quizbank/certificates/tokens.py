@@ -216,8 +216,9 @@ def token_from_text(text: str) -> str:
         if query.get(name):
             return query[name][0]
     segments = [s for s in parts.path.split("/") if s]
-    if "verify" in segments and segments.index("verify") + 1 < len(segments):
-        return segments[segments.index("verify") + 1]
+    # The segment after the last "verify": a base URL may itself hold one (…/verify/verify/<token>).
+    if "verify" in segments[:-1]:
+        return segments[len(segments) - 1 - segments[::-1].index("verify") + 1]
     if segments:
         return segments[-1]
     raise InvalidToken("格式错误：网址中没有令牌 (bad format: no token in the URL)")

@@ -125,6 +125,10 @@ def test_verify_url_stays_short_for_a_small_qr():
     assert token_from_text(f"  {token()}\n") == token()
 
 
+def test_the_token_is_found_after_the_last_verify_of_a_url():
+    assert token_from_text(verify_url(f"{BASE}/verify", token())) == token()
+
+
 @pytest.mark.parametrize(
     ("name", "masked"),
     [("张三丰", "张*丰"), ("张三", "张*"), ("张", "*"), ("欧阳娜娜", "欧**娜"), (" 李 四 ", "李*"), ("", "")],
