@@ -2,7 +2,8 @@
 
 - ``app``: a fresh app with empty tables; SQLite in a tmp dir, or PostgreSQL when
   QUIZBANK_TEST_DATABASE_URL is set (each test run gets its own schema, dropped at the end).
-- ``db``: a session on the app's database for arranging data (commit it before requests see it).
+- ``db``: a session on the app's database for arranging data (commit it before requests see it; call
+  ``db.rollback()`` before reading what requests wrote since: a session keeps its snapshot and identity map).
 - ``client``: a `webapp.testing.Client` (sends the CSRF token on writes; ``client.sign_in(username)``).
 - ``clock``: a settable clock the app reads (``clock.set(dt)``, ``clock.advance(minutes=5)``).
 Builders live in `webapp.testing` (make_org, make_user, make_worker, make_question_sets…).
@@ -82,9 +83,11 @@ def app_config(tmp_path, pg_schema, clock) -> dict:
 def app(app_config):
     from webapp import create_app
     from webapp.db import Base, database
+    from webapp.models import import_all_models
     from webapp.testing import Client
 
     app = create_app(app_config)
+    import_all_models()
     app.test_client_class = Client
     engine = database(app).engine
     Base.metadata.drop_all(engine)

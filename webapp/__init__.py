@@ -19,6 +19,7 @@ from flask import Flask
 BLUEPRINTS: list[str] = [
     "webapp.auth",
     "webapp.home",
+    "webapp.exams",
     "webapp.api",
     "webapp.bank",
 ]

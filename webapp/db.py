@@ -83,12 +83,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    # A request that may write takes the write lock up front (IMMEDIATE): two writers then queue on
-    # busy_timeout instead of failing on a lock upgrade. Reads (GET) stay deferred so they run in parallel.
-    if has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"):
-        conn.exec_driver_sql("BEGIN")
-    else:
+    # A request that may write (POST/PUT/…) takes the write lock up front (IMMEDIATE): two writers then
+    # queue on busy_timeout instead of failing on a lock upgrade. Reads (GET) and work outside requests
+    # stay deferred, so they never hold the write lock while reading.
+    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str, **options) -> Engine:

@@ -5,7 +5,7 @@ module-level ``OPENAPI = {"paths": {...}, "components": {"schemas": {...}}}``; c
 merged into one document (see webapp.api.openapi).
 """
 
-from webapp.api import session_routes  # noqa: F401  (registers routes on bp)
+from webapp.api import exam_routes, session_routes  # noqa: F401  (register routes on bp)
 from webapp.api.blueprint import bp
 from webapp.api.openapi import OPENAPI
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from alembic import context
 
-import webapp.models  # noqa: F401  (registers every table on the metadata)
 from webapp.db import Base, default_database_url, make_engine
+from webapp.models import import_all_models
 
+import_all_models()  # every area's tables on the metadata
 config = context.config
 target_metadata = Base.metadata
 

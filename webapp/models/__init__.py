@@ -47,3 +47,20 @@ __all__ = [
     "UserRole",
     "UploadPreview",
 ]
+
+
+def import_all_models() -> None:
+    """Import every area's `models` module (webapp/<area>/models.py or models/ package), so the metadata
+    holds every table (Alembic autogenerate, create_all in tests) even before the area's blueprint loads."""
+    import importlib
+    import pkgutil
+
+    import webapp
+
+    for info in pkgutil.iter_modules(webapp.__path__):
+        if info.ispkg and info.name != "models":
+            try:
+                importlib.import_module(f"webapp.{info.name}.models")
+            except ModuleNotFoundError as e:
+                if e.name != f"webapp.{info.name}.models":
+                    raise
