@@ -22,6 +22,7 @@ BLUEPRINTS: list[str] = [
     "webapp.exams",
     "webapp.api",
     "webapp.bank",
+    "webapp.reports",
 ]
 
 

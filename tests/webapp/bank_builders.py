@@ -46,3 +46,40 @@ def bank_rows(n_single: int = 2, *, bad: bool = True) -> list[list[object]]:
     if bad:
         rows.append(["单选题", "答案超出选项的题", "甲", "乙", None, None, "D", None, None, None, None])
     return rows
+
+
+def make_attempt(
+    s,
+    person,
+    post,
+    *,
+    on: str,
+    passed: bool | None,
+    kind: str = "periodic",
+    inspection_id: int | None = None,
+    submitted: bool = True,
+):
+    """A sat attempt, submitted at 10:00 China time on `on` (YYYY-MM-DD); no paper needed for reports."""
+    from datetime import UTC, datetime
+
+    from webapp.models import Attempt
+
+    at = datetime.fromisoformat(f"{on}T02:00:00").replace(tzinfo=UTC)
+    a = Attempt(
+        organisation_id=person.organisation_id,
+        person_id=person.id,
+        post_id=post.id,
+        kind=kind,
+        inspection_id=inspection_id,
+        started_at=at,
+        submitted_at=at if submitted else None,
+        seed=1,
+        layout=[],
+        blueprint={},
+        score=90.0 if passed else 50.0,
+        max_score=100.0,
+        passed=passed if submitted else None,
+    )
+    s.add(a)
+    s.flush()
+    return a

@@ -1,0 +1,143 @@
+"""The pass-rate report (DESIGN §5) on a hand-built data set: page, API, exports and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.webapp.bank_builders import make_attempt
+from webapp.testing import make_department, make_org, make_person, make_post, make_user
+
+
+@pytest.fixture
+def data(db):
+    """甲企业: 一车间 (张三, 李四), 二车间 (王五); 电焊工 and 叉车司机.
+
+    张三 电焊: fails 2025-01-10, passes the make-up 2025-01-15 → first attempt failed, passed later.
+    李四 电焊: passes 2025-01-20. 王五 叉车: fails 2025-02-03 (spot test of inspection 7), practice pass
+    (not counted), an unsubmitted attempt (not counted). 乙企业's attempt must never show.
+    """
+    org = make_org(db, "甲企业")
+    weld, fork = make_post(db, "welding", "电焊工"), make_post(db, "forklift", "叉车司机")
+    one, two = make_department(db, org, "一车间"), make_department(db, org, "=二车间")
+    zhang = make_person(db, org, "张三", "E1", department=one, posts=[weld])
+    li = make_person(db, org, "李四", "E2", department=one, posts=[weld])
+    wang = make_person(db, org, "王五", "E3", department=two, posts=[fork])
+    make_attempt(db, zhang, weld, on="2025-01-10", passed=False)
+    make_attempt(db, zhang, weld, on="2025-01-15", passed=True, kind="makeup")
+    make_attempt(db, li, weld, on="2025-01-20", passed=True)
+    make_attempt(db, wang, fork, on="2025-02-03", passed=False, kind="spot", inspection_id=7)
+    make_attempt(db, wang, fork, on="2025-02-04", passed=True, kind="practice")
+    make_attempt(db, wang, fork, on="2025-02-05", passed=None, submitted=False)
+    other = make_org(db, "乙企业")
+    stranger = make_person(db, other, "外人", "X1", posts=[weld])
+    make_attempt(db, stranger, weld, on="2025-01-12", passed=True)
+    make_user(db, org, "hr", ("hr",))
+    make_user(db, org, "trainer", ("trainer",))
+    make_user(db, org, "worker", ("worker",))
+    db.commit()
+    return {"org": org}
+
+
+def api(client, **params):
+    r = client.get("/api/v1/reports/pass-rates", query_string=params)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    return {row["label"]: row for row in r.get_json()["rows"]}
+
+
+def test_by_post_counts_attempts_people_and_first_attempts_and_leaves_out_practice(client, data):
+    client.sign_in("hr")
+    rows = api(client, by="post")
+    assert set(rows) == {"电焊工", "叉车司机"}
+    weld = rows["电焊工"]
+    assert (weld["attempts"], weld["attempts_passed"], weld["attempt_rate"]) == (3, 2, 66.7)
+    assert (weld["people"], weld["people_passed"], weld["people_rate"]) == (2, 2, 100.0)
+    assert (weld["first_passed"], weld["first_rate"]) == (1, 50.0)
+    fork = rows["叉车司机"]
+    assert (fork["attempts"], fork["people"], fork["people_passed"], fork["first_passed"]) == (1, 1, 0, 0)
+
+
+def test_by_department_month_and_inspection(client, data):
+    client.sign_in("hr")
+    assert {k: v["attempts"] for k, v in api(client, by="department").items()} == {"一车间": 3, "=二车间": 1}
+    months = api(client, by="month")
+    assert {k: (v["attempts"], v["people"]) for k, v in months.items()} == {
+        "2025-01": (3, 2),
+        "2025-02": (1, 1),
+    }
+    inspections = api(client, by="inspection")
+    assert [(v["key"], v["attempts"]) for v in inspections.values()] == [("7", 1)]
+
+
+def test_date_range_is_inclusive_in_china_time(client, data):
+    client.sign_in("hr")
+    rows = api(client, by="post", **{"from": "2025-01-15", "to": "2025-01-20"})
+    weld = rows["电焊工"]
+    assert (weld["attempts"], weld["people"], weld["first_passed"]) == (2, 2, 2)
+    assert "叉车司机" not in rows
+
+
+def test_bad_grouping_or_date_is_a_json_400(client, data):
+    client.sign_in("hr")
+    r = client.get("/api/v1/reports/pass-rates?by=colour")
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_by"
+    r = client.get("/api/v1/reports/pass-rates?by=post&from=2025-13-01")
+    assert r.status_code == 400 and "YYYY-MM-DD" in r.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("user", ["trainer", "worker"])
+def test_only_hr_and_admin_read_reports(app, data, user):
+    client = app.test_client()
+    client.sign_in(user)
+    assert client.get("/api/v1/reports/pass-rates?by=post").status_code == 403
+    assert client.get("/reports/").status_code == 403
+
+
+def test_page_shows_table_and_inline_svg_chart(client, data):
+    client.sign_in("hr")
+    html = client.get("/reports/?by=post&from=2025-01-01&to=2025-12-31").get_data(as_text=True)
+    assert "<svg" in html and "电焊工" in html and "66.7%" in html
+    assert "<script" not in html.split("<main", 1)[1]
+
+
+def test_excel_export_neutralises_formulas_and_explains_columns(client, data):
+    client.sign_in("hr")
+    r = client.get("/reports/pass-rates.xlsx?by=department")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.data))
+    sheet = wb["通过率"]
+    labels = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'=二车间" in labels and "一车间" in labels
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    notes = [row[1] for row in wb["说明"].iter_rows(min_row=2, values_only=True)]
+    assert any("至少通过一次" in (n or "") for n in notes)
+
+
+def test_csv_export_neutralises_formulas(client, data):
+    client.sign_in("hr")
+    r = client.get("/reports/pass-rates.csv?by=department")
+    text = r.data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "部门"
+    assert rows[[r[0] for r in rows].index("'=二车间")][:4] == ["'=二车间", "1", "0", "0.0"]
+
+
+def test_openapi_describes_the_report(client, data):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/reports/pass-rates" in doc["paths"]
+    assert "PassRateRow" in doc["components"]["schemas"]
+
+
+def test_cli_writes_the_same_report(app, data, tmp_path):
+    from webapp.reports.cli import export_pass_rates
+
+    out = tmp_path / "rates.xlsx"
+    assert export_pass_rates(by="post", start=None, end=None, out=out, organisation="甲企业", app=app) == 2
+    sheet = load_workbook(out)["通过率"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["电焊工"][1:4] == (3, 2, 66.7)
+    with pytest.raises(ValueError, match="不存在"):
+        export_pass_rates(by="post", start=None, end=None, out=out, organisation="丙企业", app=app)
