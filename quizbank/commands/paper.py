@@ -10,6 +10,7 @@ import sys
 from quizbank.assembly import BankShortfall, assemble_seeded
 from quizbank.blueprints import blueprint_to_dict, default_blueprint
 from quizbank.commands._sets_path import discover_from_environment
+from quizbank.formats.text import letters
 from quizbank.model import EXAM_KIND_NAMES, EXAM_KINDS, OPTION_LABELS, QUESTION_TYPE_NAMES, Paper, Post
 
 
@@ -64,10 +65,6 @@ def paper_to_dict(paper: Paper, post: Post) -> dict:
     }
 
 
-def _letters(positions) -> str:
-    return "".join(OPTION_LABELS[i] for i in positions)
-
-
 def print_paper(paper: Paper, post: Post) -> None:
     bp = paper.blueprint
     limit = f"{bp.time_limit_minutes} 分钟" if bp.time_limit_minutes else "不限时"
@@ -92,7 +89,7 @@ def print_paper(paper: Paper, post: Post) -> None:
 def _answer_text(pq) -> str:
     if pq.question.type == "truefalse":
         return "√" if pq.options[pq.answer[0]] == "正确" else "×"
-    return _letters(pq.answer)
+    return letters(pq.answer)
 
 
 def run(args: argparse.Namespace) -> int:

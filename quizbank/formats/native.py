@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from quizbank.formats import text as t
 from quizbank.model import (
     MAX_OPTIONS,
     OPTION_LABELS,
@@ -26,8 +27,6 @@ from quizbank.model import (
 FORMAT = "native"
 FIELDS = ("id", "type", "section", "difficulty", "tags", "stem", "options", "answer", "explanation")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_TRUE = ("正确", "对", "√", "✓", "是", "true", "t", "yes")
-_FALSE = ("错误", "错", "×", "✗", "否", "false", "f", "no")
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -234,42 +233,42 @@ def _options(item: _Mapping, qtype: object, problem) -> tuple[str, ...]:
 
 
 def _letter(position: int) -> str:
-    return OPTION_LABELS[position] if position < len(OPTION_LABELS) else str(position)
+    return t.letters((position,))
 
 
 def _answer(raw: object, qtype: object, options: tuple[str, ...], problem) -> tuple[int, ...]:
+    """Letters (``C``, ``ACD``, ``[A, C]``), 正确/错误 for true/false, or 0-based positions → indices.
+
+    The text is read as every importer reads it (`quizbank.formats.text`); the messages say which
+    option and field are wrong, for the author.
+    """
     if raw is None or raw == "" or raw == []:
         problem("answer", "answer is missing")
         return ()
-    indices: list[int] = []
-    if qtype == "truefalse" and (
-        isinstance(raw, bool) or isinstance(raw, str) and raw.strip() not in ("A", "B")
-    ):
-        if isinstance(raw, bool):
-            return (0,) if raw else (1,)
-        word = raw.strip().lower()
-        if word in _TRUE:
-            return (0,)
-        if word in _FALSE:
-            return (1,)
-        problem("answer", f"a truefalse answer is 正确 or 错误, not {raw!r}")
-        return ()
+    if isinstance(raw, list) and all(isinstance(i, str) for i in raw):
+        raw = "".join(raw)
+    if qtype == "truefalse" and isinstance(raw, bool):
+        return (0,) if raw else (1,)
+    if qtype == "truefalse" and isinstance(raw, str):
+        try:
+            return (t.true_false_answer(raw),)
+        except t.AnswerError:
+            problem("answer", f"a truefalse answer is 正确 or 错误 (or A/B), not {raw!r}")
+            return ()
     if isinstance(raw, str):
-        letters = [c for c in raw.upper() if not c.isspace() and c not in ",，、;；/"]
-        for letter in letters:
-            if letter not in OPTION_LABELS:
-                problem(
-                    "answer",
-                    f"answer {raw!r}: {letter!r} is not an option letter (A–{_letter(len(options) - 1)})",
-                )
-                return ()
-            indices.append(OPTION_LABELS.index(letter))
+        text = t.answer_text(raw)
+        bad = next((c for c in text if c not in OPTION_LABELS), None)
+        if bad is not None:
+            problem(
+                "answer",
+                f"answer {raw!r}: {bad!r} is not an option letter (A–{_letter(len(options) - 1)})",
+            )
+            return ()
+        indices = [OPTION_LABELS.index(c) for c in text]
     elif isinstance(raw, int) and not isinstance(raw, bool):
         indices = [raw]
     elif isinstance(raw, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in raw):
         indices = list(raw)
-    elif isinstance(raw, list) and all(isinstance(i, str) and len(i.strip()) == 1 for i in raw):
-        return _answer("".join(raw), qtype, options, problem)
     else:
         problem("answer", f"answer {raw!r}: write letters (C, ACD) or a list of 0-based positions")
         return ()

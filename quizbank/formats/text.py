@@ -106,14 +106,23 @@ def truth(text: str) -> bool | None:
     return None
 
 
+def answer_text(text: str) -> str:
+    """What an answer cell says once written plainly: ``答案：a, c`` / ``ＡＣ`` → ``AC``.
+
+    Upper case, full-width folded, an ``答案:`` prefix and separators removed; the characters are not
+    checked (see `answer_letters`).
+    """
+    key = unicodedata.normalize("NFKC", text).upper()
+    key = re.sub(r"^(答案|正确答案|ANSWER)\s*[:：]?", "", key.strip())
+    return re.sub(r"[\s,，、;；/|+.。]+", "", key)
+
+
 def answer_letters(text: str) -> tuple[int, ...]:
     """``ACD``, ``A,C``, ``A、C``, ``a c``, full-width ``ＡＣ`` → sorted 0-based indices.
 
     Raises AnswerError when the cell holds anything but option letters, or a letter twice.
     """
-    key = unicodedata.normalize("NFKC", text).upper()
-    key = re.sub(r"^(答案|正确答案|ANSWER)\s*[:：]?", "", key.strip())
-    letters = re.sub(r"[\s,，、;；/|+.。]+", "", key)
+    letters = answer_text(text)
     if not letters:
         raise AnswerError("答案为空")
     bad = [c for c in letters if c not in OPTION_LABELS]
@@ -125,8 +134,8 @@ def answer_letters(text: str) -> tuple[int, ...]:
 
 
 def letters(answer: tuple[int, ...]) -> str:
-    """0-based indices → ``ACD``."""
-    return "".join(OPTION_LABELS[i] for i in answer)
+    """0-based indices → ``ACD``; a position beyond the labels is written as its number."""
+    return "".join(OPTION_LABELS[i] if 0 <= i < len(OPTION_LABELS) else str(i) for i in answer)
 
 
 def true_false_answer(text: str, options: tuple[str, ...] = ()) -> int:

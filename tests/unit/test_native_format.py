@@ -48,6 +48,21 @@ def test_truefalse_answers_are_words_and_options_are_implied(answer, expected):
     assert result.questions[0].answer == expected
 
 
+@pytest.mark.parametrize("answer", ["AC", "ca", "'A,C'", "A、C", "ＡＣ", "'答案：AC'", "[A, C]", "[0, 2]"])
+def test_multiple_answers_are_read_as_every_importer_reads_them(answer):
+    result = read(
+        f"- {{id: m-1, type: multiple, section: s, stem: x, options: [a, b, c], answer: {answer}}}\n"
+    )
+    assert result.problems == ()
+    assert result.questions[0].answer == (0, 2)
+
+
+def test_a_truefalse_answer_given_as_a_list_of_two_positions_is_refused():
+    result = read("- {id: t-1, type: truefalse, section: s, stem: x, answer: [0, 1]}\n")
+    assert result.questions == ()
+    assert "exactly one answer" in result.problems[0].message
+
+
 def test_zero_based_index_lists_are_accepted():
     result = read("- {id: m-1, type: multiple, section: s, stem: x, options: [a, b, c], answer: [2, 0]}\n")
     assert result.questions[0].answer == (0, 2)
