@@ -1,0 +1,250 @@
+"""Save-answer and submit throughput of the exam API, held against a bare endpoint of the same stack.
+
+Anchor: a trivial Flask route returning 204, in the same app, served by the same waitress configuration
+(threads=8) — the stack's own limit on this machine. N workers on loopback, one keep-alive connection
+each, each signs in, starts the exam, saves M answers (timed) and submits (timed). Prints one JSON line.
+
+    .venv/bin/python benchmarks/exam_throughput.py [--workers 20] [--saves 40]
+    DATABASE_URL=postgresql+psycopg://… to measure PostgreSQL instead of a temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+THREADS = 8
+
+
+def _config(home: str) -> dict:
+    config = {"INSTANCE_PATH": home, "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    if not os.environ.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{home}/bench.sqlite"
+    return config
+
+
+def _app(home: str):
+    from flask import Blueprint
+
+    from webapp import create_app
+    from webapp.security import csrf_exempt, public
+
+    app = create_app(_config(home))
+    bare = Blueprint("bench", __name__)
+
+    @bare.route("/bench/bare", methods=["PUT", "POST"])
+    @public
+    @csrf_exempt
+    def bare_endpoint():
+        return "", 204
+
+    app.register_blueprint(bare)
+    return app
+
+
+def _seed(home: str, workers: int) -> int:
+    from webapp.clock import now
+    from webapp.db import Base, database
+    from webapp.models import import_all_models
+    from webapp.services.exams import schedule_exam
+    from webapp.testing import make_org, make_post, make_question_sets, make_worker
+
+    app = _app(home)
+    import_all_models()
+    engine = database(app).engine
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    with app.app_context(), database(app).sessionmaker() as s:
+        org = make_org(s, "基准企业")
+        post = make_post(s, "welding", "电焊工")
+        make_question_sets(s, "welding", "电焊工")
+        for i in range(workers):
+            make_worker(s, org, f"bench{i:03d}", post)
+        exam = schedule_exam(
+            s, organisation_id=org.id, title="基准考试", post=post, kind="periodic",
+            opens_at=now() - timedelta(minutes=5), closes_at=now() + timedelta(days=1),
+        )  # fmt: skip
+        s.commit()
+        exam_id = exam.id
+    database(app).dispose()
+    return exam_id
+
+
+def _serve(home: str, port: int) -> None:
+    import logging
+
+    from waitress import serve
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is expected under load
+    serve(_app(home), host="127.0.0.1", port=port, threads=THREADS, _quiet=True)
+
+
+class Worker:
+    def __init__(self, port: int, username: str) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookie = ""
+        self.csrf = ""
+        self.username = username
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        if self.csrf:
+            headers["X-CSRFToken"] = self.csrf
+        self.conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        r = self.conn.getresponse()
+        data = r.read()
+        cookie = r.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        return r.status, data
+
+    def sign_in(self) -> None:
+        from webapp.testing import TEST_PASSWORD
+
+        status, data = self.call(
+            "POST", "/api/v1/login", {"username": self.username, "password": TEST_PASSWORD}
+        )
+        assert status == 200, data
+        self.csrf = json.loads(data)["csrf_token"]
+
+
+def _run_phase(workers: list[Worker], job) -> tuple[float, list[float]]:
+    barrier = threading.Barrier(len(workers) + 1)
+    latencies: list[float] = []
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def run(w: Worker) -> None:
+        mine: list[float] = []
+        try:
+            barrier.wait()
+            job(w, mine)
+        except BaseException as e:  # reported after the phase
+            errors.append(e)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise errors[0]
+    return elapsed, latencies
+
+
+def _timed(w: Worker, out: list[float], method: str, path: str, body: dict | None, expect: int) -> None:
+    t = time.perf_counter()
+    status, data = w.call(method, path, body)
+    out.append(time.perf_counter() - t)
+    if status != expect:
+        raise RuntimeError(f"{method} {path}: {status} {data[:200]!r}")
+
+
+def _figures(elapsed: float, latencies: list[float]) -> dict:
+    ordered = sorted(latencies)
+    return {
+        "requests": len(ordered),
+        "rps": round(len(ordered) / elapsed, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=20)
+    parser.add_argument("--saves", type=int, default=40, help="answers saved per worker")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as home:
+        exam_id = _seed(home, args.workers)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(home, port), daemon=True)
+        server.start()
+        try:
+            deadline = time.time() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.time() > deadline:
+                        raise
+                    time.sleep(0.1)
+            workers = [Worker(port, f"bench{i:03d}") for i in range(args.workers)]
+            papers = {}
+            for w in workers:
+                w.sign_in()
+                status, data = w.call("POST", "/api/v1/attempts", {"exam_id": exam_id})
+                assert status == 201, data
+                papers[w.username] = json.loads(data)
+
+            def bare(w: Worker, out: list[float]) -> None:
+                for _ in range(args.saves):
+                    _timed(w, out, "PUT", "/bench/bare", {"choices": [0]}, 204)
+
+            def save(w: Worker, out: list[float]) -> None:
+                paper = papers[w.username]
+                questions = paper["questions"]
+                for i in range(args.saves):
+                    q = questions[i % len(questions)]
+                    _timed(
+                        w,
+                        out,
+                        "PUT",
+                        f"/api/v1/attempts/{paper['id']}/responses/{q['id']}",
+                        {"choices": [0]},
+                        204,
+                    )
+
+            def submit(w: Worker, out: list[float]) -> None:
+                _timed(w, out, "POST", f"/api/v1/attempts/{papers[w.username]['id']}/submit", None, 200)
+
+            bare_fig = _figures(*_run_phase(workers, bare))
+            save_fig = _figures(*_run_phase(workers, save))
+            submit_fig = _figures(*_run_phase(workers, submit))
+        finally:
+            server.terminate()
+            server.join(5)
+
+    print(
+        json.dumps(
+            {
+                "benchmark": "exam_throughput",
+                "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
+                "workers": args.workers,
+                "waitress_threads": THREADS,
+                "bare": bare_fig,
+                "save_answer": save_fig,
+                "submit": submit_fig,
+                "save_vs_bare": round(save_fig["rps"] / bare_fig["rps"], 3),
+                "anchor": "bare 204 route, same app and waitress config",
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
