@@ -9,11 +9,18 @@ cannot hold a question (Aiken holds single-choice questions only).
 from __future__ import annotations
 
 import importlib
-import os
 import re
 from collections.abc import Callable, Iterable
 
-from quizbank.formats.common import DEFAULT_MAX_BYTES, FormatError, Source, content_id, failure, load_bytes
+from quizbank.formats.common import (
+    DEFAULT_MAX_BYTES,
+    FormatError,
+    Source,
+    content_id,
+    failure,
+    load_bytes,
+    source_name,
+)
 from quizbank.model import ImportResult, Question
 
 __all__ = ["FORMATS", "FormatError", "content_id", "detect", "read", "write", "DEFAULT_MAX_BYTES"]
@@ -72,7 +79,7 @@ def read(
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Read questions from a file (path) or its bytes; `format` "auto" detects it from name and content."""
-    where = name or (os.fspath(source) if not isinstance(source, bytes | bytearray) else "<input>")
+    where = source_name(source, name)
     try:
         data = load_bytes(source, name=where, max_bytes=max_bytes)
         if not data.strip():

@@ -21,10 +21,9 @@ from quizbank.formats.common import (
     DEFAULT_MAX_BYTES,
     FormatError,
     Source,
-    decode_text,
     failure,
     finish,
-    load_bytes,
+    load_text,
 )
 from quizbank.model import MAX_OPTIONS, OPTION_LABELS, ImportResult, Problem, Question
 
@@ -39,9 +38,8 @@ def read(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    where = name or "<input>"
     try:
-        text = decode_text(load_bytes(source, name=name, max_bytes=max_bytes), where)
+        text = load_text(source, name=name, max_bytes=max_bytes)
     except FormatError as e:
         return failure(e, "aiken")
     questions: list[Question] = []

@@ -73,6 +73,12 @@ def decode_text(data: bytes, where: str) -> str:
     raise FormatError(where, "无法识别文本编码（应为 UTF-8 或 GBK）")
 
 
+def load_text(source: Source, *, name: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """A text file's contents (bounded as `load_bytes`, decoded as `decode_text`); FormatError names
+    the file as `source_name` does."""
+    return decode_text(load_bytes(source, name=name, max_bytes=max_bytes), source_name(source, name))
+
+
 def content_id(question: Question) -> str:
     """A stable id from what the question says: type, stem, options and answer (``imp-`` + 12 hex)."""
     payload = json.dumps(

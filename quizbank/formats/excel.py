@@ -21,10 +21,10 @@ from quizbank.formats.common import (
     DEFAULT_MAX_BYTES,
     FormatError,
     Source,
-    decode_text,
     failure,
     finish,
     load_bytes,
+    load_text,
     source_name,
 )
 from quizbank.formats.table import Sheet, read_tables, template_rows
@@ -126,10 +126,8 @@ def read_csv(
     source: Source, *, name: str = "", max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress = None
 ) -> ImportResult:
     """A csv file in the same template (UTF-8, UTF-8 with BOM or GBK) → questions; rows are ``line N``."""
-    where = source_name(source, name)
     try:
-        data = load_bytes(source, name=name, max_bytes=max_bytes)
-        text = decode_text(data, where)
+        text = load_text(source, name=name, max_bytes=max_bytes)
     except FormatError as e:
         return failure(e, "csv")
     try:
@@ -154,7 +152,7 @@ def read_csv(
     try:
         questions, problems = read_tables([Sheet(None, rows())], lambda _sheet, line: f"line {line}")
     except csv.Error as e:
-        return failure(FormatError(where, f"csv 格式错误：{e}"), "csv")
+        return failure(FormatError(source_name(source, name), f"csv 格式错误：{e}"), "csv")
     return finish(questions, problems, "csv")
 
 

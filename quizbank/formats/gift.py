@@ -18,10 +18,9 @@ from quizbank.formats.common import (
     DEFAULT_MAX_BYTES,
     FormatError,
     Source,
-    decode_text,
     failure,
     finish,
-    load_bytes,
+    load_text,
 )
 from quizbank.model import TRUE_FALSE_OPTIONS, ImportResult, Problem, Question
 
@@ -103,9 +102,8 @@ def read(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    where = name or "<input>"
     try:
-        text = decode_text(load_bytes(source, name=name, max_bytes=max_bytes), where)
+        text = load_text(source, name=name, max_bytes=max_bytes)
     except FormatError as e:
         return failure(e, "gift")
     questions: list[Question] = []

@@ -99,3 +99,14 @@ def test_detect_tells_formats_from_name_and_content():
     assert formats.detect("questions.yaml", b"- id: x") == "native"
     with pytest.raises(FormatError):
         formats.detect("notes.txt", b"hello")
+
+
+@pytest.mark.parametrize("reader", [gift.read, aiken.read])
+def test_a_text_file_in_an_unknown_encoding_is_refused_naming_the_file(reader, tmp_path):
+    path = tmp_path / "bank.txt"
+    path.write_bytes(b"\xff\xfe\x80 not text")
+    result = reader(path)
+    assert result.questions == ()
+    assert [(p.where, p.message) for p in result.problems] == [
+        (str(path), "无法识别文本编码（应为 UTF-8 或 GBK）")
+    ]
