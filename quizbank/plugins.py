@@ -22,9 +22,9 @@ from quizbank.questionsets import (
     QUESTIONS_FILE,
     LoadedSet,
     check_set,
-    is_set_folder,
     load_folder,
     load_texts,
+    set_folders,
 )
 
 ENTRY_POINT_GROUP = "quizbank.question_sets"
@@ -232,14 +232,9 @@ def _display_path(root: object, package_name: str) -> str:
 def _from_folder(folder: Path) -> list[_Candidate]:
     if not folder.is_dir():
         return [_broken(f"folder {folder}", "not found or not a folder")]
-    if is_set_folder(folder):
-        folders = [folder]
-    else:
-        folders = sorted(p for p in folder.iterdir() if p.is_dir() and is_set_folder(p))
-        if not folders:
-            return [
-                _broken(f"folder {folder}", f"no question set here (no {HANDBOOK_FILE} / {QUESTIONS_FILE})")
-            ]
+    folders = set_folders(folder)
+    if not folders:
+        return [_broken(f"folder {folder}", f"no question set here (no {HANDBOOK_FILE} / {QUESTIONS_FILE})")]
     return [
         _Candidate(f"folder {f}", load_folder(f, source=f"folder {f}"), str(f / QUESTIONS_FILE))
         for f in folders

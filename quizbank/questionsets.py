@@ -50,6 +50,13 @@ def is_set_folder(folder: Path) -> bool:
     return (folder / HANDBOOK_FILE).is_file() or (folder / QUESTIONS_FILE).is_file()
 
 
+def set_folders(path: Path) -> list[Path]:
+    """`path` itself when it is a set folder, else the set folders directly inside it (sorted)."""
+    if is_set_folder(path):
+        return [path]
+    return sorted(p for p in path.iterdir() if p.is_dir() and is_set_folder(p))
+
+
 def set_id_for(folder_name: str) -> str:
     """A folder or package name → a kebab-case set id (``low_voltage_electrician`` → ``low-voltage-electrician``)."""
     return folder_name.strip().lower().replace("_", "-")
@@ -237,7 +244,7 @@ def validate(paths: Sequence[Path]) -> tuple[Problem, ...]:
         if not path.is_dir():
             problems.append(Problem(str(path), "not found: give a question set folder or a folder of sets"))
             continue
-        folders = [path] if is_set_folder(path) else sorted(p for p in path.iterdir() if is_set_folder(p))
+        folders = set_folders(path)
         if not folders:
             problems.append(
                 Problem(str(path), f"no question set here (no {HANDBOOK_FILE} / {QUESTIONS_FILE})")
