@@ -32,7 +32,13 @@ DENIED = {401, 403, 404, 405}
 def _sample_url(rule: Rule) -> str:
     values = {}
     for name, conv in rule._converters.items():
-        values[name] = 999999 if type(conv).__name__ == "IntegerConverter" else "x"
+        kind = type(conv).__name__
+        if kind == "IntegerConverter":
+            values[name] = 999999
+        elif kind == "AnyConverter":
+            values[name] = sorted(conv.items)[0]
+        else:
+            values[name] = "x"
     return rule.build(values, append_unknown=False)[1]
 
 
