@@ -58,10 +58,22 @@ def test_qualification_is_the_default_and_draws_from_general_and_post_sets(sets_
     assert all(i.startswith(("pgen-", "ppro-")) for i in ids)
 
 
-def test_text_output_lists_questions_and_an_answer_key(sets_path, capsys):
+def test_the_printed_answer_key_gives_each_questions_answer_as_placed_on_the_paper(sets_path, capsys):
+    placed = paper_json(capsys, "--blueprint", "spot", "--seed", "2")["questions"]
     assert main(["paper", "--post", "paper-post", "--blueprint", "spot", "--seed", "2"]) == 0
-    out = capsys.readouterr().out
-    assert "逢查必考" in out and "判断题" in out and "答案" in out
+    out = capsys.readouterr().out.splitlines()
+    assert "逢查必考" in out[0]
+    key = out[out.index("答案 / answers:") + 1].split()
+
+    def expected(q):
+        if q["type"] == "truefalse":
+            return "√" if q["options"][q["answer"][0]] == "正确" else "×"
+        return "".join("ABCDEFGH"[i] for i in q["answer"])
+
+    assert key == [f"{n}.{expected(q)}" for n, q in enumerate(placed, start=1)]
+    # The options are printed in the paper's order, so a letter in the key names the printed option.
+    first_choice = next(q for q in placed if q["type"] != "truefalse")
+    assert f"   A. {first_choice['options'][0]}" in out
 
 
 def test_an_unknown_post_exits_1_naming_the_known_ones(sets_path, capsys):
