@@ -133,11 +133,11 @@ def test_the_token_is_found_after_the_last_verify_of_a_url():
     ("name", "masked"),
     [("张三丰", "张*丰"), ("张三", "张*"), ("张", "*"), ("欧阳娜娜", "欧**娜"), (" 李 四 ", "李*"), ("", "")],
 )
-def test_mask_name(name, masked):
+def test_a_masked_name_shows_only_its_first_and_last_character(name, masked):
     assert mask_name(name) == masked
 
 
-def test_serial_format_and_parse():
+def test_a_serial_reads_back_as_year_and_number_and_other_shapes_are_refused():
     assert make_serial(123, 2026) == "QB-2026-000123"
     assert parse_serial("QB-2026-1234567") == (2026, 1234567)
     with pytest.raises(ValueError, match="QB-YYYY-NNNNNN"):
@@ -181,7 +181,7 @@ def test_qr_svg_is_an_svg():
 # --- templates --------------------------------------------------------------------------------
 
 
-def test_builtin_templates_load():
+def test_built_in_certificate_templates_are_valid_for_twelve_months_and_name_the_holder():
     for kind in ("qualification", "retraining"):
         t = load_template(kind)
         assert (t.kind, t.validity_months) == (kind, 12)

@@ -82,7 +82,7 @@ def test_sections_are_summarised_weakest_first():
     ]
 
 
-def test_grade_item_gives_instant_feedback():
+def test_one_answer_is_graded_at_once_and_an_unanswered_question_scores_zero():
     pq = PaperQuestion(truefalse(id="t", answer=False), (0, 1), 1.0)
     item = grade_item(pq, [1], "all_or_nothing")
     assert item.is_correct and item.points == 1.0 and item.correct == (1,)

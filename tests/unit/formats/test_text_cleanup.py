@@ -41,7 +41,7 @@ def test_bare_label_is_removed_only_when_every_option_has_one():
     "raw, answer",
     [("A", (0,)), ("ACD", (0, 2, 3)), ("A,C", (0, 2)), ("A、C", (0, 2)), ("ａｃ", (0, 2)), ("C A", (0, 2))],
 )
-def test_answer_letters_in_every_spelling(raw, answer):
+def test_answer_letters_are_read_in_every_spelling(raw, answer):
     assert t.answer_letters(raw) == answer
 
 
@@ -60,7 +60,7 @@ def test_answer_letters_in_every_spelling(raw, answer):
         ("B", 1),
     ],
 )
-def test_true_false_answers(raw, index):
+def test_true_false_words_symbols_and_letters_mean_correct_or_wrong(raw, index):
     assert t.true_false_answer(raw) == index
 
 

@@ -417,7 +417,7 @@ RULES = {
 
 
 @pytest.mark.parametrize("case", RULES.values(), ids=RULES.keys())
-def test_rule(case: Case):
+def test_standing_follows_each_rule_of_design_section_3(case: Case):
     check(case)
 
 
@@ -582,7 +582,7 @@ def test_post_change_before_qualifying_anywhere_keeps_the_full_prejob_training()
     assert [o.kind for o in result.owed] == ["prejob_training", "qualification_exam"]
 
 
-def test_standing_as_json():
+def test_standing_serialises_to_json_with_status_certificate_and_what_is_owed():
     import json
 
     from quizbank.rules import standing_to_dict
