@@ -23,6 +23,7 @@ BLUEPRINTS: list[str] = [
     "webapp.api",
     "webapp.bank",
     "webapp.reports",
+    "webapp.roster",
     "webapp.inspections.views",
 ]
 

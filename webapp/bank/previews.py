@@ -49,7 +49,7 @@ def load_preview(
     row = s.get(UploadPreview, token, with_for_update=for_update) if token else None
     if row is None or row.kind != kind or row.organisation_id != organisation_id or row.user_id != user_id:
         raise NotFound("没有找到这次上传（可能已被清理），请重新上传文件。")
-    if row.expires_at < clock.now():
+    if row.expires_at <= clock.now():
         raise ApiError(410, "expired", "这次上传的预览已过期，请重新上传文件。")
     return row
 

@@ -60,6 +60,7 @@ class Person(Base):
     employment_type: Mapped[str] = mapped_column(String(10), default="正式")
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     id_number: Mapped[str | None] = mapped_column(String(40))  # never shown unmasked: see masked_id_number
+    phone: Mapped[str | None] = mapped_column(String(20))
     hired_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

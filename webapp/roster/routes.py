@@ -1,0 +1,258 @@
+"""HR's roster pages: import (preview → commit, all or nothing), people list, edit, PIN reset."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from webapp import clock
+from webapp.bank.previews import load_preview, mark_committed, store_preview
+from webapp.db import session
+from webapp.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post, User
+from webapp.roster import service
+from webapp.roster.forms import ActionForm, PersonForm, RosterUploadForm
+from webapp.roster.template import pins_workbook, roster_template
+from webapp.security import get_owned, hash_secret, require_role
+from webapp.templating import NavItem
+
+bp = Blueprint("roster", __name__, url_prefix="/roster")
+NAV = [NavItem("roster.index", "花名册", ("hr", "admin"), "导入花名册，管理人员、岗位和 PIN")]
+HR = ("hr", "admin")
+PER_PAGE = 50
+
+
+def _org() -> int:
+    return current_user.organisation_id
+
+
+def _posts() -> list[Post]:
+    return list(
+        session.scalars(
+            select(Post)
+            .where(Post.organisation_id.is_(None) | (Post.organisation_id == _org()))
+            .order_by(Post.name)
+        )
+    )
+
+
+def _departments() -> list[Department]:
+    return list(
+        session.scalars(
+            select(Department).where(Department.organisation_id == _org()).order_by(Department.name)
+        )
+    )
+
+
+@bp.get("/")
+@require_role(*HR)
+def index():
+    a = request.args
+    query = select(Person).where(Person.organisation_id == _org())
+    q = (a.get("q") or "").strip()
+    if q:
+        query = query.where(
+            or_(Person.name.contains(q, autoescape=True), Person.employee_no.contains(q, autoescape=True))
+        )
+    if a.get("department", "").isdigit():
+        query = query.where(Person.department_id == int(a["department"]))
+    if a.get("post"):
+        query = query.where(
+            Person.id.in_(
+                select(PersonPost.person_id)
+                .join(Post, Post.id == PersonPost.post_id)
+                .where(Post.code == a["post"])
+            )
+        )
+    if a.get("employment_type") in EMPLOYMENT_TYPES:
+        query = query.where(Person.employment_type == a["employment_type"])
+    if a.get("active", "1") == "1":
+        query = query.where(Person.active.is_(True))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(int(a["page"]), 1) if a.get("page", "").isdigit() else 1
+    people = session.scalars(
+        query.order_by(Person.employee_no).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+    ).all()
+    return render_template(
+        "roster/index.html",
+        people=people,
+        total=total,
+        page=page,
+        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        args={k: v for k, v in a.items() if k != "page" and v},
+        departments=_departments(),
+        posts=_posts(),
+        employment_types=EMPLOYMENT_TYPES,
+    )
+
+
+@bp.get("/template.xlsx")
+@require_role(*HR)
+def template():
+    return send_file(
+        io.BytesIO(roster_template()),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name="花名册模板.xlsx",
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@require_role(*HR)
+def upload():
+    form = RosterUploadForm()
+    error = None
+    if form.validate_on_submit():
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        data = form.file.data.read(limit + 1)
+        try:
+            rows, problems, new_departments = service.parse_roster(
+                session, _org(), data, create_departments=form.create_departments.data, max_bytes=limit
+            )
+        except service.RosterError as e:
+            error = str(e)
+        else:
+            existing = service.existing_numbers(session, _org(), [r.employee_no for r in rows])
+            preview = store_preview(
+                session,
+                kind="roster",
+                organisation_id=_org(),
+                user_id=current_user.id,
+                filename=form.file.data.filename or "roster.xlsx",
+                payload={
+                    "rows": [service.row_to_dict(r) for r in rows],
+                    "problems": problems,
+                    "new_departments": new_departments,
+                    "existing": sorted(existing),
+                },
+            )
+            return redirect(url_for("roster.preview", token=preview.token))
+    status = 400 if request.method == "POST" else 200
+    return render_template("roster/upload.html", form=form, error=error), status
+
+
+@bp.get("/import/<token>")
+@require_role(*HR)
+def preview(token: str):
+    row = load_preview(session, token, kind="roster", organisation_id=_org(), user_id=current_user.id)
+    posts = {p.code: p.name for p in _posts()}
+    return render_template("roster/preview.html", row=row, p=row.payload, posts=posts, form=ActionForm())
+
+
+@bp.post("/import/<token>/commit")
+@require_role(*HR)
+def commit(token: str):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    row = load_preview(
+        session, token, kind="roster", organisation_id=_org(), user_id=current_user.id, for_update=True
+    )
+    if row.payload["problems"]:
+        flash("花名册中有错误的行：请改正后重新上传（一行也没有写入）。")
+        return redirect(url_for("roster.preview", token=token))
+    mark_committed(row)
+    pins = service.commit_roster(
+        session,
+        _org(),
+        [service.row_from_dict(d) for d in row.payload["rows"]],
+        row.payload["new_departments"],
+        recorded_by=current_user.id,
+    )
+    row.result = {"pins": pins}
+    flash(f"已导入 {len(row.payload['rows'])} 人。")
+    return redirect(url_for("roster.pins", token=token))
+
+
+@bp.get("/import/<token>/pins")
+@require_role(*HR)
+def pins(token: str):
+    row = load_preview(session, token, kind="roster", organisation_id=_org(), user_id=current_user.id)
+    if row.committed_at is None:
+        abort(404)
+    return render_template(
+        "roster/pins.html", row=row, pins=(row.result or {}).get("pins", []), form=ActionForm()
+    )
+
+
+@bp.get("/import/<token>/pins.xlsx")
+@require_role(*HR)
+def pins_export(token: str):
+    row = load_preview(session, token, kind="roster", organisation_id=_org(), user_id=current_user.id)
+    if row.committed_at is None or not (row.result or {}).get("pins"):
+        abort(404)
+    return send_file(
+        io.BytesIO(pins_workbook(row.result["pins"])),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name="初始PIN.xlsx",
+    )
+
+
+@bp.post("/import/<token>/done")
+@require_role(*HR)
+def pins_done(token: str):
+    """Forget the initial PINs (they are otherwise kept until the preview expires)."""
+    row = load_preview(session, token, kind="roster", organisation_id=_org(), user_id=current_user.id)
+    row.result = {"pins": []}
+    row.expires_at = clock.now()
+    flash("初始 PIN 已从系统中清除。")
+    return redirect(url_for("roster.index"))
+
+
+@bp.route("/people/<int:person_id>", methods=["GET", "POST"])
+@require_role(*HR)
+def edit(person_id: int):
+    person = get_owned(Person, person_id)
+    if person.organisation_id != _org():
+        abort(404)
+    form = PersonForm()
+    form.department.choices = [("", "（无）")] + [(str(d.id), d.name) for d in _departments()]
+    form.posts.choices = [(p.code, f"{p.name}（{p.code}）") for p in _posts()]
+    if request.method == "GET":
+        form.name.data = person.name
+        form.department.data = str(person.department_id or "")
+        form.posts.data = [pp.post.code for pp in person.posts]
+        form.employment_type.data = person.employment_type
+        form.active.data = person.active
+    elif form.validate_on_submit():
+        person.name = form.name.data.strip()
+        person.department_id = int(form.department.data) if form.department.data else None
+        person.employment_type = form.employment_type.data
+        person.active = form.active.data
+        added = service.assign_posts(
+            session, person, form.posts.data, on=clock.today(), recorded_by=current_user.id
+        )
+        for user in session.scalars(select(User).where(User.person_id == person.id)):
+            user.display_name = person.name
+            user.active = person.active
+        flash(
+            "已保存。"
+            + (f"新岗位 {'、'.join(added)} 已记为岗位变动（需重新进行车间级、班组级培训）。" if added else "")
+        )
+        return redirect(url_for("roster.edit", person_id=person.id))
+    users = session.scalars(select(User).where(User.person_id == person.id)).all()
+    return render_template(
+        "roster/edit.html", person=person, form=form, users=users, action=ActionForm(), new_pin=None
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.post("/people/<int:person_id>/pin")
+@require_role(*HR)
+def reset_pin(person_id: int):
+    person = get_owned(Person, person_id)
+    if person.organisation_id != _org() or not ActionForm().validate_on_submit():
+        abort(404)
+    pin = service.new_pin()
+    person.pin_hash = hash_secret(pin)
+    form = PersonForm(formdata=None)
+    form.department.choices = [("", "（无）")] + [(str(d.id), d.name) for d in _departments()]
+    form.posts.choices = [(p.code, f"{p.name}（{p.code}）") for p in _posts()]
+    form.name.data, form.department.data = person.name, str(person.department_id or "")
+    form.posts.data = [pp.post.code for pp in person.posts]
+    form.employment_type.data, form.active.data = person.employment_type, person.active
+    users = session.scalars(select(User).where(User.person_id == person.id)).all()
+    return render_template(
+        "roster/edit.html", person=person, form=form, users=users, action=ActionForm(), new_pin=pin
+    )

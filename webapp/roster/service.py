@@ -1,0 +1,363 @@
+"""The HR roster: an Excel roster read into rows (every problem with its Sheet!R12 and reason), stored as
+a preview, then written all or nothing; the people list and the edit page's changes.
+
+Columns (header row found among the first rows; hints in brackets ignored): 工号, 姓名, 部门, 岗位 (one
+or several, separated by 、 or ,), 用工形式 (正式/劳务派遣/外包/灵活用工), 入职日期, and optionally
+身份证号, 手机, PIN. A post is named by its name (电焊工) or code (welding).
+
+Worker accounts: username = 工号 (or ``<org>-<工号>`` when another organisation already uses it), sign-in
+with 工号 + PIN; an initial PIN is generated when the roster gives none and shown once after the import.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizbank import rules
+from quizbank.formats.common import FormatError
+from quizbank.formats.excel import DEFAULT_MAX_RATIO, DEFAULT_MAX_UNPACKED, check_workbook
+from webapp import clock
+from webapp.errors import ApiError
+from webapp.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post, User, UserRole
+from webapp.security import hash_secret
+from webapp.services.standing import record_event
+
+COLUMNS = {
+    "employee_no": ("工号", "员工编号", "职工号"),
+    "name": ("姓名",),
+    "department": ("部门", "所在部门", "车间"),
+    "posts": ("岗位", "工种", "岗位工种"),
+    "employment_type": ("用工形式", "用工类型", "用工方式"),
+    "hired_on": ("入职日期", "入职时间", "入厂日期"),
+    "id_number": ("身份证号", "身份证", "身份证号码"),
+    "phone": ("手机", "手机号", "手机号码", "电话"),
+    "pin": ("PIN", "PIN码", "初始PIN"),
+}
+REQUIRED = ("employee_no", "name", "posts")
+HEADER_SEARCH_ROWS = 10
+POST_SEPARATORS = re.compile(r"[、,，;；/]+")
+PIN_PATTERN = re.compile(r"^\d{4,8}$")
+ID_PATTERN = re.compile(r"^\d{17}[\dXx]$")
+PHONE_PATTERN = re.compile(r"^1\d{10}$")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class RosterError(ValueError):
+    """The file as a whole cannot be read (not a workbook, no header row)."""
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    where: str
+    employee_no: str
+    name: str
+    department: str
+    posts: tuple[str, ...]  # post codes
+    employment_type: str
+    hired_on: str | None
+    id_number: str | None
+    phone: str | None
+    pin: str | None
+
+
+def _header_key(value: object) -> str:
+    text = re.sub(r"[(（\[【].*?[)）\]】]", "", str(value or ""))
+    return re.sub(r"[\s*:：]+", "", text).upper()
+
+
+def _layout(row: list[object]) -> dict[str, int] | None:
+    found: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        key = _header_key(cell)
+        for field, names in COLUMNS.items():
+            if key in {n.upper() for n in names} and field not in found:
+                found[field] = i
+    return found if "employee_no" in found and "name" in found else None
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _date(value: object) -> date | None:
+    """A date cell, an Excel serial number, or text 2024-03-01 / 2024/3/1 / 2024.3.1 / 2024年3月1日."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        raise ValueError
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", str(value).strip())
+    if not m:
+        raise ValueError
+    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def read_rows(data: bytes, *, max_bytes: int) -> tuple[str, list[tuple[int, list[object]]]]:
+    """(sheet name, numbered rows) of the first sheet with a roster header; RosterError otherwise."""
+    if len(data) > max_bytes:
+        raise RosterError(f"文件太大：{len(data) / 1e6:.1f} MB，上限 {max_bytes / 1e6:.0f} MB")
+    try:
+        check_workbook(data, "花名册", max_unpacked=DEFAULT_MAX_UNPACKED, max_ratio=DEFAULT_MAX_RATIO)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except FormatError as e:
+        raise RosterError(e.message) from e
+    except Exception as e:  # calamine's own errors for damaged parts
+        raise RosterError(f"无法读取工作簿：{e}") from e
+    try:
+        for name in workbook.sheet_names:
+            try:
+                rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception:
+                continue
+            for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+                if _layout(list(row)) is not None:
+                    return name, [(n, list(r)) for n, r in enumerate(rows, start=1)][i:]
+    finally:
+        workbook.close()
+    raise RosterError("找不到表头行：需要 工号、姓名、岗位 等列名（可下载花名册模板参照）")
+
+
+def parse_roster(
+    s: Session, organisation_id: int, data: bytes, *, create_departments: bool, max_bytes: int
+) -> tuple[list[RosterRow], list[dict[str, str]], list[str]]:
+    """(good rows, problems [{where, message}], departments to create). Nothing is written."""
+    sheet, rows = read_rows(data, max_bytes=max_bytes)
+    header_number, header = rows[0]
+    layout = _layout(header)
+    assert layout is not None
+    missing = [COLUMNS[f][0] for f in REQUIRED if f not in layout]
+    if missing:
+        raise RosterError(f"{sheet}!R{header_number}：缺少列 {'、'.join(missing)}")
+
+    posts = s.scalars(
+        select(Post).where(Post.organisation_id.is_(None) | (Post.organisation_id == organisation_id))
+    ).all()
+    post_by_name = {p.name: p.code for p in posts} | {p.code: p.code for p in posts}
+    departments = {
+        d.name for d in s.scalars(select(Department).where(Department.organisation_id == organisation_id))
+    }
+    good: list[RosterRow] = []
+    problems: list[dict[str, str]] = []
+    seen: dict[str, str] = {}
+    new_departments: list[str] = []
+
+    def cell(row: list[object], field: str) -> object:
+        i = layout.get(field)
+        return row[i] if i is not None and i < len(row) else None
+
+    for number, row in rows[1:]:
+        if all(_text(c) == "" for c in row):
+            continue
+        where = f"{sheet}!R{number}"
+        errors: list[str] = []
+        no, name = _text(cell(row, "employee_no")), _text(cell(row, "name"))
+        if not no:
+            errors.append("工号为空")
+        elif len(no) > 40:
+            errors.append("工号太长（最多 40 个字符）")
+        elif no in seen:
+            errors.append(f"工号 {no} 重复（与 {seen[no]} 相同）")
+        if not name:
+            errors.append("姓名为空")
+        post_names = [p.strip() for p in POST_SEPARATORS.split(_text(cell(row, "posts"))) if p.strip()]
+        if not post_names:
+            errors.append("岗位为空")
+        codes = []
+        for p in post_names:
+            if p in post_by_name:
+                codes.append(post_by_name[p])
+            else:
+                errors.append(f"岗位“{p}”不存在")
+        department = _text(cell(row, "department"))
+        if department and department not in departments and department not in new_departments:
+            if create_departments:
+                new_departments.append(department)
+            else:
+                errors.append(f"部门“{department}”不存在（可勾选“自动创建部门”）")
+        employment = _text(cell(row, "employment_type")) or "正式"
+        if employment not in EMPLOYMENT_TYPES:
+            errors.append(f"用工形式“{employment}”不对（应为 {'/'.join(EMPLOYMENT_TYPES)}）")
+        hired: date | None = None
+        try:
+            hired = _date(cell(row, "hired_on"))
+        except ValueError:
+            errors.append(f"入职日期“{_text(cell(row, 'hired_on'))}”不是日期（如 2024-03-01）")
+        id_number = _text(cell(row, "id_number")) or None
+        if id_number and not ID_PATTERN.match(id_number):
+            errors.append("身份证号应为 18 位")
+        phone = _text(cell(row, "phone")) or None
+        if phone and not PHONE_PATTERN.match(phone):
+            errors.append(f"手机号“{phone}”应为 11 位数字")
+        pin = _text(cell(row, "pin")) or None
+        if pin and not PIN_PATTERN.match(pin):
+            errors.append("PIN 应为 4 到 8 位数字")
+        if no and no not in seen:
+            seen[no] = where
+        if errors:
+            problems.append({"where": where, "message": "；".join(errors)})
+            continue
+        good.append(
+            RosterRow(
+                where=where,
+                employee_no=no,
+                name=name,
+                department=department,
+                posts=tuple(dict.fromkeys(codes)),
+                employment_type=employment,
+                hired_on=hired.isoformat() if hired else None,
+                id_number=id_number.upper() if id_number else None,
+                phone=phone,
+                pin=pin,
+            )
+        )
+    return good, problems, new_departments
+
+
+def row_to_dict(r: RosterRow) -> dict[str, Any]:
+    return {**r.__dict__, "posts": list(r.posts)}
+
+
+def row_from_dict(d: dict[str, Any]) -> RosterRow:
+    return RosterRow(**{**d, "posts": tuple(d["posts"])})
+
+
+def existing_numbers(s: Session, organisation_id: int, numbers: list[str]) -> set[str]:
+    if not numbers:
+        return set()
+    return set(
+        s.scalars(
+            select(Person.employee_no).where(
+                Person.organisation_id == organisation_id, Person.employee_no.in_(numbers)
+            )
+        )
+    )
+
+
+def new_pin() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def _username(s: Session, organisation_id: int, employee_no: str) -> str:
+    taken = s.scalar(select(User.id).where(User.username == employee_no))
+    return employee_no if taken is None else f"{organisation_id}-{employee_no}"
+
+
+def assign_posts(
+    s: Session, person: Person, codes: list[str] | tuple[str, ...], *, on: date, recorded_by: int | None
+) -> list[str]:
+    """Make the person's posts exactly `codes`; each newly assigned post is a `post_assigned` event (the
+    rules engine then asks for 车间/班组 training before work). Returns the added codes."""
+    posts = {p.code: p for p in s.scalars(select(Post).where(Post.code.in_(list(codes))))}
+    current = {pp.post.code: pp for pp in person.posts}
+    added = []
+    for code in codes:
+        if code not in current:
+            person.posts.append(PersonPost(post_id=posts[code].id, since=on))
+            record_event(s, person, rules.PostAssigned(on=on, post=code), recorded_by=recorded_by)
+            added.append(code)
+    for code, pp in current.items():
+        if code not in codes:
+            person.posts.remove(pp)
+    s.flush()
+    return added
+
+
+def commit_roster(
+    s: Session,
+    organisation_id: int,
+    rows: list[RosterRow],
+    new_departments: list[str],
+    *,
+    recorded_by: int | None,
+) -> list[dict[str, str]]:
+    """Write every row (new people and accounts, or updates of existing 工号). Returns the initial PINs
+    of new accounts [{employee_no, name, username, pin}]. Raises ApiError(409) when the roster changed
+    since the preview in a way that makes a row invalid (e.g. a post deleted)."""
+    departments = {
+        d.name: d for d in s.scalars(select(Department).where(Department.organisation_id == organisation_id))
+    }
+    for name in new_departments:
+        if name not in departments:
+            d = Department(organisation_id=organisation_id, name=name)
+            s.add(d)
+            departments[name] = d
+    s.flush()
+    codes = {c for r in rows for c in r.posts}
+    known = set(s.scalars(select(Post.code).where(Post.code.in_(list(codes)))))
+    if codes - known:
+        raise ApiError(409, "post_gone", f"岗位 {'、'.join(sorted(codes - known))} 已不存在，请重新上传")
+    people = {
+        p.employee_no: p
+        for p in s.scalars(
+            select(Person).where(
+                Person.organisation_id == organisation_id,
+                Person.employee_no.in_([r.employee_no for r in rows]),
+            )
+        )
+    }
+    today = clock.today()
+    pins: list[dict[str, str]] = []
+    for r in rows:
+        department = departments.get(r.department) if r.department else None
+        if r.department and department is None:
+            raise ApiError(409, "department_gone", f"{r.where}：部门“{r.department}”已不存在，请重新上传")
+        hired = date.fromisoformat(r.hired_on) if r.hired_on else None
+        person = people.get(r.employee_no)
+        if person is None:
+            person = Person(organisation_id=organisation_id, employee_no=r.employee_no, active=True)
+            s.add(person)
+        person.name = r.name
+        person.department_id = department.id if department else None
+        person.employment_type = r.employment_type
+        if hired:
+            person.hired_on = hired
+        if r.id_number:
+            person.id_number = r.id_number
+        if r.phone:
+            person.phone = r.phone
+        pin = r.pin
+        is_new = person.id is None
+        if is_new and pin is None:
+            pin = new_pin()
+        if pin is not None:
+            person.pin_hash = hash_secret(pin)
+        s.flush()
+        assign_posts(s, person, r.posts, on=hired if is_new and hired else today, recorded_by=recorded_by)
+        if s.scalar(select(User.id).where(User.person_id == person.id)) is None:
+            user = User(
+                organisation_id=organisation_id,
+                username=_username(s, organisation_id, r.employee_no),
+                password_hash=None,
+                display_name=r.name,
+                person_id=person.id,
+                active=True,
+            )
+            user.role_rows = [UserRole(role="worker")]
+            s.add(user)
+            s.flush()
+            if pin is not None:
+                pins.append(
+                    {"employee_no": r.employee_no, "name": r.name, "username": user.username, "pin": pin}
+                )
+        elif pin is not None and r.pin is not None:
+            pins.append({"employee_no": r.employee_no, "name": r.name, "username": "", "pin": pin})
+    s.flush()
+    return pins
