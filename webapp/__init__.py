@@ -16,7 +16,8 @@ from typing import Any
 
 from flask import Flask
 
-BLUEPRINTS: list[str] = [
+BLUEPRINTS: list[str    "webapp.certs.views",
+] = [
     "webapp.auth",
     "webapp.home",
     "webapp.exams",

@@ -39,6 +39,7 @@ from webapp.models import (
     Response,
 )
 from webapp.models import Blueprint as BlueprintRow
+from webapp.services import certificates
 from webapp.services.sets import bank_rows, to_core
 
 SCHEDULABLE_KINDS = tuple(k for k in model.EXAM_KINDS if k != "practice")
@@ -463,6 +464,7 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str) -> model.Res
                 recorded_by=int(by.split(":")[1]) if by.startswith("user:") else None,
             )
         )
+        certificates.on_exam_passed(s, attempt)
     s.flush()
     return result
 
