@@ -16,8 +16,7 @@ from typing import Any
 
 from flask import Flask
 
-BLUEPRINTS: list[str    "webapp.certs.views",
-] = [
+BLUEPRINTS: list[str] = [
     "webapp.auth",
     "webapp.home",
     "webapp.exams",
@@ -26,6 +25,7 @@ BLUEPRINTS: list[str    "webapp.certs.views",
     "webapp.reports",
     "webapp.roster",
     "webapp.inspections.views",
+    "webapp.certs.views",
 ]
 
 

@@ -7,6 +7,7 @@ import io
 import re
 import threading
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -38,7 +39,9 @@ def test_passing_a_qualification_exam_issues_a_certificate_from_the_template(app
     assert cert.kind == "qualification"
     assert cert.issued_on == date(2025, 3, 3)
     assert cert.expires_on == date(2026, 3, 2)  # the template's 12 months
-    events = db.scalars(select(Event).where(Event.person_id == w["person"].id, Event.kind == "certificate_issued"))
+    events = db.scalars(
+        select(Event).where(Event.person_id == w["person"].id, Event.kind == "certificate_issued")
+    )
     assert [e.data["serial"] for e in events] == [cert.serial]
     with app.app_context():
         claims = verify_token(cert.token, service.signing_key().public_key())
@@ -241,12 +244,12 @@ def test_the_signing_key_is_made_once_on_first_start_and_published(app, app_conf
     from webapp import create_app
 
     folder = app_config["INSTANCE_PATH"]
-    private = (open(f"{folder}/{SIGNING_KEY_FILE}", "rb")).read()
+    private = Path(folder, SIGNING_KEY_FILE).read_bytes()
     create_app(app_config)  # a second start (another process) keeps the key
-    assert open(f"{folder}/{SIGNING_KEY_FILE}", "rb").read() == private
+    assert Path(folder, SIGNING_KEY_FILE).read_bytes() == private
     r = client.get("/api/v1/certificates/public-key")
     assert r.status_code == 200
-    assert r.data == open(f"{folder}/{PUBLIC_KEY_FILE}", "rb").read()
+    assert r.data == Path(folder, PUBLIC_KEY_FILE).read_bytes()
     load_public_key(r.data)
 
 
