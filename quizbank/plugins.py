@@ -31,11 +31,22 @@ ENTRY_POINT_GROUP = "quizbank.question_sets"
 
 
 @dataclass(frozen=True)
+class SetReport:
+    """One plugin or folder as found: the set id it claims (when known), whether it loaded, and its problems."""
+
+    source: str
+    set_id: str | None
+    loaded: bool
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
 class Registry:
     """The usable question sets, and what was refused or is worth fixing (`problems`)."""
 
     sets: tuple[QuestionSet, ...] = ()
     problems: tuple[Problem, ...] = ()
+    reports: tuple[SetReport, ...] = ()
 
     def set(self, set_id: str) -> QuestionSet | None:
         return next((s for s in self.sets if s.id == set_id), None)
@@ -92,6 +103,7 @@ class _Candidate:
     source: str
     loaded: LoadedSet
     questions_name: str
+    name: str | None = None  # the set id the entry point or folder claims, when the set could not be read
 
 
 def discover(folders: Sequence[Path] = (), *, entry_points: bool = True) -> Registry:
@@ -117,45 +129,61 @@ def registry_of(sets: Iterable[QuestionSet]) -> Registry:
 def _register(candidates: Sequence[_Candidate]) -> Registry:
     sets: list[QuestionSet] = []
     problems: list[Problem] = []
+    reports: list[SetReport] = []
     set_ids: dict[str, str] = {}
     question_ids: dict[str, str] = {}
     for c in candidates:
-        problems += c.loaded.problems
+        before = len(problems)
+        _register_one(c, sets, problems, set_ids, question_ids)
         qs = c.loaded.set
-        if qs is None:
-            if not c.loaded.problems:
-                problems.append(Problem(c.source, "question set not loaded: it could not be read"))
-            continue
-        if c.loaded.errors:
-            problems.append(
-                Problem(
-                    c.source, f"question set {qs.id!r} not loaded: {len(c.loaded.errors)} problem(s) above"
-                )
-            )
-            continue
-        if qs.id in set_ids:
-            problems.append(
-                Problem(
-                    c.source, f"question set {qs.id!r} not loaded: set id already taken by {set_ids[qs.id]}"
-                )
-            )
-            continue
-        clashes = [q.id for q in qs.questions if q.id in question_ids]
-        if clashes:
-            shown = ", ".join(f"{i} ({question_ids[i]})" for i in clashes[:5])
-            more = f" and {len(clashes) - 5} more" if len(clashes) > 5 else ""
-            problems.append(
-                Problem(c.source, f"question set {qs.id!r} not loaded: duplicate question ids {shown}{more}")
-            )
-            continue
-        set_ids[qs.id] = c.source
-        for q in qs.questions:
-            question_ids[q.id] = f"set {qs.id}"
-        sets.append(qs)
-    return Registry(tuple(sets), tuple(problems))
+        loaded = bool(sets) and sets[-1] is qs
+        reports.append(SetReport(c.source, qs.id if qs else c.name, loaded, tuple(problems[before:])))
+    return Registry(tuple(sets), tuple(problems), tuple(reports))
+
+
+def _register_one(
+    c: _Candidate,
+    sets: list[QuestionSet],
+    problems: list[Problem],
+    set_ids: dict[str, str],
+    question_ids: dict[str, str],
+) -> None:
+    """Check one candidate against the sets already taken; append it to `sets` or say why not."""
+    problems += c.loaded.problems
+    qs = c.loaded.set
+    if qs is None:
+        if not c.loaded.problems:
+            problems.append(Problem(c.source, "question set not loaded: it could not be read"))
+        return
+    if c.loaded.errors:
+        problems.append(
+            Problem(c.source, f"question set {qs.id!r} not loaded: {len(c.loaded.errors)} problem(s) above")
+        )
+        return
+    if qs.id in set_ids:
+        problems.append(
+            Problem(c.source, f"question set {qs.id!r} not loaded: set id already taken by {set_ids[qs.id]}")
+        )
+        return
+    clashes = [q.id for q in qs.questions if q.id in question_ids]
+    if clashes:
+        shown = ", ".join(f"{i} ({question_ids[i]})" for i in clashes[:5])
+        more = f" and {len(clashes) - 5} more" if len(clashes) > 5 else ""
+        problems.append(
+            Problem(c.source, f"question set {qs.id!r} not loaded: duplicate question ids {shown}{more}")
+        )
+        return
+    set_ids[qs.id] = c.source
+    for q in qs.questions:
+        question_ids[q.id] = f"set {qs.id}"
+    sets.append(qs)
 
 
 def _from_entry_point(ep: importlib.metadata.EntryPoint) -> _Candidate:
+    return dataclasses.replace(_load_entry_point(ep), name=ep.name)
+
+
+def _load_entry_point(ep: importlib.metadata.EntryPoint) -> _Candidate:
     source = f"entry point {ep.name} = {ep.value}"
     try:
         target = ep.load()
@@ -236,6 +264,6 @@ def _from_folder(folder: Path) -> list[_Candidate]:
     if not folders:
         return [_broken(f"folder {folder}", f"no question set here (no {HANDBOOK_FILE} / {QUESTIONS_FILE})")]
     return [
-        _Candidate(f"folder {f}", load_folder(f, source=f"folder {f}"), str(f / QUESTIONS_FILE))
+        _Candidate(f"folder {f}", load_folder(f, source=f"folder {f}"), str(f / QUESTIONS_FILE), f.name)
         for f in folders
     ]

@@ -53,37 +53,40 @@ def _problem_dict(p: Problem) -> dict:
 
 def run_list(args: argparse.Namespace) -> int:
     registry = discover_from_environment()
-    rows = [
-        {
-            "id": s.id,
-            "title": s.title,
-            "version": s.version,
-            "posts": [{"code": p.code, "name": p.name} for p in s.posts],
-            "general": s.is_general,
-            "questions": len(s.questions),
-            "sections": len(s.handbook.sections),
-            "source": s.source,
-        }
-        for s in registry.sets
-    ]
-    if args.json:
-        json.dump(
-            {"sets": rows, "problems": [_problem_dict(p) for p in registry.problems]},
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
+    by_id = {s.id: s for s in registry.sets}
+    rows = []
+    for report in registry.reports:
+        s = by_id.get(report.set_id) if report.loaded else None
+        rows.append(
+            {
+                "id": report.set_id,
+                "title": s.title if s else None,
+                "version": s.version if s else None,
+                "posts": [{"code": p.code, "name": p.name} for p in s.posts] if s else [],
+                "general": s.is_general if s else None,
+                "questions": len(s.questions) if s else 0,
+                "sections": len(s.handbook.sections) if s else 0,
+                "source": report.source,
+                "loaded": report.loaded,
+                "problems": [_problem_dict(p) for p in report.problems],
+            }
         )
+    if args.json:
+        json.dump({"sets": rows}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
     if not rows:
-        print("没有找到可用的题集。 No usable question set found.")
+        print("没有找到题集。 No question set found.")
     for r in rows:
-        posts = ", ".join(f"{p['code']} {p['name']}" for p in r["posts"]) or "通用 (all posts)"
-        print(f"{r['id']}  {r['title']}  v{r['version']}  [{posts}]  {r['questions']} 题  — {r['source']}")
-    if registry.problems:
-        print(f"\n问题 / problems ({len(registry.problems)}):")
-        for p in registry.problems:
-            print(f"  {'warning: ' if p.warning else ''}{p}")
+        if r["loaded"]:
+            posts = ", ".join(f"{p['code']} {p['name']}" for p in r["posts"]) or "通用 (all posts)"
+            print(
+                f"{r['id']}  {r['title']}  v{r['version']}  [{posts}]  {r['questions']} 题  — {r['source']}"
+            )
+        else:
+            print(f"{r['id'] or '?'}  未加载 (not loaded)  — {r['source']}")
+        for p in r["problems"]:
+            print(f"    {'warning: ' if p['warning'] else ''}{p['where']}: {p['message']}")
     return 0
 
 

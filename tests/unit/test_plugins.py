@@ -248,6 +248,6 @@ def test_an_installed_plugin_is_listed_by_sets_list_and_gone_once_uninstalled(tm
         assert row is not None, listed
         assert row["source"].startswith(f"entry point {set_id} = qb_test_plugin_")
         assert row["questions"] == 6
-        assert not [p for p in listed["problems"] if set_id in p["where"]]
+        assert row["loaded"] is True and row["problems"] == []
     listed = quizbank_json("sets", "list", "--json")
     assert not [s for s in listed["sets"] if s["id"] == set_id]

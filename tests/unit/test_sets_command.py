@@ -70,7 +70,21 @@ def test_list_json_shows_sets_from_the_sets_path(tmp_path, capsys, monkeypatch):
     assert row["posts"] == [{"code": "post-cmdweld", "name": "焊接与热切割作业"}]
     assert row["source"] == f"folder {tmp_path / 'cmd_welding'}"
     assert row["version"] == "2026.1"
-    assert isinstance(listed["problems"], list)
+    assert row["loaded"] is True
+    assert row["problems"] == []
+
+
+def test_list_json_shows_a_refused_set_with_its_own_problems(tmp_path, capsys, monkeypatch):
+    folder = cmd_set(tmp_path)
+    questions = folder / "questions.yaml"
+    questions.write_text(questions.read_text(encoding="utf-8") + "- id: [broken\n", encoding="utf-8")
+    monkeypatch.setenv("QUIZBANK_SETS_PATH", str(tmp_path))
+    assert main(["sets", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    row = next(s for s in listed["sets"] if s["source"] == f"folder {folder}")
+    assert row["loaded"] is False
+    assert row["problems"], row
+    assert all(str(folder) in p["where"] or "folder" in p["where"] for p in row["problems"])
 
 
 def test_list_text_names_each_set(tmp_path, capsys, monkeypatch):
