@@ -25,6 +25,7 @@ BLUEPRINTS: list[str] = [
     "webapp.reports",
     "webapp.roster",
     "webapp.inspections.views",
+    "webapp.training.views",
     "webapp.certs.views",
 ]
 
