@@ -62,16 +62,38 @@ __all__ = ["NAV", "OPENAPI", "bp"]
 
 
 def _spot_test_link(cert: Certificate) -> dict | None:
-    """Where an inspector starts a spot test for this person: the inspections area's flow, when present."""
-    views = current_app.view_functions
-    if "inspections.start_for_person" in views:
+    """Where this inspector starts a spot test for the holder: their open inspection of the holder's
+    department (the inspections area's PIN/kiosk flow), else a form to open one for that department."""
+    if "inspections.spot_test_page" not in current_app.view_functions:
+        return None
+    from webapp.inspections.models import Inspection
+
+    person = cert.person
+    query = select(Inspection).where(
+        Inspection.inspector_id == current_user.id,
+        Inspection.closed_at.is_(None),
+        Inspection.organisation_id == cert.organisation_id,
+    )
+    if person.department_id is not None:
+        query = query.where(Inspection.department_id == person.department_id)
+    open_one = session.scalar(query.order_by(Inspection.opened_at.desc()))
+    if open_one is not None:
         return {
-            "url": url_for("inspections.start_for_person", person_id=cert.person_id),
+            "url": url_for(
+                "inspections.spot_test_page",
+                inspection_id=open_one.id,
+                person_id=person.id,
+                post=cert.post.code,
+            ),
             "label": "对此人进行逢查必考",
         }
-    if "inspections.index" in views:
-        return {"url": url_for("inspections.index"), "label": "开始检查并抽考此人"}
-    return None
+    if person.department_id is None:
+        return None
+    return {
+        "open_url": url_for("inspections.open_page"),
+        "department_id": person.department_id,
+        "label": "先对其所在部门开始检查",
+    }
 
 
 @bp.get("/verify")
