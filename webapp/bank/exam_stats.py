@@ -34,11 +34,12 @@ def _subtree(parents: dict[int, int | None], root: int) -> set[int]:
 def exam_stats(s: Session, organisation_id: int, exams: Sequence[Exam]) -> dict[int, ExamStats]:
     if not exams:
         return {}
-    parents = dict(
-        s.execute(
+    parents: dict[int, int | None] = {
+        d: p
+        for d, p in s.execute(
             select(Department.id, Department.parent_id).where(Department.organisation_id == organisation_id)
         )
-    )
+    }
     post_ids = {e.post_id for e in exams}
     people = s.execute(
         select(PersonPost.post_id, Person.department_id)

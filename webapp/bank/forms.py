@@ -37,7 +37,7 @@ class UploadForm(FlaskForm):
     file = FileField("题库文件（Excel / CSV / GIFT / Aiken）", validators=[FileRequired("请选择文件")])
     format = SelectField("文件格式", choices=FORMAT_CHOICES, default="auto")
     part = RadioField("导入到", choices=PART_CHOICES, default="professional")
-    post = SelectField("岗位", coerce=str, validators=[Optional()])
+    post = SelectField("岗位", coerce=str)
     title = StringField("题集名称", validators=[Optional(), Length(max=200)])
     replaces = SelectField("作为新版本替换", coerce=str, validators=[Optional()])
 

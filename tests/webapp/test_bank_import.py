@@ -1,0 +1,222 @@
+"""Trainers' question bank: upload → preview (nothing written) → commit all or nothing, the template round
+trip, the CLI hand-over, and who may use it."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from quizbank.model import ImportResult
+from tests.webapp.bank_builders import bank_rows, xlsx
+from webapp.bank_import import import_questions
+from webapp.models import Question, QuestionSet, UploadPreview
+from webapp.testing import make_org, make_post, make_question_sets, make_user, make_worker
+
+
+@pytest.fixture
+def org(db):
+    org = make_org(db, "甲企业")
+    make_question_sets(db, per_type=10)
+    make_user(db, org, "trainer", ("trainer",))
+    db.commit()
+    return org
+
+
+def fresh(db) -> None:
+    db.rollback()
+    db.expire_all()
+
+
+def imported(db) -> list[Question]:
+    fresh(db)
+    return list(db.scalars(select(Question).where(Question.organisation_id.is_not(None))))
+
+
+def upload(client, data: bytes, name: str = "bank.xlsx", **fields):
+    form = {"file": (io.BytesIO(data), name), "part": "professional", "post": "welding", "format": "auto"}
+    form.update(fields)
+    return client.post("/bank/import", data=form, content_type="multipart/form-data")
+
+
+def test_preview_shows_counts_questions_with_answers_and_problem_rows_and_writes_nothing(client, db, org):
+    client.sign_in("trainer")
+    r = upload(client, xlsx(bank_rows(2)))
+    assert r.status_code == 302
+    html = client.get(r.location).get_data(as_text=True)
+    counts = dict(re.findall(r"<span>(单选题|判断题|可导入)</span><strong>(\d+)</strong>", html))
+    assert counts == {"可导入": "3", "单选题": "2", "判断题": "1"}
+    assert re.search(r"题库!R5</td><td>答案“D”中的 D 超出了选项", html)
+    assert '<li class="answer">乙</li>' in html  # the answer is marked
+    assert "单选题干 1" in html and "1. 单选题干" not in html  # numbering stripped
+    assert imported(db) == []
+
+
+def test_commit_writes_every_question_as_one_set_and_cannot_run_twice(client, db, org):
+    client.sign_in("trainer")
+    r = upload(client, xlsx(bank_rows(2)), title="电焊补充题")
+    token = r.location.rsplit("/", 1)[1]
+    r = client.post(f"/bank/import/{token}/commit")
+    assert r.status_code == 302
+    rows = imported(db)
+    assert len(rows) == 3 and {q.part for q in rows} == {"professional"}
+    qset = db.get(QuestionSet, rows[0].set_id)
+    assert (qset.title, qset.version, qset.origin, qset.post_codes) == (
+        "电焊补充题",
+        "1",
+        "import",
+        ["welding"],
+    )
+    assert client.post(f"/bank/import/{token}/commit").status_code == 409
+    assert len(imported(db)) == 3
+
+
+def test_commit_is_all_or_nothing_when_a_stored_question_is_bad(client, db, org):
+    client.sign_in("trainer")
+    token = upload(client, xlsx(bank_rows(3, bad=False))).location.rsplit("/", 1)[1]
+    fresh(db)
+    row = db.get(UploadPreview, token)
+    payload = dict(row.payload)
+    payload["questions"] = [*payload["questions"][:-1], {**payload["questions"][-1], "answer": [0, 1]}]
+    row.payload = payload
+    db.commit()
+    r = client.post(f"/bank/import/{token}/commit")
+    assert r.status_code == 400
+    assert imported(db) == []
+    fresh(db)
+    assert db.get(UploadPreview, token).committed_at is None
+
+
+def test_the_preview_belongs_to_its_uploader(app, client, db, org):
+    make_user(db, org, "trainer2", ("trainer",))
+    db.commit()
+    client.sign_in("trainer")
+    token = upload(client, xlsx(bank_rows(1))).location.rsplit("/", 1)[1]
+    other = app.test_client()
+    other.sign_in("trainer2")
+    assert other.get(f"/bank/import/{token}").status_code == 404
+    assert other.post(f"/bank/import/{token}/commit").status_code == 404
+    assert imported(db) == []
+
+
+def test_a_preview_expires(client, db, org, clock):
+    client.sign_in("trainer")
+    token = upload(client, xlsx(bank_rows(1))).location.rsplit("/", 1)[1]
+    clock.advance(hours=3)
+    client.sign_in("trainer")
+    assert client.post(f"/bank/import/{token}/commit").status_code == 410
+    assert imported(db) == []
+
+
+def test_a_file_with_nothing_importable_says_why(client, db, org):
+    client.sign_in("trainer")
+    r = upload(client, b"\xd0\xcf\x11\xe0" + b"\0" * 100, "old.xls")
+    assert r.status_code == 400 and "加密" in r.get_data(as_text=True)
+    r = upload(client, xlsx([["题型", "题干", "选项A", "选项B", "答案"], ["单选题", "题", "甲", "乙", "Z"]]))
+    assert r.status_code == 400 and "没有可导入的题目" in r.get_data(as_text=True)
+    assert imported(db) == []
+
+
+def test_an_upload_over_the_size_cap_is_refused(app, client, org):
+    app.config["MAX_CONTENT_LENGTH"] = 50_000
+    client.sign_in("trainer")
+    assert upload(client, b"x" * 60_000, "big.csv").status_code == 413
+
+
+def test_professional_questions_need_a_post_general_ones_do_not(client, db, org):
+    client.sign_in("trainer")
+    r = upload(client, xlsx(bank_rows(1)), post="")
+    assert r.status_code == 400 and "请选择岗位" in r.get_data(as_text=True)
+    token = upload(client, xlsx(bank_rows(1)), post="", part="general").location.rsplit("/", 1)[1]
+    client.post(f"/bank/import/{token}/commit")
+    rows = imported(db)
+    assert {q.part for q in rows} == {"general"}
+    assert db.get(QuestionSet, rows[0].set_id).post_codes == []
+
+
+def test_template_round_trip_shows_the_example_rows(client, db, org):
+    client.sign_in("trainer")
+    r = client.get("/bank/template.xlsx")
+    wb = load_workbook(io.BytesIO(r.data))
+    assert wb.sheetnames == ["说明", "题库"]
+    sheet = wb["题库"]
+    assert [c.value for c in sheet[1]][:3] == ["题型", "题干", "选项A"]
+    assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"单选题", "多选题", "判断题"}
+    sheet.append(["单选题", "培训管理员新加的题？", "对的", "错的", None, None, None, None, "A"])
+    out = io.BytesIO()
+    wb.save(out)
+    html = client.get(upload(client, out.getvalue()).location).get_data(as_text=True)
+    counts = dict(re.findall(r"<span>(单选题|多选题|判断题|未导入的行)</span><strong>(\d+)</strong>", html))
+    assert counts == {"单选题": "2", "多选题": "1", "判断题": "1", "未导入的行": "0"}
+    assert "下列哪些属于“三违”？" in html and "培训管理员新加的题？" in html
+    assert "说明!" not in html
+
+
+def test_a_new_version_replaces_the_earlier_one(client, db, org):
+    client.sign_in("trainer")
+    token = upload(client, xlsx(bank_rows(2)), title="补充题").location.rsplit("/", 1)[1]
+    client.post(f"/bank/import/{token}/commit")
+    key = db.get(QuestionSet, imported(db)[0].set_id).key
+    token = upload(client, xlsx(bank_rows(4)), replaces=key).location.rsplit("/", 1)[1]
+    client.post(f"/bank/import/{token}/commit")
+    fresh(db)
+    sets = db.scalars(select(QuestionSet).where(QuestionSet.key == key).order_by(QuestionSet.version)).all()
+    assert [(s.version, s.retired_at is None) for s in sets] == [("1", False), ("2", True)]
+
+
+@pytest.mark.parametrize("role", ["hr", "worker", "inspector"])
+def test_only_trainers_and_admins_use_the_bank(app, db, org, role):
+    if role == "worker":
+        make_worker(db, org, "w", make_post(db))
+    else:
+        make_user(db, org, "w", (role,))
+    db.commit()
+    client = app.test_client()
+    client.sign_in("w")
+    for url in (
+        "/bank/",
+        "/bank/import",
+        "/bank/questions",
+        "/bank/template.xlsx",
+        "/bank/blueprints",
+        "/bank/exams",
+    ):
+        assert client.get(url).status_code == 403, url
+    assert upload(client, xlsx(bank_rows(1))).status_code == 403
+
+
+def test_cli_import_goes_in_one_transaction_and_names_the_organisation(app, db, org):
+    result = ImportResult(
+        tuple(_questions(db, app)),
+        (),
+        "excel",
+    )
+    assert import_questions(result, post="welding", organisation="甲企业", app=app) == len(result.questions)
+    assert len(imported(db)) == len(result.questions)
+    with pytest.raises(ValueError, match="岗位“nowhere”不存在"):
+        import_questions(result, post="nowhere", organisation=str(org.id), app=app)
+    with pytest.raises(ValueError, match="不存在"):
+        import_questions(result, post="welding", organisation="丙企业", app=app)
+    assert len(imported(db)) == len(result.questions)
+
+
+def _questions(db, app):
+    from webapp.bank.service import read_upload
+
+    return read_upload(xlsx(bank_rows(3, bad=False)), "b.xlsx", max_bytes=10**6).questions
+
+
+def test_cli_without_organisation_needs_exactly_one(app, db, org):
+    make_org(db, "乙企业")
+    db.commit()
+    result = ImportResult(tuple(_questions(db, app)), (), "excel")
+    with pytest.raises(ValueError, match="多个单位"):
+        import_questions(result, post="welding", organisation=None, app=app)
+    fresh(db)
+    assert (
+        db.scalar(select(func.count()).select_from(Question).where(Question.organisation_id.is_not(None)))
+        == 0
+    )
