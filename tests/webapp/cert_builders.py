@@ -24,8 +24,8 @@ def world(db, clock, *, special_operation: bool = False) -> dict:
     org = make_org(db, "甲化工有限公司")
     dept = make_department(db, org, "一车间")
     post = make_post(db, "welding", "电焊工")
-    post.special_operation = special_operation
     make_question_sets(db, "welding", "电焊工")
+    post.special_operation = special_operation  # after the sets: loading them upserts the post
     w1 = make_worker(db, org, "w1", post, department=dept, pin="1234", employee_no="E001")
     w1.person.name = "张三丰"
     w1.person.id_number = "110101199001011234"
