@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import Base
@@ -30,6 +30,9 @@ class Department(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )  # off: kept for history
 
     organisation: Mapped[Organisation] = relationship(back_populates="departments")
     parent: Mapped[Department | None] = relationship(remote_side="Department.id")
