@@ -1,0 +1,181 @@
+"""An inspector's tablet (768×1024): open an inspection, see the department's people with their standing and a
+suggested sample, find a worker by 工号, start a spot test, the worker enters the PIN and answers (fails on
+purpose), hands back; the inspection shows the result and the worker's standing shows 补考 due; record a 三违;
+close and download the report as PDF and Excel."""
+
+from __future__ import annotations
+
+import io
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from webapp.testing import TEST_PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+WORKERS = [("张伟", "SF001"), ("王芳", "SF002"), ("李娜", "SF003"), ("刘洋", "SF004"), ("陈杰", "SF005")]
+
+
+@pytest.fixture
+def inspection_server(app_config):
+    """A served app with a department of qualified welders (PIN 2468) and an inspector granted the enterprise."""
+    import sys
+
+    from waitress import create_server
+
+    from webapp import create_app
+    from webapp.clock import today
+    from webapp.db import Base, database
+    from webapp.models import InspectorGrant, import_all_models
+    from webapp.testing import (
+        make_department,
+        make_org,
+        make_person,
+        make_post,
+        make_question_sets,
+        make_user,
+    )
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webapp"))
+    from standing_builders import qualify
+
+    app = create_app({**app_config, "CLOCK": None})
+    import_all_models()
+    engine = database(app).engine
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    with app.app_context(), database(app).sessionmaker() as s:
+        org = make_org(s, "示范化工有限公司")
+        regulator = make_org(s, "应急管理局")
+        dept = make_department(s, org, "生产一车间")
+        post = make_post(s, "welding", "电焊工")
+        make_question_sets(s, "welding", "电焊工", per_type=12)
+        for name, no in WORKERS:
+            person = make_person(s, org, name, no, department=dept, posts=[post], pin="2468")
+            qualify(
+                s, person, "welding", on=today() - timedelta(days=30)
+            )  # the real clock: a recent qualification
+        inspector = make_user(s, regulator, "inspector", ("inspector",), display_name="安全检查员 郑强")
+        s.add(InspectorGrant(user_id=inspector.id, organisation_id=org.id))
+        s.commit()
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    port = server.socket.getsockname()[1]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+    thread.join(timeout=5)
+    database(app).dispose()
+
+
+def _shot(page, name: str, full: bool = True) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"inspection-{name}.png"), full_page=full)
+
+
+@pytest.mark.e2e
+def test_an_inspector_spot_tests_a_worker_who_fails_records_a_violation_and_closes_with_a_report(
+    inspection_server, page
+):
+    base = inspection_server
+    page.on("dialog", lambda d: d.accept())
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "inspector")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+    # Open an inspection at the department.
+    page.goto(f"{base}/inspections")
+    page.select_option("select[name=department_id]", label="生产一车间")
+    page.fill("input[name=note]", "动火作业专项检查")
+    _shot(page, "open")
+    page.click("text=开始检查")
+    page.wait_for_url("**/inspections/*")
+    inspection_url = page.url
+    for name, _ in WORKERS:
+        assert page.locator("#people").get_by_text(name).count() == 1
+    assert page.locator("#people .badge.ok").count() == len(WORKERS)
+    assert page.locator(".sample a").count() >= 2
+    _shot(page, "people")
+
+    # Find 张伟 by 工号 (as a hardware scanner would type it, ending with Enter) and start the spot test.
+    page.fill("#find-code", "SF001")
+    page.press("#find-code", "Enter")
+    page.wait_for_url("**/people/*")
+    assert "合格在岗" in page.content()
+    start = page.locator("#start-spot-welding")
+    assert start.bounding_box()["height"] >= 48
+    start.click()
+
+    # The worker confirms with the PIN on the keypad.
+    page.wait_for_selector("#pin")
+    assert "请 张伟" in page.inner_text(".pin-card")
+    for digit in "2468":
+        page.click(f".keypad button[data-key='{digit}']")
+    _shot(page, "pin")
+    page.click("#pin-submit")
+    page.wait_for_selector("#question .option")
+
+    # Answer every question wrong on purpose, then hand in.
+    total = page.locator("#navigator button").count()
+    assert total == 10
+    for i in range(total):
+        page.locator("#question .option", has_text="丁").or_(
+            page.locator("#question .option", has_text="错误")
+        ).first.click()
+        page.wait_for_function("document.getElementById('save-state').textContent === '已保存'")
+        if i == 0:
+            _shot(page, "kiosk-question")
+        if i < total - 1:
+            page.click("#next")
+    page.click("#submit")
+    page.wait_for_selector("#confirm[open]")
+    page.click("#confirm-yes")
+    page.wait_for_url("**/result")
+    assert page.inner_text("#verdict") == "不合格"
+    _shot(page, "kiosk-result")
+
+    # Hand back: the worker's standing now shows the make-up due within 7 days.
+    page.click("#hand-back")
+    page.wait_for_url("**/people/*")
+    standing = page.inner_text(".standing")
+    assert "待补考" in standing and "补考" in standing and "期限" in standing
+    _shot(page, "worker-makeup-due")
+
+    # The inspection shows the result in the tally and the list.
+    page.goto(inspection_url)
+    assert page.inner_text("#tally-failed") == "1"
+    assert "不合格" in page.inner_text("#spot-results")
+    assert page.locator("#people li", has_text="张伟").locator(".badge.warn").count() == 1
+
+    # Record a 三违 for 王芳.
+    page.fill("#find-code", "SF002")
+    page.press("#find-code", "Enter")
+    page.wait_for_url("**/people/*")
+    page.click("text=违章作业")
+    page.fill("textarea[name=note]", "动火作业未办理动火证")
+    _shot(page, "violation")
+    page.click("#record-finding")
+    page.wait_for_url(inspection_url)
+    assert page.inner_text("#tally-findings") == "1"
+    assert page.locator("#people li", has_text="王芳").locator(".badge.bad").count() == 1
+    _shot(page, "after")
+
+    # Close and download the report.
+    page.click("#close-inspection")
+    page.wait_for_url("**/report")
+    assert "检查报告" in page.content() and "动火作业未办理动火证" in page.content()
+    _shot(page, "report")
+    with page.expect_download() as pdf_download:
+        page.click("#download-pdf")
+    pdf = Path(pdf_download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    with page.expect_download() as xlsx_download:
+        page.click("#download-xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()))
+    rows = list(book["抽考结果"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][0] == "张伟" and rows[0][5] == "不合格"
+    (SCREENSHOTS / "inspection-report.pdf").write_bytes(pdf)
