@@ -16,6 +16,12 @@ def register(sub) -> None:
         ),
     )
     p.add_argument("--json", action="store_true", help="以 JSON 输出账号 / print JSON")
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="合格证核验网址的前缀（默认 $QUIZBANK_BASE_URL、SERVER_NAME 或 http://127.0.0.1:5000）"
+        " / base of the certificate_url",
+    )
     p.set_defaults(run=run)
 
 
@@ -23,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from webapp import create_app
     from webapp.startup import prepare
 
-    app = create_app()
+    app = create_app({"QUIZBANK_BASE_URL": args.base_url} if args.base_url else None)
     demo = prepare(app, demo=True)
     assert demo is not None
     if args.json:
@@ -36,4 +42,6 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"worker     {w['username']} / {w['password']}  工号 {w['employee_no']} PIN {w['pin']}  {w['post']}"
         )
+        if w.get("certificate_url"):
+            print(f"           合格证 {w['certificate_url']}")
     return 0

@@ -44,6 +44,7 @@ def test_demo_is_idempotent_and_prints_the_design_shape(app, clock):
         "pin",
         "post",
         "department_id",
+        "certificate_url",
     }
     assert len(first["department_ids"]) == 2
 

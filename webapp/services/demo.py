@@ -19,6 +19,7 @@ from webapp.models import (
     UserRole,
 )
 from webapp.security import hash_secret
+from webapp.services.certificates import seed_demo_certificates
 from webapp.services.exams import schedule_exam
 from webapp.services.sets import bank_rows
 
@@ -160,5 +161,6 @@ def seed_demo(s: Session, now: datetime) -> dict:
             created_by=s.scalar(select(User.id).where(User.username == STAFF["trainer"][0])),
         )
     s.flush()
+    seed_demo_certificates(s, workers, now)  # valid certificates; certificate_url per worker
     users["workers"] = workers
     return {"users": users, "department_ids": [d.id for d in departments]}

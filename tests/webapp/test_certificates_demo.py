@@ -1,0 +1,66 @@
+"""The demo's certificates: every demo worker holds a valid one (issued as after a passed qualification
+exam), one special-operation worker's 特种作业操作证 is due for review soon, and `certificate_url` is absolute."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from quizbank.certificates import token_from_text
+from quizbank.plugins import discover
+from webapp.certs.models import Certificate, SpecialCertificate
+from webapp.db import database
+from webapp.models import Event
+from webapp.services.demo import seed_demo
+from webapp.services.sets import sync_registry
+
+
+def _seed(app, clock, **config):
+    app.config.update(config)
+    with app.app_context(), database(app).sessionmaker() as s:
+        sync_registry(s, discover().sets)
+        demo = seed_demo(s, clock())
+        s.commit()
+    return demo
+
+
+def test_every_demo_worker_holds_a_valid_certificate_reachable_from_its_url(app, clock):
+    demo = _seed(app, clock)
+    client = app.test_client()
+    for w in demo["users"]["workers"]:
+        assert w["certificate_url"].startswith("http://127.0.0.1:5000/verify/")
+        r = client.get(f"/api/v1/certificates/verify/{token_from_text(w['certificate_url'])}")
+        assert r.status_code == 200, r.get_data(True)
+        assert r.get_json()["status"] == "valid", (w["username"], r.get_json())
+        assert r.get_json()["post"] == w["post"]
+
+
+def test_the_demo_certificates_come_from_passed_qualification_exams_and_are_not_issued_twice(app, clock):
+    first = _seed(app, clock)
+    second = _seed(app, clock)
+    assert [w["certificate_url"] for w in first["users"]["workers"]] == [
+        w["certificate_url"] for w in second["users"]["workers"]
+    ]
+    with app.app_context(), database(app).sessionmaker() as s:
+        assert s.scalar(select(func.count(Certificate.id))) == 12
+        passed = s.scalars(select(Event).where(Event.kind == "exam_taken")).all()
+        assert len(passed) == 12 and all(
+            e.data["kind"] == "qualification" and e.data["passed"] for e in passed
+        )
+
+
+def test_one_demo_worker_has_a_special_operation_certificate_due_for_review_soon(app, clock):
+    _seed(app, clock)
+    trainer = app.test_client()
+    trainer.sign_in("demo-trainer", "Trainer#2025")
+    due = trainer.get("/api/v1/special-certificates?within=30").get_json()
+    assert [d["next"] for d in due] == ["review"]
+    assert 0 < due[0]["days_left"] <= 30
+    with app.app_context(), database(app).sessionmaker() as s:
+        assert s.scalar(select(func.count(SpecialCertificate.id))) > 1
+
+
+def test_the_base_url_of_certificate_urls_is_configurable(app, clock):
+    demo = _seed(app, clock, QUIZBANK_BASE_URL="https://qb.example.cn/")
+    assert all(
+        w["certificate_url"].startswith("https://qb.example.cn/verify/") for w in demo["users"]["workers"]
+    )
