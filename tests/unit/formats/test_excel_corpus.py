@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from format_builders import CORPUS, by_source, by_stem, problems_at
 from openpyxl import load_workbook
 
 from quizbank.formats import excel
 from quizbank.model import TRUE_FALSE_OPTIONS
+from tests.unit.formats.format_builders import CORPUS, by_source, by_stem, problems_at
 
 EXCEL = CORPUS / "excel"
 pytestmark = pytest.mark.skipif(not EXCEL.is_dir(), reason=f"corpus not found at {EXCEL} (../shared/corpus/)")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import zipfile
 
-from format_builders import by_source, multiple, problems_at, single, truefalse, workbook
 from python_calamine import CalamineWorkbook
 
 from quizbank import formats
 from quizbank.formats import excel
 from quizbank.model import TRUE_FALSE_OPTIONS
+from tests.unit.formats.format_builders import by_source, multiple, problems_at, single, truefalse, workbook
 
 TEMPLATE = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "难度", "知识点", "章节"]
 

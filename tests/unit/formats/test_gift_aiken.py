@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from format_builders import CORPUS, multiple, single, truefalse
 
 from quizbank import formats
 from quizbank.formats import FormatError, aiken, gift
 from quizbank.model import TRUE_FALSE_OPTIONS
+from tests.unit.formats.format_builders import CORPUS, multiple, single, truefalse
 
 FIXTURE = CORPUS / "gift" / "moodle-questions.gift.txt"
 

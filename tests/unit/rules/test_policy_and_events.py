@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from rules_builders import exam, session, special, violation
 
 from quizbank.rules import (
     EVENT_TYPES,
@@ -21,6 +20,7 @@ from quizbank.rules import (
     event_kind,
     event_to_dict,
 )
+from tests.unit.rules.rules_builders import exam, session, special, violation
 
 
 def test_policy_defaults_are_those_of_design_section_3():

@@ -6,18 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
-from rules_builders import (
-    POST,
-    QUALIFIED,
-    d,
-    exam,
-    prejob,
-    qualified,
-    session,
-    special,
-    violation,
-    with_certificate,
-)
 
 from quizbank.rules import (
     CertificateIssued,
@@ -30,6 +18,18 @@ from quizbank.rules import (
     ReturnedFromAbsence,
     Status,
     standing,
+)
+from tests.unit.rules.rules_builders import (
+    POST,
+    QUALIFIED,
+    d,
+    exam,
+    prejob,
+    qualified,
+    session,
+    special,
+    violation,
+    with_certificate,
 )
 
 

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rules_builders import POST, exam, qualified, session, violation
 
 from quizbank.rules import (
     ExamTaken,
@@ -18,6 +17,7 @@ from quizbank.rules import (
     TrainingCompleted,
     standing,
 )
+from tests.unit.rules.rules_builders import POST, exam, qualified, session, violation
 
 START = date(2025, 3, 10)
 EXAM_GATED = {
