@@ -22,10 +22,9 @@ WORKERS = [("张伟", "SF001"), ("王芳", "SF002"), ("李娜", "SF003"), ("刘�
 @pytest.fixture
 def inspection_server(app_config):
     """A served app with a department of qualified welders (PIN 2468) and an inspector granted the enterprise."""
-    import sys
-
     from waitress import create_server
 
+    from tests.webapp.standing_builders import qualify
     from webapp import create_app
     from webapp.clock import today
     from webapp.db import Base, database
@@ -38,9 +37,6 @@ def inspection_server(app_config):
         make_question_sets,
         make_user,
     )
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webapp"))
-    from standing_builders import qualify
 
     app = create_app({**app_config, "CLOCK": None})
     import_all_models()

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import openpyxl
 import pytest
 from sqlalchemy import select
-from standing_builders import answer_all, qualify
 
+from tests.webapp.standing_builders import answer_all, qualify
 from webapp.inspections.models import Inspection
 from webapp.models import Attempt, Event, InspectorGrant, Organisation
 from webapp.testing import (

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from standing_builders import add_event, qualify
 
 from quizbank import rules
+from tests.webapp.standing_builders import add_event, qualify
 from webapp.models import Organisation, Person, Post
 from webapp.services import standing as standing_service
 from webapp.testing import make_department, make_org, make_person, make_post, make_user

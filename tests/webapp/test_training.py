@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from standing_builders import add_event, answer_all, qualify
 
 from quizbank import rules
+from tests.webapp.standing_builders import add_event, answer_all, qualify
 from webapp.models import Event, Exam
 from webapp.testing import (
     form_token,
