@@ -1,0 +1,212 @@
+"""逢查必考, the whole loop in a real browser at tablet size: an inspector opens an inspection, starts a spot
+test for a certified worker, the worker fails it on the inspector's tablet, the inspection shows the result,
+the certificate's verify page now says suspended (make-up due); the trainer schedules the make-up, the
+worker passes it on a tablet, and the verify page says valid again."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from webapp.testing import TEST_PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture
+def loop_server(app_config, tmp_path):
+    """A served app (real clock) with 张三丰 (工号 SF001, PIN 1234) certified for 电焊工 through the
+    certificates service, an inspector granted the enterprise, and a trainer."""
+    from waitress import create_server
+
+    from quizbank import rules
+    from webapp import clock, create_app
+    from webapp.db import Base, database
+    from webapp.models import InspectorGrant, import_all_models
+    from webapp.services import certificates
+    from webapp.services.standing import record_event
+    from webapp.testing import (
+        make_department,
+        make_org,
+        make_post,
+        make_question_sets,
+        make_user,
+        make_worker,
+    )
+
+    app = create_app({**app_config, "CLOCK": None})
+    import_all_models()
+    engine = database(app).engine
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    with app.app_context(), database(app).sessionmaker() as s:
+        org = make_org(s, "示范化工有限公司")
+        dept = make_department(s, org, "生产一车间")
+        post = make_post(s, "welding", "电焊工")
+        make_question_sets(s, "welding", "电焊工")
+        worker = make_worker(s, org, "w1", post, department=dept, pin="1234", employee_no="SF001")
+        worker.person.name = "张三丰"
+        today = clock.today()
+        for i, level in enumerate(("factory", "workshop", "team")):
+            record_event(
+                s, worker.person,
+                rules.TrainingCompleted(today - timedelta(days=40 - i), level, 8, f"s-{level}", None if level == "factory" else "welding"),  # noqa: E501
+                recorded_by=None,
+            )  # fmt: skip
+        record_event(
+            s, worker.person, rules.ExamTaken(today - timedelta(days=30), "qualification", passed=True, post="welding"),
+            recorded_by=None,
+        )  # fmt: skip
+        cert = certificates.issue(s, worker.person, post, on=today - timedelta(days=30))
+        make_user(s, org, "t1", ("trainer",), display_name="培训管理员 周敏")
+        regulator = make_org(s, "应急管理局")
+        inspector = make_user(s, regulator, "insp1", ("inspector",), display_name="检查员 郑强")
+        s.add(InspectorGrant(user_id=inspector.id, organisation_id=org.id))
+        s.commit()
+        token, org_id = cert.token, org.id
+    port = _free_port()
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{port}", "token": token, "app": app, "org_id": org_id}
+    server.close()
+    thread.join(timeout=5)
+    database(app).dispose()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _key(app, attempt_id: int) -> list[list[int]]:
+    """The right choices (paper positions) per question, in paper order: read from the database, since
+    no page ever shows the key before submit."""
+    from webapp.db import database
+    from webapp.models import Attempt, Question
+
+    with database(app).sessionmaker() as s:
+        attempt = s.get(Attempt, attempt_id)
+        return [sorted(e["order"].index(i) for i in s.get(Question, e["pk"]).answer) for e in attempt.layout]
+
+
+def _latest_attempt(app, kind: str) -> int:
+    from webapp.db import database
+    from webapp.models import Attempt
+
+    with database(app).sessionmaker() as s:
+        return s.scalar(select(Attempt.id).where(Attempt.kind == kind).order_by(Attempt.id.desc()))
+
+
+def _answer_all(page, key: list[list[int]], *, right: bool) -> None:
+    for n, choices in enumerate(key):
+        page.wait_for_selector(f"#navigator button:nth-child({n + 1}).current")
+        picks = choices if right else [next(i for i in range(2) if [i] != choices)]
+        for i in picks:
+            page.locator("#question .option").nth(i).click()
+            page.wait_for_function("document.getElementById('save-state').textContent === '已保存'")
+        if n + 1 < len(key):
+            page.click("#next")
+    page.click("#submit")
+    page.wait_for_selector("#confirm[open]")
+    page.click("#confirm-yes")
+
+
+def _sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def _sign_out(page) -> None:
+    page.click("header .who button[type=submit]")
+    page.wait_for_url("**/login**")
+
+
+@pytest.mark.e2e
+def test_a_failed_spot_test_suspends_the_certificate_until_the_make_up_is_passed(loop_server, page):
+    base, token, app = loop_server["url"], loop_server["token"], loop_server["app"]
+    verify = f"{base}/verify/{token}"
+
+    page.goto(verify)
+    assert page.locator("[data-status]").get_attribute("data-status") == "valid"
+    assert "张*丰" in page.content() and "张三丰" not in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "verify-valid.png"), full_page=True)
+
+    # The inspector opens an inspection of the worker's department and finds them by employee number.
+    _sign_in(page, base, "insp1")
+    page.click("text=现场检查")
+    page.select_option("select[name=department_id]", label="生产一车间")
+    page.click("text=开始检查")
+    page.wait_for_selector("#find-code")
+    page.fill("#find-code", "SF001")
+    page.click(".findbar button[type=submit]")
+    page.wait_for_selector("#start-spot-welding")
+    page.screenshot(path=str(SCREENSHOTS / "loop-inspection-person.png"), full_page=True)
+    page.click("#start-spot-welding")
+
+    # Kiosk: the worker confirms with the PIN on the keypad and fails the spot test.
+    for digit in "1234":
+        page.click(f".keypad button[data-key='{digit}']")
+    page.click("#pin-submit")
+    page.wait_for_selector("#question .option")
+    page.screenshot(path=str(SCREENSHOTS / "loop-kiosk-question.png"), full_page=True)
+    _answer_all(page, _key(app, _latest_attempt(app, "spot")), right=False)
+    page.wait_for_selector("#verdict")
+    assert page.inner_text("#verdict") == "不合格"
+    page.screenshot(path=str(SCREENSHOTS / "loop-kiosk-failed.png"), full_page=True)
+
+    # Handed back: the inspection shows the result.
+    page.click("#hand-back")
+    page.click("text=← 返回检查")
+    results = page.locator("#spot-results")
+    assert "张三丰" in results.inner_text() and "不合格" in results.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "loop-inspection-result.png"), full_page=True)
+
+    # The certificate is now suspended, the make-up named as the reason; the inspector sees what is owed.
+    page.goto(verify)
+    assert page.locator("[data-status]").get_attribute("data-status") == "suspended"
+    banner = page.inner_text(".verdict-banner")
+    assert "暂停" in banner and "补考" in banner
+    assert "应完成事项" in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "verify-suspended-inspector.png"), full_page=True)
+    _sign_out(page)
+
+    # The trainer schedules the make-up for the post.
+    _sign_in(page, base, "t1")
+    page.goto(f"{base}/exams/schedule")
+    page.fill("input[name=title]", "电焊工补考")
+    page.select_option("select[name=post]", value="welding")
+    page.select_option("select[name=kind]", value="makeup")
+    page.click("form button[type=submit].primary")
+    page.wait_for_selector("text=考试已安排")
+    _sign_out(page)
+
+    # The worker signs in on a tablet with 工号 + PIN and passes the make-up.
+    page.goto(f"{base}/login/pin")
+    if page.locator("input[name=organisation]").count():  # a shared tablet not yet tied to an enterprise
+        page.fill("input[name=organisation]", str(loop_server["org_id"]))
+    page.fill("input[name=employee_no]", "SF001")
+    page.fill("input[name=pin]", "1234")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    page.click("text=开始考试")
+    page.wait_for_selector("#question .option")
+    _answer_all(page, _key(app, _latest_attempt(app, "makeup")), right=True)
+    page.wait_for_url("**/result")
+    assert page.locator(".verdict").inner_text() == "合格"
+    _sign_out(page)
+
+    page.goto(verify)
+    assert page.locator("[data-status]").get_attribute("data-status") == "valid"
+    assert page.inner_text(".verdict-banner .word") == "有效"
+    page.screenshot(path=str(SCREENSHOTS / "verify-valid-again.png"), full_page=True)
