@@ -204,9 +204,17 @@ def test_a_failed_spot_test_suspends_the_certificate_until_the_make_up_is_passed
     _answer_all(page, _key(app, _latest_attempt(app, "makeup")), right=True)
     page.wait_for_url("**/result")
     assert page.locator(".verdict").inner_text() == "合格"
+    page.click("text=我的证书")
+    page.wait_for_selector(".cert-card img.qr")
+    assert page.locator(".cert-card .status-tag").first.inner_text() == "有效"
+    page.wait_for_function("document.querySelector('.cert-card img.qr').naturalWidth > 0")  # the QR loaded
+    page.screenshot(path=str(SCREENSHOTS / "my-certificates.png"), full_page=True)
     _sign_out(page)
 
     page.goto(verify)
     assert page.locator("[data-status]").get_attribute("data-status") == "valid"
     assert page.inner_text(".verdict-banner .word") == "有效"
     page.screenshot(path=str(SCREENSHOTS / "verify-valid-again.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "verify-valid-phone.png"), full_page=True)
