@@ -141,3 +141,14 @@ def test_cli_writes_the_same_report(app, data, tmp_path):
     assert rows["电焊工"][1:4] == (3, 2, 66.7)
     with pytest.raises(ValueError, match="不存在"):
         export_pass_rates(by="post", start=None, end=None, out=out, organisation="丙企业", app=app)
+
+
+def test_report_command_usage_errors_exit_2(tmp_path, capsys):
+    from quizbank.cli import main
+
+    assert main(["report", "pass-rates", "--by", "post", "--out", str(tmp_path / "r.pdf")]) == 2
+    assert ".xlsx 或 .csv" in capsys.readouterr().err
+    args = ["report", "pass-rates", "--by", "post", "--from", "2025-02-01", "--to", "2025-01-01"]
+    assert main([*args, "--out", str(tmp_path / "r.csv")]) == 2
+    assert main(["report", "pass-rates", "--by", "colour", "--out", str(tmp_path / "r.csv")]) == 2
+    assert not list(tmp_path.iterdir())
