@@ -1,0 +1,309 @@
+"""A synchronized start of 500 workers: all POST /api/v1/attempts {exam_id} at once.
+
+Anchor (the floor): the same N synchronized requests, same cookies, headers and body, to a bare 204
+route of the same app served by the same waitress configuration as `quizbank serve` (threads=8) — the
+stack's own limit on this machine.
+
+Set-up (not timed): a fresh database migrated and loaded with the built-in question sets as `quizbank
+serve` does; one organisation, N workers of the built-in `welding` post bulk-inserted (one password hash
+reused), one scheduled qualification exam with the default blueprint. Every client signs in, then waits
+at a barrier. Each timed request opens its own connection (`Connection: close`): waitress accepts at most
+100 connections at once (its `connection_limit`), so 500 tablets holding keep-alive connections would
+starve each other; the rest queue in the listen backlog, as real tablets would.
+
+Prints one JSON line: time until all N have their paper, p50/p95/max latency, errors, and the same for
+the bare floor; `start_vs_bare` is the ratio of the two wall times.
+
+    .venv/bin/python benchmarks/exam_start.py [--workers 500]
+    .venv/bin/python benchmarks/exam_start.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+      (a fresh schema is created for the run and dropped afterwards)
+
+Figures on the 2-core development machine, 500 workers, waitress threads=8 (all_done = release of the
+barrier to the last paper received; p50/p95/max per request):
+
+  before (the whole bank loaded from the database and indexed on every start; 13 statements per start)
+    sqlite:      all_done 26.2 s, p50 11.0 s, p95 24.6 s, max 26.1 s, 0 errors; bare 0.42 s (×62)
+    postgresql:  all_done 20.8 s, p50 12.0 s, p95 19.5 s, max 20.7 s, 0 errors; bare 0.44 s (×47)
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+THREADS = 8  # `quizbank serve` default
+POST_CODE = "welding"
+TIMEOUT = 120.0
+
+
+def _config(home: str, url: str | None, schema: str | None) -> dict:
+    config: dict = {"INSTANCE_PATH": home, "SECRET_KEY": "bench"}
+    config["DATABASE_URL"] = url or f"sqlite:///{home}/bench.sqlite"
+    if schema:
+        config["DATABASE_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
+    return config
+
+
+def _app(home: str, url: str | None, schema: str | None):
+    from flask import Blueprint
+
+    from webapp import create_app
+    from webapp.security import csrf_exempt, public
+
+    app = create_app(_config(home, url, schema))
+    bare = Blueprint("bench", __name__)
+
+    @bare.route("/bench/bare", methods=["POST"])
+    @public
+    @csrf_exempt
+    def bare_endpoint():
+        return "", 204
+
+    app.register_blueprint(bare)
+    return app
+
+
+def _seed(home: str, url: str | None, schema: str | None, workers: int) -> tuple[int, str]:
+    from sqlalchemy import insert, select
+    from werkzeug.security import generate_password_hash
+
+    from webapp.clock import now
+    from webapp.db import database, transaction
+    from webapp.models import Organisation, Person, PersonPost, Post, User, UserRole
+    from webapp.services.exams import schedule_exam
+    from webapp.startup import prepare
+
+    app = _app(home, url, schema)
+    prepare(app)  # migrate + load the discovered sets, as `quizbank serve` does
+    password = "Bench-Passw0rd!"
+    hashed = generate_password_hash(password, method="pbkdf2:sha256:1000")  # once; any method verifies
+    with app.app_context(), transaction(app) as s:
+        org = Organisation(name="基准企业", kind="enterprise", high_risk=False, policy={})
+        s.add(org)
+        s.flush()
+        post = s.scalar(select(Post).where(Post.code == POST_CODE))
+        person_ids = s.scalars(
+            insert(Person).returning(Person.id, sort_by_parameter_order=True),
+            [
+                {"organisation_id": org.id, "name": f"工人{i:03d}", "employee_no": f"B{i:04d}",
+                 "employment_type": "正式", "pin_hash": hashed, "active": True}
+                for i in range(workers)
+            ],
+        ).all()  # fmt: skip
+        s.execute(insert(PersonPost), [{"person_id": p, "post_id": post.id} for p in person_ids])
+        user_ids = s.scalars(
+            insert(User).returning(User.id, sort_by_parameter_order=True),
+            [
+                {"organisation_id": org.id, "username": f"bench{i:03d}", "password_hash": hashed,
+                 "display_name": f"工人{i:03d}", "person_id": p, "active": True}
+                for i, p in enumerate(person_ids)
+            ],
+        ).all()  # fmt: skip
+        s.execute(insert(UserRole), [{"user_id": u, "role": "worker"} for u in user_ids])
+        exam = schedule_exam(
+            s, organisation_id=org.id, title="基准上岗考试", post=post, kind="qualification",
+            opens_at=now() - timedelta(minutes=5), closes_at=now() + timedelta(days=1),
+        )  # fmt: skip
+        exam_id = exam.id
+    database(app).dispose()
+    return exam_id, password
+
+
+def _serve(home: str, url: str | None, schema: str | None, port: int) -> None:
+    import logging
+
+    from waitress import serve
+
+    # "task queue depth" and "connection limit reached" are what this benchmark provokes
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    serve(_app(home, url, schema), host="127.0.0.1", port=port, threads=THREADS, ident="quizbank")
+
+
+class Client:
+    def __init__(self, port: int, username: str) -> None:
+        self.port = port
+        self.username = username
+        self.cookie = ""
+        self.csrf = ""
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+        """One request on a fresh connection, closed afterwards."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+        try:
+            headers = {
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "Connection": "close",
+            }
+            if self.cookie:
+                headers["Cookie"] = self.cookie
+            if self.csrf:
+                headers["X-CSRFToken"] = self.csrf
+            conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+            r = conn.getresponse()
+            data = r.read()
+            cookie = r.getheader("Set-Cookie")
+            if cookie:
+                self.cookie = cookie.split(";", 1)[0]
+            return r.status, data
+        finally:
+            conn.close()
+
+    def sign_in(self, password: str) -> None:
+        status, data = self.call("POST", "/api/v1/login", {"username": self.username, "password": password})
+        if status != 200:
+            raise RuntimeError(f"sign-in {self.username}: {status} {data[:200]!r}")
+        self.csrf = json.loads(data)["csrf_token"]
+
+
+def _synchronized(clients: list[Client], path: str, body: dict, expect: int) -> dict:
+    """All clients send `path` at once (after a barrier); figures from release to the last response."""
+    barrier = threading.Barrier(len(clients) + 1)
+    latencies: list[float] = []
+    errors: list[str] = []
+    papers: list[dict] = []
+    lock = threading.Lock()
+
+    def run(c: Client) -> None:
+        barrier.wait()
+        t = time.perf_counter()
+        try:
+            status, data = c.call("POST", path, body)
+        except Exception as e:  # counted, reported
+            with lock:
+                errors.append(f"{type(e).__name__}: {e}")
+            return
+        took = time.perf_counter() - t
+        with lock:
+            if status != expect:
+                errors.append(f"{status} {data[:120]!r}")
+            else:
+                latencies.append(took)
+                if data:
+                    papers.append(json.loads(data))
+
+    threading.stack_size(512 * 1024)
+    threads = [threading.Thread(target=run, args=(c,), daemon=True) for c in clients]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join(TIMEOUT + 10)
+    elapsed = time.perf_counter() - start
+    ordered = sorted(latencies) or [float("nan")]
+    figures = {
+        "requests": len(clients),
+        "ok": len(latencies),
+        "errors": len(errors),
+        "all_done_s": round(elapsed, 3),
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
+    if errors:
+        figures["first_error"] = errors[0]
+    if papers:
+        figures["distinct_attempts"] = len({p["id"] for p in papers})
+        figures["questions_per_paper"] = min(len(p["questions"]) for p in papers)
+    return figures
+
+
+def _fresh_schema(url: str) -> str:
+    import sqlalchemy as sa
+
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    engine.dispose()
+    return name
+
+
+def _drop_schema(url: str, name: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+    engine.dispose()
+
+
+def _wait_for(port: int) -> None:
+    deadline = time.time() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=500)
+    parser.add_argument("--database-url", default=None, help="PostgreSQL URL (a fresh schema is used)")
+    args = parser.parse_args()
+    url = args.database_url
+    schema = _fresh_schema(url) if url and url.startswith("postgresql") else None
+
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            t = time.perf_counter()
+            exam_id, password = _seed(home, url, schema, args.workers)
+            seed_s = time.perf_counter() - t
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            server = multiprocessing.get_context("spawn").Process(
+                target=_serve, args=(home, url, schema, port), daemon=True
+            )
+            server.start()
+            try:
+                _wait_for(port)
+                clients = [Client(port, f"bench{i:03d}") for i in range(args.workers)]
+                for c in clients:
+                    c.sign_in(password)
+                bare = _synchronized(clients, "/bench/bare", {"exam_id": exam_id}, 204)
+                start = _synchronized(clients, "/api/v1/attempts", {"exam_id": exam_id}, 201)
+            finally:
+                server.terminate()
+                server.join(10)
+    finally:
+        if schema:
+            _drop_schema(url, schema)
+
+    print(
+        json.dumps(
+            {
+                "benchmark": "exam_start",
+                "database": "postgresql" if schema else "sqlite",
+                "workers": args.workers,
+                "waitress_threads": THREADS,
+                "seed_s": round(seed_s, 2),
+                "start": start,
+                "bare": bare,
+                "start_vs_bare": round(start["all_done_s"] / bare["all_done_s"], 1),
+                "anchor": "bare 204 route, same app, cookies and waitress config, same synchronized start",
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
