@@ -32,11 +32,12 @@ ACTION_NAMES = {
 
 
 def record(
-    s: Session, organisation_id: int, user_id: int | None, action: str, target: str = "", **data: Any
+    s: Session, organisation_id: int, by: int | None, action: str, target: str = "", /, **data: Any
 ) -> AuditEntry:
+    """Append an entry: `by` is the acting user's id, `data` what changed (JSON; never a secret)."""
     entry = AuditEntry(
         organisation_id=organisation_id,
-        user_id=user_id,
+        user_id=by,
         at=clock.now(),
         action=action,
         target=target[:200],

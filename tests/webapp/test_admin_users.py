@@ -1,0 +1,197 @@
+"""Users and roles: search, create (password shown once), roles, link to the roster, reset password,
+deactivate/reactivate, the admin's own account protected, inspector grants."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.webapp.admin_builders import admin_world, grant, shown_secret
+from webapp.admin.models import AuditEntry
+from webapp.models import InspectorGrant, User
+
+
+@pytest.fixture
+def world(db, client):
+    w = admin_world(db)
+    client.sign_in("admin1")
+    return w
+
+
+def _user(db, id_: int) -> User:
+    db.rollback()  # a new snapshot, and nothing stale from the identity map
+    db.expire_all()
+    return db.get(User, id_)
+
+
+def _sign_in_works(app, username: str, password: str) -> bool:
+    r = app.test_client().post("/api/v1/login", json={"username": username, "password": password})
+    return r.status_code == 200
+
+
+def test_users_are_listed_and_searched_within_the_organisation(client, world):
+    def listed(url: str) -> str:
+        page = client.get(url).get_data(as_text=True)
+        return page[page.index('id="users"') :]
+
+    page = listed("/admin/users")
+    assert "admin1" in page and "trainer1" in page and "trainer2" not in page
+    page = listed("/admin/users?q=insp")
+    assert "insp1" in page and "trainer1" not in page
+    page = listed("/admin/users?role=trainer")
+    assert "trainer1" in page and "admin1" not in page
+
+
+def test_a_created_user_gets_a_password_shown_once_that_signs_in(app, db, client, world):
+    r = client.post(
+        "/admin/users/new",
+        data={
+            "username": "hr.li",
+            "display_name": "李人事",
+            "roles": ["hr", "trainer"],
+            "employee_no": "E001",
+        },
+    )
+    assert r.status_code == 200
+    password = shown_secret(r.get_data(as_text=True), "new-password")
+    db.rollback()
+    user = db.scalar(select(User).where(User.username == "hr.li"))
+    assert user.roles == {"hr", "trainer"} and user.person_id == world["person"]
+    assert user.organisation_id == world["org"] and password not in user.password_hash
+    assert _sign_in_works(app, "hr.li", password)
+    assert password not in client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert db.scalar(select(AuditEntry).where(AuditEntry.action == "user_created")).target == "hr.li"
+
+
+def test_a_username_already_taken_is_refused(client, world):
+    r = client.post("/admin/users/new", data={"username": "admin2", "display_name": "x", "roles": ["hr"]})
+    assert r.status_code == 400 and "已被使用" in r.get_data(as_text=True)
+
+
+def test_a_user_without_a_role_or_with_an_unknown_one_is_refused(db, client, world):
+    r = client.post("/admin/users/new", data={"username": "nobody", "display_name": "x"})
+    assert r.status_code == 400 and "请至少选择一个角色" in r.get_data(as_text=True)
+    r = client.post(
+        "/admin/users/new", data={"username": "boss", "display_name": "x", "roles": ["superadmin"]}
+    )
+    assert r.status_code == 400 and "没有这个角色" in r.get_data(as_text=True)
+    db.rollback()
+    assert db.scalar(select(User).where(User.username.in_(["nobody", "boss"]))) is None
+
+
+def test_a_link_to_a_person_of_another_organisation_or_unknown_is_refused(client, world):
+    r = client.post(
+        "/admin/users/new",
+        data={"username": "x1", "display_name": "x", "roles": ["worker"], "employee_no": "E404"},
+    )
+    assert r.status_code == 400 and "花名册中没有工号为 E404 的人员" in r.get_data(as_text=True)
+
+
+def test_roles_and_name_are_changed(db, client, world):
+    r = client.post(
+        f"/admin/users/{world['trainer']}",
+        data={"display_name": "王培训", "roles": ["trainer", "hr"], "active": "y"},
+    )
+    assert r.status_code == 302
+    user = _user(db, world["trainer"])
+    assert user.display_name == "王培训" and user.roles == {"trainer", "hr"}
+
+
+def test_an_admin_cannot_remove_their_own_admin_role(db, client, world):
+    r = client.post(
+        f"/admin/users/{world['admin']}", data={"display_name": "admin1", "roles": ["hr"], "active": "y"}
+    )
+    assert r.status_code == 400 and "不能取消自己的系统管理员角色" in r.get_data(as_text=True)
+    assert _user(db, world["admin"]).roles == {"admin"}
+
+
+def test_an_admin_cannot_deactivate_themselves(db, client, world):
+    r = client.post(f"/admin/users/{world['admin']}", data={"display_name": "admin1", "roles": ["admin"]})
+    assert r.status_code == 400 and "不能停用自己的账号" in r.get_data(as_text=True)
+    assert _user(db, world["admin"]).active
+
+
+def test_an_admin_may_remove_another_admins_role(db, client, world):
+    from webapp.models import Organisation
+    from webapp.testing import make_user
+
+    second = make_user(db, db.get(Organisation, world["org"]), "admin3", ("admin",))
+    db.commit()
+    r = client.post(
+        f"/admin/users/{second.id}", data={"display_name": "admin3", "roles": ["hr"], "active": "y"}
+    )
+    assert r.status_code == 302 and _user(db, second.id).roles == {"hr"}
+
+
+def test_a_deactivated_user_cannot_sign_in_until_reactivated(app, db, client, world):
+    from webapp.testing import TEST_PASSWORD
+
+    r = client.post(
+        f"/admin/users/{world['trainer']}", data={"display_name": "trainer1", "roles": ["trainer"]}
+    )
+    assert r.status_code == 302 and _user(db, world["trainer"]).active is False
+    assert not _sign_in_works(app, "trainer1", TEST_PASSWORD)
+    r = client.post(
+        f"/admin/users/{world['trainer']}",
+        data={"display_name": "trainer1", "roles": ["trainer"], "active": "y"},
+    )
+    assert r.status_code == 302 and _sign_in_works(app, "trainer1", TEST_PASSWORD)
+    db.rollback()
+    actions = db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["user_deactivated", "user_reactivated"]
+
+
+def test_a_reset_password_is_shown_once_and_replaces_the_old_one(app, db, client, world):
+    from webapp.testing import TEST_PASSWORD
+
+    r = client.post(f"/admin/users/{world['trainer']}/password")
+    assert r.status_code == 200
+    password = shown_secret(r.get_data(as_text=True), "new-password")
+    assert _sign_in_works(app, "trainer1", password)
+    assert not _sign_in_works(app, "trainer1", TEST_PASSWORD)
+    assert password not in client.get(f"/admin/users/{world['trainer']}").get_data(as_text=True)
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "password_reset"))
+    assert password not in str(entry.data)
+
+
+def test_an_inspector_is_granted_another_organisation_listed_and_revoked(db, client, world):
+    r = client.post(f"/admin/users/{world['inspector']}/grants", data={"organisation": str(world["other"])})
+    assert r.status_code == 302
+    page = client.get(f"/admin/users/{world['inspector']}").get_data(as_text=True)
+    grants = page[page.index('id="grants"') : page.index("</table>", page.index('id="grants"'))]
+    assert "乙企业" in grants
+    db.rollback()
+    row = db.scalar(select(InspectorGrant).where(InspectorGrant.user_id == world["inspector"]))
+    assert row.organisation_id == world["other"]
+    r = client.post(f"/admin/users/{world['inspector']}/grants/{row.id}/revoke")
+    assert r.status_code == 302
+    db.rollback()
+    assert db.scalar(select(InspectorGrant).where(InspectorGrant.user_id == world["inspector"])) is None
+
+
+def test_a_grant_to_an_organisation_that_does_not_exist_is_refused(db, client, world):
+    r = client.post(f"/admin/users/{world['inspector']}/grants", data={"organisation": "999999"})
+    assert r.status_code == 400 and "没有这个企业" in r.get_data(as_text=True)
+    db.rollback()
+    assert db.scalar(select(InspectorGrant)) is None
+
+
+def test_only_inspectors_are_granted_other_organisations(client, world):
+    r = client.post(f"/admin/users/{world['trainer']}/grants", data={"organisation": str(world["other"])})
+    assert r.status_code == 400 and "只能为检查人员授权" in r.get_data(as_text=True)
+
+
+def test_the_same_grant_is_not_added_twice(db, client, world):
+    grant(db, world["inspector"], world["regulator"])
+    r = client.post(
+        f"/admin/users/{world['inspector']}/grants", data={"organisation": str(world["regulator"])}
+    )
+    assert r.status_code == 400 and "已有" in r.get_data(as_text=True)
+
+
+def test_a_grant_of_another_user_is_not_revoked_through_this_one(db, client, world):
+    other_grant = grant(db, world["other_admin"], world["org"])
+    r = client.post(f"/admin/users/{world['inspector']}/grants/{other_grant}/revoke")
+    assert r.status_code == 404
+    db.rollback()
+    assert db.get(InspectorGrant, other_grant) is not None
