@@ -183,3 +183,18 @@ def test_the_printed_certificate_shows_chinese_text_and_its_qr_opens_a_page_with
     clock.advance(days=2)
     sit(worker, db, schedule(db, clock, w["org"], w["post"], "spot"), right=False)
     assert 'data-status="suspended"' in client.get(path).get_data(True)
+
+
+def test_the_certificate_endpoints_are_described_in_openapi(app, client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or not rule.endpoint.startswith("certs."):
+            continue
+        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        assert path in doc["paths"], path
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert method.lower() in doc["paths"][path], f"{method} {path}"
+            checked += 1
+    assert checked >= 7
+    assert doc["paths"]["/api/v1/certificates/verify/{token}"]["get"]["security"] == []

@@ -20,7 +20,7 @@ _status = {
     "schema": {"type": "string", "enum": ["valid", "expiring", "suspended", "revoked", "expired"]},
 }
 _token = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
-_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_id = {"name": "cert_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 OPENAPI: dict[str, Any] = {
     "paths": {
@@ -77,7 +77,7 @@ OPENAPI: dict[str, Any] = {
             }
         },
         **{
-            f"/api/v1/certificates/{{id}}/{action}": {
+            f"/api/v1/certificates/{{cert_id}}/{action}": {
                 "post": {
                     "summary": f"{name}合格证（须填写原因；记录操作人）",
                     "parameters": [_id],

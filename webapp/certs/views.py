@@ -310,14 +310,30 @@ def change(cert_id: int):
     return redirect(url_for("certs.detail", cert_id=cert.id))
 
 
-@bp.post("/api/v1/certificates/<int:cert_id>/<any(suspend, revoke, reinstate):action>")
-@require_role(*MANAGERS)
-def api_change(cert_id: int, action: str):
+def _api_change(cert_id: int, action: str):
     cert = get_owned(Certificate, cert_id)
     data = request.get_json(silent=True) or {}
     service.change(session, cert, action, str(data.get("reason") or ""), current_user, clock.today())
     session.flush()
     return jsonify(service.public_json(session, service.live_status(session, cert)))
+
+
+@bp.post("/api/v1/certificates/<int:cert_id>/suspend")
+@require_role(*MANAGERS)
+def api_suspend(cert_id: int):
+    return _api_change(cert_id, "suspend")
+
+
+@bp.post("/api/v1/certificates/<int:cert_id>/revoke")
+@require_role(*MANAGERS)
+def api_revoke(cert_id: int):
+    return _api_change(cert_id, "revoke")
+
+
+@bp.post("/api/v1/certificates/<int:cert_id>/reinstate")
+@require_role(*MANAGERS)
+def api_reinstate(cert_id: int):
+    return _api_change(cert_id, "reinstate")
 
 
 # --- 特种作业操作证 ------------------------------------------------------------------------------------------
