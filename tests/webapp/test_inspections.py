@@ -428,9 +428,9 @@ def test_a_finding_recorded_from_the_page_shows_on_the_inspection(client, site):
 def test_the_openapi_document_describes_the_inspection_and_standing_endpoints(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for path in (
-        "/api/v1/inspections", "/api/v1/inspections/{id}/spot-tests", "/api/v1/inspections/{id}/findings",
-        "/api/v1/inspections/{id}/close", "/api/v1/people/{id}/standing",
+        "/api/v1/inspections", "/api/v1/inspections/{inspection_id}/spot-tests", "/api/v1/inspections/{inspection_id}/findings",
+        "/api/v1/inspections/{inspection_id}/close", "/api/v1/people/{person_id}/standing",
     ):  # fmt: skip
         assert path in paths, path
-    spot = paths["/api/v1/inspections/{id}/spot-tests"]["post"]
+    spot = paths["/api/v1/inspections/{inspection_id}/spot-tests"]["post"]
     assert spot["requestBody"]["content"]["application/json"]["schema"]["required"] == ["person_id", "pin"]

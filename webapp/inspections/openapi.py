@@ -11,7 +11,8 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_INSPECTION = {"name": "inspection_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_PERSON = {"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 OPENAPI: dict[str, Any] = {
     "paths": {
@@ -34,14 +35,14 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
-        "/api/v1/inspections/{id}": {
+        "/api/v1/inspections/{inspection_id}": {
             "get": {
                 "summary": "检查详情：抽考结果统计、每次抽考、三违记录、相关人员当前应补事项",
-                "parameters": [_ID],
+                "parameters": [_INSPECTION],
                 "responses": {"200": json_response("检查", _ref("Inspection")), **ERRORS},
             }
         },
-        "/api/v1/inspections/{id}/spot-tests": {
+        "/api/v1/inspections/{inspection_id}/spot-tests": {
             "post": {
                 "summary": "逢查必考（平板现场模式）：作业人员输入 PIN 确认后抽取本岗位抽考试卷",
                 "description": (
@@ -49,7 +50,7 @@ OPENAPI: dict[str, Any] = {
                     "PUT /api/v1/attempts/{id}/responses/{question_id} 与 POST /api/v1/attempts/{id}/submit "
                     "作答、交卷；交卷即记入作业人员的考试记录与上岗资格。同一人未交卷时再次调用返回同一份试卷。"
                 ),
-                "parameters": [_ID],
+                "parameters": [_INSPECTION],
                 "requestBody": json_body(
                     {
                         "type": "object",
@@ -70,10 +71,10 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
-        "/api/v1/inspections/{id}/findings": {
+        "/api/v1/inspections/{inspection_id}/findings": {
             "post": {
                 "summary": "记录三违（违章指挥、违章作业、违反劳动纪律）；该人员即停岗待脱产培训",
-                "parameters": [_ID],
+                "parameters": [_INSPECTION],
                 "requestBody": json_body(
                     {
                         "type": "object",
@@ -95,10 +96,10 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
-        "/api/v1/inspections/{id}/close": {
+        "/api/v1/inspections/{inspection_id}/close": {
             "post": {
                 "summary": "结束检查，返回检查报告数据（报告另有 /inspections/{id}/report.pdf 与 .xlsx）",
-                "parameters": [_ID],
+                "parameters": [_INSPECTION],
                 "responses": {
                     "200": json_response("检查报告", _ref("Inspection")),
                     **ERRORS,
@@ -106,11 +107,11 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
-        "/api/v1/people/{id}/standing": {
+        "/api/v1/people/{person_id}/standing": {
             "get": {
                 "summary": "上岗资格：今天能否上岗、原因、应补事项与合格证状态",
                 "parameters": [
-                    _ID,
+                    _PERSON,
                     {
                         "name": "post",
                         "in": "query",
