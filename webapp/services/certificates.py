@@ -45,7 +45,7 @@ from quizbank.certificates.templates import add_months
 from webapp import clock
 from webapp.certs.models import Certificate, SerialCounter, SpecialCertificate
 from webapp.errors import ApiError
-from webapp.models import Attempt, Event, Organisation, Person, PersonPost, Post, User
+from webapp.models import Attempt, Event, Organisation, Person, Post, User
 from webapp.services.standing import PostStanding, record_event, standing_of, standings_of
 
 ISSUING_KINDS = ("qualification", "retraining")  # exams whose pass issues a certificate of that kind
@@ -244,7 +244,7 @@ def change(s: Session, cert: Certificate, action: str, reason: str, user: User, 
     live = live_status(s, cert, on)
     if live.status == "revoked":
         raise ApiError(409, "revoked", "合格证已吊销，不能再更改。")
-    if action == "reinstate" and not live.manually_suspended:
+    if action == "reinstate" and not _manually_suspended(s, cert):
         raise ApiError(409, "not_suspended", "这张合格证没有被人工暂停，无需恢复。")
     event = cls(on=on, serial=cert.serial, reason=reason, by=user.display_name, post=cert.post.code)
     record_event(s, cert.person, event, recorded_by=user.id)
@@ -261,7 +261,6 @@ class Live:
     status: str  # valid | expiring | suspended | revoked | expired
     reason: str | None
     standing: PostStanding
-    manually_suspended: bool = False
 
     @property
     def status_name(self) -> str:
@@ -271,23 +270,17 @@ class Live:
     def tone(self) -> str:
         return STATUS_TONES[self.status]
 
-    @property
-    def headline(self) -> str:
-        """有效 / 即将到期 / 暂停（原因）/ 已吊销 / 已过期."""
-        return self.status_name
-
 
 def _live(cert: Certificate, ps: PostStanding) -> Live:
     state = next((c for c in ps.standing.certificates if c.serial == cert.serial), None)
     if state is None:  # the issuing event is dated after today (cannot happen through `issue`)
         return Live(cert, "suspended", "证书尚未生效", ps)
     status, reason = state.status, state.reason
-    manual = status == "suspended" and (reason or "").split("：")[0].endswith("暂停")
     if status in ("valid", "expiring") and ps.standing.status == rules.Status.MAKEUP_DUE:
         # A failed spot or periodic test: the certificate is held until the make-up is passed.
         status = "suspended"
         reason = next((r for r in ps.standing.reasons if "补考" in r), ps.standing.status_name)
-    return Live(cert, status, reason, ps, manual)
+    return Live(cert, status, reason, ps)
 
 
 def live_status(s: Session, cert: Certificate, today: date | None = None) -> Live:
@@ -306,6 +299,14 @@ def live_many(s: Session, certs: list[Certificate], today: date | None = None) -
             ps = standing_of(s, cert.person, cert.post, today)
         out.append(_live(cert, ps))
     return out
+
+
+def _manually_suspended(s: Session, cert: Certificate) -> bool:
+    """Is the latest suspend/reinstate event of this certificate a suspension?"""
+    changes = [
+        e for e in history_of(s, cert) if e.kind in ("certificate_suspended", "certificate_reinstated")
+    ]
+    return bool(changes) and changes[-1].kind == "certificate_suspended"
 
 
 def history_of(s: Session, cert: Certificate) -> list[Event]:
@@ -643,14 +644,3 @@ def seed_demo_certificates(s: Session, workers: list[dict], now: datetime, base:
             first_special = False
         w["certificate_url"] = url_of(cert, base)
     s.flush()
-
-
-def people_on_post_ids(s: Session, org_ids: Iterable[int]) -> list[tuple[Person, Post]]:
-    rows = s.execute(
-        select(Person, Post)
-        .join(PersonPost, PersonPost.person_id == Person.id)
-        .join(Post, Post.id == PersonPost.post_id)
-        .where(Person.organisation_id.in_(list(org_ids)), Person.active.is_(True))
-        .order_by(Person.employee_no)
-    )
-    return [(p, post) for p, post in rows]
