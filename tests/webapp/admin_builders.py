@@ -56,6 +56,6 @@ def page_token(client, url: str) -> str:
 
 
 def shown_secret(html: str, element_id: str) -> str:
-    m = re.search(rf'id="{element_id}".*?<code>([^<]+)</code>', html, re.S)
+    m = re.search(rf'id="{element_id}".*?<code[^>]*>([^<]+)</code>', html, re.S)
     assert m, f"no #{element_id} with a code on the page"
     return m.group(1)

@@ -148,3 +148,13 @@ def test_an_empty_department_is_deactivated_and_reactivated(db, client, world):
     assert _department(db, world["empty"]).active is True
     actions = db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["department_deactivated", "department_reactivated"]
+
+
+def test_a_refused_department_keeps_what_was_typed_and_the_organisation_form_its_stored_name(client, world):
+    r = client.post("/admin/departments", data={"name": "二车间", "parent": ""})
+    page = r.get_data(as_text=True)
+    organisation_form = page[
+        page.index('id="organisation-form"') : page.index("</form>", page.index('id="organisation-form"'))
+    ]
+    add_form = page[page.index('id="department-add"') :]
+    assert 'value="甲企业"' in organisation_form and 'value="二车间"' in add_form

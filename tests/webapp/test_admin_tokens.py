@@ -89,3 +89,10 @@ def test_another_organisations_token_is_neither_listed_nor_revoked(app, db, clie
     assert "乙的系统" not in client.get("/admin/tokens").get_data(as_text=True)
     assert client.post(f"/admin/tokens/{row.id}/revoke").status_code == 404
     assert _me(app, token).status_code == 200
+
+
+def test_after_a_token_is_created_the_form_is_blank_for_the_next_one(client, world):
+    r = client.post("/admin/tokens", data={"name": "人事系统", "user": str(world["admin"])})
+    page = r.get_data(as_text=True)
+    form = page[page.index('id="token-form"') :]
+    assert 'value="人事系统"' not in form

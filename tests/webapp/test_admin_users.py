@@ -195,3 +195,9 @@ def test_a_grant_of_another_user_is_not_revoked_through_this_one(db, client, wor
     assert r.status_code == 404
     db.rollback()
     assert db.get(InspectorGrant, other_grant) is not None
+
+
+def test_a_refused_grant_leaves_the_user_form_showing_the_stored_values(client, world):
+    r = client.post(f"/admin/users/{world['trainer']}/grants", data={"organisation": str(world["other"])})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and 'id="display_name"' in page and 'value="trainer1"' in page

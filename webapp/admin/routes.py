@@ -86,14 +86,16 @@ def _row_forms(nodes: list[departments.Node]) -> dict[int, tuple[DepartmentRenam
 def _organisation_page(status: int = 200, error: str | None = None, form: OrganisationForm | None = None):
     org = _org()
     nodes = departments.tree(session, org.id)
-    add_form = DepartmentAddForm()
+    # Only the form that was posted keeps what was typed; the others show the stored values.
+    posted = request.endpoint == "admin.department_add"
+    add_form = DepartmentAddForm() if posted else DepartmentAddForm(formdata=None)
     add_form.parent.choices = [("", "（顶级）")] + [
         (str(n.department.id), "　" * n.depth + n.department.name) for n in nodes if n.department.active
     ]
     return render_template(
         "admin/organisation.html",
         org=org,
-        form=form or OrganisationForm(obj=org),
+        form=form or OrganisationForm(formdata=None, obj=org),
         add_form=add_form,
         nodes=nodes,
         row_forms=_row_forms(nodes),
@@ -296,10 +298,10 @@ def _user_page(
     user: User, form: UserForm | None = None, grant_form: GrantForm | None = None, status: int = 200
 ):
     if form is None:
-        form = UserForm(obj=user)
+        form = UserForm(formdata=None, obj=user)
         form.roles.data = sorted(user.roles)
         form.employee_no.data = user.person.employee_no if user.person else ""
-    grant_form = grant_form or GrantForm()
+    grant_form = grant_form or GrantForm(formdata=None)
     grant_form.organisation.choices = [
         (str(o.id), o.name) for o in accounts.grantable_organisations(session, user)
     ]
@@ -433,7 +435,7 @@ def _token_users() -> list[User]:
 
 
 def _tokens_page(form: TokenForm | None = None, created: tuple | None = None, status: int = 200):
-    form = form or TokenForm(user=str(current_user.id))
+    form = form or TokenForm(formdata=None, user=str(current_user.id))
     form.user.choices = [(str(u.id), f"{u.display_name}（{u.username}）") for u in _token_users()]
     return render_template(
         "admin/tokens.html",
