@@ -5,23 +5,32 @@ The paper is frozen at start: `Attempt.layout` holds, per position, the question
 validate a save without loading questions, and to rebuild the paper for grading and audit.
 Submitting appends an `exam_taken` event in the same transaction (practice attempts record none).
 Nothing here commits.
+
+Drawing needs the bank indexed (`index_bank`); loading and indexing it on every start costs more than the
+rest of the request. `_banks` keeps, per app (so per process), the indexed bank keyed by a fingerprint of
+what is live in the database: the visible question sets' ids, versions and load times, and the count, id
+sums and max id of their live questions (a retired, restored or revised question changes it). Every start
+reads the fingerprint (one aggregate query) and rebuilds on a change, so any process serves what the
+database holds; the attempt itself is only ever in the database.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import BigInteger, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from quizbank import model
-from quizbank.assembly import BankShortfall, assemble_seeded, rebuild
+from quizbank.assembly import BankIndex, BankShortfall, assemble_seeded, index_bank, rebuild
 from quizbank.blueprints import blueprint_from_dict, blueprint_to_dict, default_blueprint
 from quizbank.grading import grade, grade_item
 from quizbank.rules import ExamTaken, event_to_dict
@@ -36,6 +45,7 @@ from webapp.models import (
     PersonPost,
     Post,
     Question,
+    QuestionSet,
     Response,
 )
 from webapp.models import Blueprint as BlueprintRow
@@ -160,10 +170,102 @@ def assigned_exams(s: Session, person: Person, now: datetime) -> list[tuple[Exam
     return out
 
 
+# --- the bank, indexed once per process and bank version -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DrawableBank:
+    """A post's live bank as one organisation sees it (`bank_rows`), as core questions, indexed."""
+
+    index: BankIndex
+    pk_of: Mapping[str, int]  # ext id -> question row id
+
+    @property
+    def questions(self) -> tuple[model.Question, ...]:
+        return self.index.bank
+
+
+class _BankCache:
+    """Indexed banks by fingerprint, least recently used dropped beyond `size`. Thread-safe; one build at a
+    time, so a synchronized start of many workers indexes a bank once, not once per waitress thread."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple, DrawableBank] = OrderedDict()
+        self._lock = threading.Lock()
+        self._build = threading.Lock()
+
+    def get(self, key: tuple, build) -> DrawableBank:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        with self._build:
+            with self._lock:
+                if key in self._entries:
+                    return self._entries[key]
+            bank = build()
+            with self._lock:
+                self._entries[key] = bank
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+            return bank
+
+
+def _banks() -> _BankCache:
+    return current_app.extensions.setdefault("quizbank_exam_banks", _BankCache())
+
+
+def _bank_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple:
+    """What `bank_rows` would return, summarised: changes whenever its result can change."""
+    sets = s.execute(
+        select(QuestionSet.id, QuestionSet.version, QuestionSet.loaded_at, QuestionSet.post_codes).where(
+            QuestionSet.retired_at.is_(None),
+            (QuestionSet.organisation_id.is_(None)) | (QuestionSet.organisation_id == organisation_id),
+        )
+    ).all()
+    general_ids = [r.id for r in sets if not r.post_codes]
+    post_ids = [r.id for r in sets if post_code in (r.post_codes or ())]
+    versions = tuple(
+        sorted((r.id, r.version, str(r.loaded_at)) for r in sets if r.id in {*general_ids, *post_ids})
+    )
+    if not versions:
+        return (post_code, organisation_id, ())
+    live = s.execute(
+        select(
+            func.count(Question.id),
+            func.coalesce(func.sum(cast(Question.id, BigInteger)), 0),
+            func.coalesce(func.sum(cast(Question.id, BigInteger) * cast(Question.id, BigInteger)), 0),
+            func.max(Question.id),
+        ).where(
+            Question.retired_at.is_(None),
+            (Question.set_id.in_(general_ids) & (Question.part == "general"))
+            | (Question.set_id.in_(post_ids) & (Question.part == "professional")),
+        )
+    ).one()
+    return (post_code, organisation_id, versions, tuple(int(v or 0) for v in live))
+
+
+def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableBank:
+    """The post's live bank for the organisation, indexed; rebuilt when the database's bank changed."""
+
+    def build() -> DrawableBank:
+        rows = bank_rows(s, post_code, organisation_id)
+        return DrawableBank(index_bank(to_core(r) for r in rows), {r.ext_id: r.id for r in rows})
+
+    return _banks().get(_bank_fingerprint(s, post_code, organisation_id), build)
+
+
+# Per session (so per request): what this request already knows about an attempt, so the response does
+# not read back what it has just written. Keyed by attempt id; dropped when an answer is saved.
+_FRESH = "quizbank_fresh_papers"  # attempt id -> {pk: core question}, for an attempt drawn in this session
+_GRADED = "quizbank_graded"  # attempt id -> (rows, result), for an attempt graded in this session
+
+
 # --- drawing a paper -------------------------------------------------------------------------------------
 
 
-def _layout(paper: model.Paper, pk_of: dict[str, int]) -> list[dict[str, Any]]:
+def _layout(paper: model.Paper, pk_of: Mapping[str, int]) -> list[dict[str, Any]]:
     return [
         {
             "id": pq.question.id,
@@ -183,15 +285,20 @@ def _new_attempt(
     post: Post,
     kind: str,
     blueprint: model.Blueprint,
-    rows: Sequence[Question],
     now: datetime,
     started_by: int | None,
     exam: Exam | None = None,
     inspection_id: int | None = None,
     seed: int | None = None,
+    bank: Sequence[model.Question] | BankIndex = (),
+    pk_of: Mapping[str, int] | None = None,
+    rows: Sequence[Question] | None = None,
 ) -> Attempt:
+    """Draw from `bank` (core questions or an index; `pk_of` maps their ids to row ids) or from `rows`."""
+    if rows is not None:
+        bank, pk_of = [to_core(r) for r in rows], {r.ext_id: r.id for r in rows}
+    assert pk_of is not None
     seed = secrets.randbits(62) if seed is None else seed
-    bank = [to_core(r) for r in rows]
     try:
         paper = assemble_seeded(bank, blueprint, seed)
     except BankShortfall as e:
@@ -211,20 +318,30 @@ def _new_attempt(
         started_at=now,
         deadline=deadline,
         seed=seed,
-        layout=_layout(paper, {r.ext_id: r.id for r in rows}),
+        layout=_layout(paper, pk_of),
         blueprint=blueprint_to_dict(blueprint),
         started_by=started_by,
     )
     s.add(attempt)
     s.flush()
+    s.info.setdefault(_FRESH, {})[attempt.id] = {pk_of[pq.question.id]: pq.question for pq in paper.questions}
     return attempt
+
+
+def _is_assigned(s: Session, person: Person, exam: Exam, now: datetime) -> bool:
+    """`exam in exams_for(person, now)`, without listing the person's other exams."""
+    if exam.organisation_id != person.organisation_id or not (exam.opens_at <= now < exam.closes_at):
+        return False
+    if exam.post_id not in person_post_ids(s, person):
+        return False
+    return exam.department_id is None or exam.department_id in _department_chain(s, person.department_id)
 
 
 def start_exam_attempt(
     s: Session, person: Person, exam: Exam, now: datetime, started_by: int | None
 ) -> Attempt:
     """Start (or resume: same paper, other device) the person's attempt at a scheduled exam."""
-    if exam.organisation_id != person.organisation_id or exam not in exams_for(s, person, now):
+    if not _is_assigned(s, person, exam, now):
         raise ApiError(403, "not_assigned", "这场考试没有安排给您，或不在考试时间内。")
     tries = attempts_by_exam(s, person, [exam.id])[exam.id]
     for a in tries:
@@ -235,10 +352,10 @@ def start_exam_attempt(
     if tries:
         raise ApiError(409, "already_taken", "您已参加过这场考试，请查看成绩。")
     blueprint = blueprint_from_dict(exam.blueprint)
-    rows = bank_rows(s, exam.post.code, person.organisation_id)
+    bank = drawable_bank(s, exam.post.code, person.organisation_id)
     return _new_attempt(
-        s, person=person, post=exam.post, kind=exam.kind, blueprint=blueprint, rows=rows, now=now,
-        started_by=started_by, exam=exam,
+        s, person=person, post=exam.post, kind=exam.kind, blueprint=blueprint, bank=bank.index,
+        pk_of=bank.pk_of, now=now, started_by=started_by, exam=exam,
     )  # fmt: skip
 
 
@@ -253,10 +370,10 @@ def start_spot_attempt(
 ) -> Attempt:
     """A 逢查必考 spot test drawn on site (used by the inspections area, kiosk mode)."""
     blueprint = blueprint_for(s, person.organisation_id, post, "spot")
-    rows = bank_rows(s, post.code, person.organisation_id)
+    bank = drawable_bank(s, post.code, person.organisation_id)
     return _new_attempt(
-        s, person=person, post=post, kind="spot", blueprint=blueprint, rows=rows, now=now,
-        started_by=started_by, inspection_id=inspection_id,
+        s, person=person, post=post, kind="spot", blueprint=blueprint, bank=bank.index, pk_of=bank.pk_of,
+        now=now, started_by=started_by, inspection_id=inspection_id,
     )  # fmt: skip
 
 
@@ -274,12 +391,13 @@ def start_practice_attempt(
     """Practice: up to `size` questions of the post (of one handbook section, or from the 错题本)."""
     if post.id not in person_post_ids(s, person):
         raise ApiError(403, "not_your_post", "只能练习本人岗位的题目。")
-    rows = bank_rows(s, post.code, person.organisation_id)
+    bank = drawable_bank(s, post.code, person.organisation_id)
+    rows: Sequence[model.Question] = bank.questions
     if section:
-        rows = [r for r in rows if r.section == section]
+        rows = [q for q in rows if q.section == section]
     if wrong_only:
         wrong = {w["question_id"] for w in wrong_book(s, person)}
-        rows = [r for r in rows if r.ext_id in wrong]
+        rows = [q for q in rows if q.id in wrong]
     if not rows:
         raise ApiError(409, "nothing_to_practise", "没有可练习的题目。")
     seed = secrets.randbits(62)
@@ -291,8 +409,8 @@ def start_practice_attempt(
     cells = tuple(model.Cell(type=t, part=p, count=n) for (t, p), n in sorted(counts.items()))  # type: ignore[arg-type]
     blueprint = replace(base, cells=cells, required_tags=(), time_limit_minutes=0)
     return _new_attempt(
-        s, person=person, post=post, kind="practice", blueprint=blueprint, rows=picked, now=now,
-        started_by=started_by, seed=seed,
+        s, person=person, post=post, kind="practice", blueprint=blueprint, bank=picked, pk_of=bank.pk_of,
+        now=now, started_by=started_by, seed=seed,
     )  # fmt: skip
 
 
@@ -346,6 +464,7 @@ def _validate_choices(attempt: Attempt, question_id: str, choices: Any) -> list[
 def _upsert_response(
     s: Session, attempt: Attempt, question_id: str, picked: list[int], now: datetime, correct=None
 ):
+    s.info.get(_FRESH, {}).pop(attempt.id, None)  # it has an answer now
     values = {
         "attempt_id": attempt.id,
         "question_id": question_id,
@@ -434,11 +553,17 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str) -> model.Res
         return result_of(s, attempt)
     rows = question_rows(s, attempt)
     paper = paper_of(s, attempt, rows)
-    saved = {r.question_id: r for r in s.scalars(select(Response).where(Response.attempt_id == attempt.id))}
-    result = grade(paper, {qid: r.choices for qid, r in saved.items()})
-    for item in result.items:
-        if item.question_id in saved:
-            saved[item.question_id].correct = item.is_correct
+    saved = responses_of(s, attempt)
+    result = grade(paper, saved)
+    # Mark the saved answers (a cleared one too) right or wrong: one UPDATE for each, not one per answer.
+    for correct in (True, False):
+        ids = [i.question_id for i in result.items if i.question_id in saved and i.is_correct is correct]
+        if ids:
+            s.execute(
+                update(Response)
+                .where(Response.attempt_id == attempt.id, Response.question_id.in_(ids))
+                .values(correct=correct)
+            )
     attempt.submitted_at = min(now, attempt.deadline) if attempt.deadline else now
     attempt.submitted_by = by
     attempt.score, attempt.max_score, attempt.passed = result.score, result.max_score, result.passed
@@ -466,6 +591,7 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str) -> model.Res
         )
         certificates.on_exam_passed(s, attempt)
     s.flush()
+    s.info.setdefault(_GRADED, {})[attempt.id] = (rows, result)
     return result
 
 
@@ -480,7 +606,8 @@ def result_of(s: Session, attempt: Attempt) -> model.Result:
 def attempt_json(s: Session, attempt: Attempt, now: datetime) -> dict:
     """The attempt as the API returns it. Before submit: questions (id, type, stem, options in paper order)
     and the saved answers, never the answer key or explanations. After submit: the result too."""
-    rows = question_rows(s, attempt)
+    fresh = None if attempt.is_submitted else s.info.get(_FRESH, {}).get(attempt.id)
+    rows: Mapping[int, Question | model.Question] = fresh if fresh is not None else question_rows(s, attempt)
     questions = []
     for e in attempt.layout:
         row = rows[e["pk"]]
@@ -504,16 +631,20 @@ def attempt_json(s: Session, attempt: Attempt, now: datetime) -> dict:
         "server_now": now.isoformat(),
         "submitted": attempt.is_submitted,
         "questions": questions,
-        "responses": responses_of(s, attempt),
+        "responses": {} if fresh is not None else responses_of(s, attempt),
     }
     if attempt.is_submitted:
-        out["result"] = result_json(s, attempt, rows)
+        out["result"] = result_json(s, attempt, rows)  # type: ignore[arg-type]
     return out
 
 
 def result_json(s: Session, attempt: Attempt, rows: dict[int, Question] | None = None) -> dict:
-    rows = rows if rows is not None else question_rows(s, attempt)
-    result = grade(paper_of(s, attempt, rows), responses_of(s, attempt))
+    graded = s.info.get(_GRADED, {}).get(attempt.id)
+    if graded is not None:  # submitted in this request: the result is known
+        rows, result = (rows if rows is not None else graded[0]), graded[1]
+    else:
+        rows = rows if rows is not None else question_rows(s, attempt)
+        result = grade(paper_of(s, attempt, rows), responses_of(s, attempt))
     row_of = {e["id"]: rows[e["pk"]] for e in attempt.layout}
     return {
         "score": result.score,

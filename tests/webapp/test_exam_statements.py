@@ -1,0 +1,161 @@
+"""What an exam costs the database per request (start, save, read, submit), and that the per-process bank
+cache never draws from a bank that changed. Counting statements is not timing: the figures are exact."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select, update
+
+from quizbank import model
+from webapp.db import database
+from webapp.models import Question, QuestionSet
+from webapp.services.exams import schedule_exam
+from webapp.services.sets import load_question_set
+from webapp.testing import make_org, make_post, make_question_sets, make_worker
+
+# The budget per request, with the signed-in user and their roles (2 statements) included.
+START_BUDGET = 10  # person, exam, its posts, attempts, post, sets, live questions, insert (+ user, roles)
+SAVE_BUDGET = 4  # attempt, upsert (+ user, roles)
+READ_BUDGET = 7  # attempt, questions, exam, post, responses (+ user, roles)
+SUBMIT_BUDGET = 11  # attempt, its lock, questions, responses, 2 updates, attempt, post, event (+ user, roles)
+
+
+@pytest.fixture
+def world(db, clock):
+    org = make_org(db, "甲企业")
+    post = make_post(db, "welding", "电焊工")
+    make_question_sets(db, "welding", "电焊工")
+    for name in ("w1", "w2", "w3"):
+        make_worker(db, org, name, post)
+    exam = schedule_exam(
+        db, organisation_id=org.id, title="电焊工定期考试", post=post, kind="periodic",
+        opens_at=clock() - timedelta(hours=1), closes_at=clock() + timedelta(days=1),
+    )  # fmt: skip
+    db.commit()
+    return {"org": org, "post": post, "exam": exam}
+
+
+@contextmanager
+def counting(app):
+    statements: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_rest):
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    engine = database(app).engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def _dump(statements: list[str]) -> str:
+    return json.dumps([" ".join(s.split())[:140] for s in statements], ensure_ascii=False, indent=1)
+
+
+def _start(client, exam_id):
+    r = client.post("/api/v1/attempts", json={"exam_id": exam_id})
+    assert r.status_code == 201, r.get_data(True)
+    return r.get_json()
+
+
+def test_an_exam_costs_a_bounded_number_of_statements_per_request(world, app):
+    first = app.test_client()
+    first.sign_in("w1")
+    _start(first, world["exam"].id)  # fills this process's bank cache
+
+    client = app.test_client()
+    client.sign_in("w2")
+    with counting(app) as start:
+        attempt = _start(client, world["exam"].id)
+    assert len(start) <= START_BUDGET, _dump(start)
+
+    questions = attempt["questions"]
+    with counting(app) as saves:
+        for q in questions:
+            r = client.put(f"/api/v1/attempts/{attempt['id']}/responses/{q['id']}", json={"choices": [0]})
+            assert r.status_code == 204
+    assert len(saves) <= SAVE_BUDGET * len(questions), _dump(saves[:8])
+
+    with counting(app) as read:
+        assert client.get(f"/api/v1/attempts/{attempt['id']}").status_code == 200
+    assert len(read) <= READ_BUDGET, _dump(read)
+
+    with counting(app) as submit:
+        r = client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+        assert r.status_code == 200, r.get_data(True)
+    assert len(submit) <= SUBMIT_BUDGET, _dump(submit)
+
+
+def test_submit_does_not_update_answers_one_by_one(world, app):
+    client = app.test_client()
+    client.sign_in("w1")
+    attempt = _start(client, world["exam"].id)
+    for q in attempt["questions"]:
+        client.put(f"/api/v1/attempts/{attempt['id']}/responses/{q['id']}", json={"choices": [0]})
+    executions: list[int] = []
+
+    def listener(_conn, _cursor, statement, parameters, _context, executemany):
+        if statement.startswith("UPDATE responses"):
+            executions.append(len(parameters) if executemany else 1)
+
+    engine = database(app).engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.post(f"/api/v1/attempts/{attempt['id']}/submit").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert sum(executions) <= 2, executions
+
+
+def test_a_question_retired_after_the_bank_was_cached_is_never_drawn(world, app, db):
+    first = app.test_client()
+    first.sign_in("w1")
+    _start(first, world["exam"].id)
+    live = db.scalars(select(Question).where(Question.retired_at.is_(None))).all()
+    # Retire a third of every group: the next paper must come from what is left.
+    retired = {q.ext_id for q in live[::3]}
+    db.execute(update(Question).where(Question.ext_id.in_(retired)).values(retired_at=world["exam"].opens_at))
+    db.commit()
+    client = app.test_client()
+    client.sign_in("w2")
+    paper = _start(client, world["exam"].id)
+    assert not {q["id"] for q in paper["questions"]} & retired
+
+
+def test_a_set_reloaded_after_the_bank_was_cached_is_drawn_as_reloaded(world, app, db, clock):
+    first = app.test_client()
+    first.sign_in("w1")
+    _start(first, world["exam"].id)
+    row = db.scalar(select(QuestionSet).where(QuestionSet.key == "test-welding"))
+    # The same version loaded again with new wording: rows are updated in place.
+    from webapp.testing import core_questions
+
+    counts = {"single": 30, "multiple": 30, "truefalse": 30}
+    reworded = tuple(
+        model.Question(**{**q.__dict__, "stem": "改写：" + q.stem})
+        for q in core_questions("welding", "professional", "welding-1", counts)
+    )
+    post = model.Post(code="welding", name="电焊工")
+    clock.advance(seconds=1)
+    qset = model.QuestionSet(
+        id=row.key, title=row.title, version=row.version, posts=(post,),
+        handbook=model.Handbook(
+            title="电焊工", version=row.version, post="welding",
+            sections=(model.Section(id="welding-1", title="操作规程", part="professional", body="规程正文"),),
+        ),
+        questions=reworded,
+    )  # fmt: skip
+    load_question_set(db, qset)
+    db.commit()
+    client = app.test_client()
+    client.sign_in("w2")
+    paper = _start(client, world["exam"].id)
+    professional = [q for q in paper["questions"] if q["id"].startswith("welding-")]
+    assert professional and all(q["stem"].startswith("改写：") for q in professional)
