@@ -19,7 +19,10 @@ class Policy:
     # spot_fail="retrain" sends a failed spot test straight to off-duty retraining.
     makeup_days: int = 7
     spot_fail: SpotFail = "makeup"
-    makeup_may_work: bool = True  # may the worker stay on the post while the make-up is pending
+    # While a make-up is owed the person is not qualified: off the post and the certificate suspended.
+    # An enterprise may let them keep working until the deadline: the certificate then stays valid
+    # with a 待补考 note.
+    makeup_may_work: bool = False
     # Fail the make-up or miss its deadline → off-duty retraining to the new-hire standard.
     offduty_hours_standard: float = 24.0
     offduty_hours_high_risk: float = 72.0

@@ -661,9 +661,10 @@ def _conclude(r: _Replay, today: date, special_operation: bool) -> Standing:
         status = Status.QUALIFIED
     reasons = tuple(text for _, text in blocks + notes)
     block_reason = next((text for s, text in blocks if not s.startswith("certificate_")), None)
+    note = next((f"{STATUS_NAMES[s]}：{text}" for s, text in notes), None)
 
     certificates = tuple(
-        _certificate_state(c, block_reason, policy, today)
+        _certificate_state(c, block_reason, note, policy, today)
         for c in sorted(r.certificates.values(), key=lambda c: c.issued)
     )
     current_state = next(
@@ -715,8 +716,11 @@ def _current_certificate(r: _Replay) -> _Certificate | None:
 
 
 def _certificate_state(
-    cert: _Certificate, block_reason: str | None, policy: Policy, today: date
+    cert: _Certificate, block_reason: str | None, note: str | None, policy: Policy, today: date
 ) -> CertificateState:
+    """Suspended while anything keeps the holder off the post; a valid certificate carries `note` (e.g. a
+    make-up owed under a policy that lets the holder keep working) as its reason."""
+
     def state(status: CertificateStatus, reason: str | None = None) -> CertificateState:
         return CertificateState(cert.serial, cert.post, cert.kind, cert.issued, cert.expires, status, reason)
 
@@ -729,8 +733,9 @@ def _certificate_state(
     if block_reason:
         return state("suspended", block_reason)
     if (cert.expires - today).days <= policy.expiring_soon_days:
-        return state("expiring", f"将于 {_d(cert.expires)} 到期")
-    return state("valid")
+        expiring = f"将于 {_d(cert.expires)} 到期"
+        return state("expiring", f"{expiring}；{note}" if note else expiring)
+    return state("valid", note)
 
 
 def _special_state(r: _Replay, policy: Policy, today: date) -> SpecialCertificateState | None:

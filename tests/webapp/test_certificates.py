@@ -119,6 +119,43 @@ def test_live_status_follows_a_failed_spot_test_and_the_passed_make_up(app, db, 
     assert _status(client, cert)["status"] == "valid"
 
 
+def _everywhere(app, cert) -> list[tuple[str, str | None]]:
+    """The certificate's (status, reason) on the verify API, the standing API and the staff list API."""
+    staff = app.test_client()
+    staff.sign_in("t1")
+    verify = _status(app.test_client(), cert)
+    standing = staff.get(f"/api/v1/people/{cert.person_id}/standing?post=welding").get_json()
+    listed = next(c for c in staff.get("/api/v1/certificates").get_json() if c["serial"] == cert.serial)
+    held = next(c for c in standing["certificates"] if c["serial"] == cert.serial)
+    return [(d["status"], d["reason"]) for d in (verify, held, listed)]
+
+
+def test_a_makeup_owed_suspends_the_certificate_the_same_on_every_page(app, db, clock, w):
+    cert = qualify(app, db, clock, w)
+    clock.advance(days=30)
+    worker = app.test_client()
+    worker.sign_in("w1")
+    sit(worker, db, schedule(db, clock, w["org"], w["post"], "spot"), right=False)
+    seen = _everywhere(app, cert)
+    assert len(set(seen)) == 1 and seen[0][0] == "suspended" and "补考" in seen[0][1]
+    page = app.test_client().get(f"/verify/{cert.token}").get_data(True)
+    assert 'data-status="suspended"' in page and "不得从事本岗位作业" in page
+
+
+def test_a_makeup_owed_under_a_lenient_policy_keeps_the_certificate_valid_with_a_note(app, db, clock, w):
+    cert = qualify(app, db, clock, w)
+    w["org"].policy = {"makeup_may_work": True}
+    db.commit()
+    clock.advance(days=30)
+    worker = app.test_client()
+    worker.sign_in("w1")
+    sit(worker, db, schedule(db, clock, w["org"], w["post"], "spot"), right=False)
+    seen = _everywhere(app, cert)
+    assert len(set(seen)) == 1 and seen[0][0] == "valid" and seen[0][1].startswith("待补考：")
+    page = app.test_client().get(f"/verify/{cert.token}").get_data(True)
+    assert 'data-status="valid"' in page and "待补考" in page and "持证人可从事本岗位作业" in page
+
+
 def test_a_failed_make_up_keeps_the_certificate_suspended_until_retraining(app, db, clock, w):
     cert = qualify(app, db, clock, w)
     worker = app.test_client()

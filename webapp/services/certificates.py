@@ -275,12 +275,7 @@ def _live(cert: Certificate, ps: PostStanding) -> Live:
     state = next((c for c in ps.standing.certificates if c.serial == cert.serial), None)
     if state is None:  # the issuing event is dated after today (cannot happen through `issue`)
         return Live(cert, "suspended", "证书尚未生效", ps)
-    status, reason = state.status, state.reason
-    if status in ("valid", "expiring") and ps.standing.status == rules.Status.MAKEUP_DUE:
-        # A failed spot or periodic test: the certificate is held until the make-up is passed.
-        status = "suspended"
-        reason = next((r for r in ps.standing.reasons if "补考" in r), ps.standing.status_name)
-    return Live(cert, status, reason, ps)
+    return Live(cert, state.status, state.reason, ps)
 
 
 def live_status(s: Session, cert: Certificate, today: date | None = None) -> Live:

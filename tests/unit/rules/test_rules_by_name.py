@@ -70,14 +70,14 @@ RULES = {
         [*qualified(), exam(SPOT, "spot", False)],
         SPOT + timedelta(days=1),
         Status.MAKEUP_DUE,
-        True,
+        False,
         ("makeup_exam", "annual_training"),
     ),
     "periodic_fail_makeup_within_7_days": Case(
         [*qualified(), exam(SPOT, "periodic", False)],
         SPOT + timedelta(days=7),
         Status.MAKEUP_DUE,
-        True,
+        False,
         ("makeup_exam", "annual_training"),
     ),
     "spot_fail_then_makeup_passed_is_qualified": Case(
@@ -87,13 +87,13 @@ RULES = {
         True,
         ("annual_training",),
     ),
-    "makeup_pending_keeps_off_post_when_policy_says_so": Case(
+    "makeup_pending_may_work_when_the_enterprise_allows_it": Case(
         [*qualified(), exam(SPOT, "spot", False)],
         SPOT,
         Status.MAKEUP_DUE,
-        False,
+        True,
         ("makeup_exam", "annual_training"),
-        policy=Policy(makeup_may_work=False),
+        policy=Policy(makeup_may_work=True),
     ),
     # The strict setting: a failed spot test goes straight to off-duty retraining.
     "strict_spot_fail_retrain_goes_to_offduty_retraining": Case(
@@ -108,7 +108,7 @@ RULES = {
         [*qualified(), exam(SPOT, "periodic", False)],
         SPOT + timedelta(days=1),
         Status.MAKEUP_DUE,
-        True,
+        False,
         ("makeup_exam", "annual_training"),
         policy=Policy(spot_fail="retrain"),
     ),
@@ -505,6 +505,31 @@ def test_certificate_is_suspended_while_retraining_is_owed():
     result = standing(events, Policy(), d("2025-06-01"), post=POST)
     assert result.certificate_status == "suspended"
     assert "三违" in (result.certificate_reason or "")
+
+
+def test_certificate_is_suspended_while_a_makeup_is_owed():
+    events = [*with_certificate(SPOT - timedelta(days=60)), exam(SPOT, "spot", False)]
+    result = standing(events, Policy(), SPOT + timedelta(days=1), post=POST)
+    assert (result.may_work, result.status) == (False, Status.MAKEUP_DUE)
+    assert result.certificate_status == "suspended"
+    assert "补考" in (result.certificate_reason or "")
+
+
+def test_certificate_is_valid_again_once_the_makeup_is_passed():
+    events = [
+        *with_certificate(SPOT - timedelta(days=60)),
+        exam(SPOT, "spot", False),
+        exam(SPOT + timedelta(days=2), "makeup", True),
+    ]
+    result = standing(events, Policy(), SPOT + timedelta(days=2), post=POST)
+    assert (result.may_work, result.certificate_status, result.certificate_reason) == (True, "valid", None)
+
+
+def test_makeup_owed_under_a_lenient_policy_keeps_the_certificate_valid_with_a_note():
+    events = [*with_certificate(SPOT - timedelta(days=60)), exam(SPOT, "spot", False)]
+    result = standing(events, Policy(makeup_may_work=True), SPOT + timedelta(days=1), post=POST)
+    assert (result.may_work, result.status, result.certificate_status) == (True, Status.MAKEUP_DUE, "valid")
+    assert (result.certificate_reason or "").startswith("待补考：")
 
 
 def test_certificate_status_valid_expiring_expired():

@@ -25,6 +25,7 @@ EXAM_GATED = {
     Status.PRE_JOB_TRAINING,
     Status.OFFDUTY_RETRAINING,
     Status.SUSPENDED_VIOLATION,
+    Status.MAKEUP_DUE,  # off the post until the make-up is passed (the default policy)
 }
 CLEARING_EXAMS = {"qualification", "makeup", "retraining"}
 
