@@ -76,7 +76,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_special_certificates_person_id_people")),
         sa.ForeignKeyConstraint(["recorded_by"], ["users.id"], name=op.f("fk_special_certificates_recorded_by_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_special_certificates")),
-        sa.UniqueConstraint("person_id", "number", name=op.f("uq_special_certificates_person_id")),
+        sa.UniqueConstraint("person_id", "number", name=op.f("uq_special_certificates_person_id_number")),
     )
     with op.batch_alter_table("special_certificates", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_special_certificates_expires_on"), ["expires_on"], unique=False)
