@@ -5,7 +5,9 @@ Anchor: a trivial Flask route returning 204, in the same app, served by the same
 each, each signs in, starts the exam, saves M answers (timed) and submits (timed). Prints one JSON line.
 
     .venv/bin/python benchmarks/exam_throughput.py [--workers 20] [--saves 40]
-    DATABASE_URL=postgresql+psycopg://… to measure PostgreSQL instead of a temporary SQLite file.
+    .venv/bin/python benchmarks/exam_throughput.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+      (PostgreSQL instead of a temporary SQLite file: a fresh schema is created for the run and dropped
+      afterwards; DATABASE_URL in the environment is taken when --database-url is not given)
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,20 +32,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 THREADS = 8
 
 
-def _config(home: str) -> dict:
+def _config(home: str, url: str | None, schema: str | None) -> dict:
     config = {"INSTANCE_PATH": home, "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
-    if not os.environ.get("DATABASE_URL"):
-        config["DATABASE_URL"] = f"sqlite:///{home}/bench.sqlite"
+    config["DATABASE_URL"] = url or f"sqlite:///{home}/bench.sqlite"
+    if schema:
+        config["DATABASE_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
     return config
 
 
-def _app(home: str):
+def _app(home: str, url: str | None = None, schema: str | None = None):
     from flask import Blueprint
 
     from webapp import create_app
     from webapp.security import csrf_exempt, public
 
-    app = create_app(_config(home))
+    app = create_app(_config(home, url, schema))
     bare = Blueprint("bench", __name__)
 
     @bare.route("/bench/bare", methods=["PUT", "POST"])
@@ -55,14 +59,14 @@ def _app(home: str):
     return app
 
 
-def _seed(home: str, workers: int) -> int:
+def _seed(home: str, url: str | None, schema: str | None, workers: int) -> int:
     from webapp.clock import now
     from webapp.db import Base, database
     from webapp.models import import_all_models
     from webapp.services.exams import schedule_exam
     from webapp.testing import make_org, make_post, make_question_sets, make_worker
 
-    app = _app(home)
+    app = _app(home, url, schema)
     import_all_models()
     engine = database(app).engine
     Base.metadata.drop_all(engine)
@@ -83,13 +87,13 @@ def _seed(home: str, workers: int) -> int:
     return exam_id
 
 
-def _serve(home: str, port: int) -> None:
+def _serve(home: str, url: str | None, schema: str | None, port: int) -> None:
     import logging
 
     from waitress import serve
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is expected under load
-    serve(_app(home), host="127.0.0.1", port=port, threads=THREADS, _quiet=True)
+    serve(_app(home, url, schema), host="127.0.0.1", port=port, threads=THREADS, _quiet=True)
 
 
 class Worker:
@@ -174,14 +178,51 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=20)
     parser.add_argument("--saves", type=int, default=40, help="answers saved per worker")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"), help="PostgreSQL URL")
     args = parser.parse_args()
+    url = args.database_url
+    schema = _fresh_schema(url) if url and url.startswith("postgresql") else None
+    try:
+        figures = _run(args, url, schema)
+    finally:
+        if schema:
+            _drop_schema(url, schema)
+    print(
+        json.dumps(
+            {"benchmark": "exam_throughput", "database": "postgresql" if schema else "sqlite", **figures}
+        )
+    )
 
+
+def _fresh_schema(url: str) -> str:
+    import sqlalchemy as sa
+
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    engine.dispose()
+    return name
+
+
+def _drop_schema(url: str, name: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+    engine.dispose()
+
+
+def _run(args: argparse.Namespace, url: str | None, schema: str | None) -> dict:
     with tempfile.TemporaryDirectory() as home:
-        exam_id = _seed(home, args.workers)
+        exam_id = _seed(home, url, schema, args.workers)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(home, port), daemon=True)
+        server = multiprocessing.get_context("spawn").Process(
+            target=_serve, args=(home, url, schema, port), daemon=True
+        )
         server.start()
         try:
             deadline = time.time() + 30
@@ -229,21 +270,15 @@ def main() -> None:
             server.terminate()
             server.join(5)
 
-    print(
-        json.dumps(
-            {
-                "benchmark": "exam_throughput",
-                "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
-                "workers": args.workers,
-                "waitress_threads": THREADS,
-                "bare": bare_fig,
-                "save_answer": save_fig,
-                "submit": submit_fig,
-                "save_vs_bare": round(save_fig["rps"] / bare_fig["rps"], 3),
-                "anchor": "bare 204 route, same app and waitress config",
-            }
-        )
-    )
+    return {
+        "workers": args.workers,
+        "waitress_threads": THREADS,
+        "bare": bare_fig,
+        "save_answer": save_fig,
+        "submit": submit_fig,
+        "save_vs_bare": round(save_fig["rps"] / bare_fig["rps"], 3),
+        "anchor": "bare 204 route, same app and waitress config",
+    }
 
 
 if __name__ == "__main__":
