@@ -25,10 +25,12 @@ def test_demo_is_idempotent_and_prints_the_design_shape(app, clock):
             sync_registry(s, discover().sets)
             first = seed_demo(s, clock())
             s.commit()
+            exams = s.scalar(select(func.count(Exam.id)))
         with sessionmaker() as s:
             second = seed_demo(s, clock())
             s.commit()
-            assert s.scalar(select(func.count(Exam.id))) == 1
+            assert s.scalar(select(func.count(Exam.id))) == exams
+            assert s.scalar(select(func.count(Exam.id)).where(Exam.closes_at > clock())) == 1
             assert s.scalar(select(func.count(Person.id))) == 12
             assert s.scalar(select(func.count(User.id))) == 16
     assert first == second

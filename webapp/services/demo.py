@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp import clock
 from webapp.models import (
     Department,
     Exam,
@@ -18,8 +19,9 @@ from webapp.models import (
     User,
     UserRole,
 )
-from webapp.security import hash_secret
+from webapp.security import check_secret, hash_secret
 from webapp.services.certificates import seed_demo_certificates
+from webapp.services.demo_history import seed_history
 from webapp.services.exams import schedule_exam
 from webapp.services.sets import bank_rows
 
@@ -49,13 +51,32 @@ WORKER_PASSWORD = "Worker#2025"
 EXAM_TITLE = "示范：定期安全考试"
 
 
-def _user(s: Session, org: Organisation, username: str, password: str, name: str, roles, person=None) -> User:
+class _Hashes:
+    """Each distinct secret hashed once (the workers share one password hash); a stored hash that
+    already matches is kept, so a second seeding writes nothing."""
+
+    def __init__(self) -> None:
+        self.checked: dict[str, str] = {}  # hash → the secret it was found to match
+        self.made: dict[str, str] = {}  # secret → the hash made for it here
+
+    def __call__(self, current: str | None, secret: str, *, pin: bool = False) -> str:
+        if current and (self.checked.get(current) == secret or check_secret(current, secret)):
+            self.checked[current] = secret
+            return current
+        if secret not in self.made:
+            self.made[secret] = hash_secret(secret)
+        return self.made[secret]
+
+
+def _user(
+    s: Session, org: Organisation, username: str, password: str, name: str, roles, hashes, person=None
+) -> User:
     user = s.scalar(select(User).where(User.username == username))
     if user is None:
         user = User(organisation_id=org.id, username=username, display_name=name, active=True)
         user.role_rows = [UserRole(role=r) for r in roles]
         s.add(user)
-    user.password_hash = hash_secret(password)
+    user.password_hash = hashes(user.password_hash, password)
     user.person_id = person.id if person else None
     user.active = True
     s.flush()
@@ -89,9 +110,11 @@ def seed_demo(s: Session, now: datetime) -> dict:
     if not posts:
         raise RuntimeError("没有岗位：请先加载题库（quizbank serve 或 quizbank demo 会自动加载内置题库）")
 
+    hashes = _Hashes()
     users: dict = {}
+    staff: dict[str, User] = {}
     for role, (username, password, name) in STAFF.items():
-        user = _user(s, org, username, password, name, (role,))
+        user = staff[role] = _user(s, org, username, password, name, (role,), hashes)
         users[role] = {"username": username, "password": password}
         if role == "inspector" and not s.scalar(
             select(InspectorGrant).where(
@@ -112,14 +135,14 @@ def seed_demo(s: Session, now: datetime) -> dict:
             person = Person(organisation_id=org.id, employee_no=employee_no)
             s.add(person)
         person.name, person.employment_type, person.department_id = name, employment, dept.id
-        person.pin_hash, person.active = hash_secret(pin), True
+        person.pin_hash, person.active = hashes(person.pin_hash, pin, pin=True), True
         person.hired_on = person.hired_on or date(2024, 3, 1)
         s.flush()
         if not s.scalar(select(PersonPost).where(PersonPost.person_id == person.id)):
             s.add(PersonPost(person_id=person.id, post_id=post.id, since=person.hired_on))
         held = s.scalar(select(Post).join(PersonPost).where(PersonPost.person_id == person.id))
         username = f"worker{i:02d}"
-        _user(s, org, username, WORKER_PASSWORD, name, ("worker",), person=person)
+        _user(s, org, username, WORKER_PASSWORD, name, ("worker",), hashes, person=person)
         workers.append(
             {
                 "person_id": person.id,
@@ -161,6 +184,8 @@ def seed_demo(s: Session, now: datetime) -> dict:
             created_by=s.scalar(select(User.id).where(User.username == STAFF["trainer"][0])),
         )
     s.flush()
+    # Half a year of training, exams and inspections; its qualification exams issue the certificates.
+    seed_history(s, org, departments, workers, staff, clock.local(now).date())  # type: ignore[union-attr]
     seed_demo_certificates(s, workers, now)  # valid certificates; certificate_url per worker
     users["workers"] = workers
     return {"users": users, "department_ids": [d.id for d in departments]}
