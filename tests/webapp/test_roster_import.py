@@ -3,17 +3,19 @@ the edit page recording post changes as `post_assigned` events, and who may use 
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import re
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from tests.webapp.bank_builders import xlsx
-from webapp.models import Department, Event, Person, User
-from webapp.testing import make_department, make_org, make_person, make_post, make_user
+from webapp.models import Department, Event, Person, UploadPreview, User
+from webapp.testing import form_token, make_department, make_org, make_person, make_post, make_user
 
 HEADER = ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期", "身份证号", "手机", "PIN"]
 
@@ -98,7 +100,8 @@ def test_import_creates_people_accounts_departments_and_shows_initial_pins_once(
     assert count(db, Person) == 0  # the preview writes nothing
 
     r = client.post(f"/roster/import/{token}/commit")
-    assert r.status_code == 302 and r.location.endswith("/pins")
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    html = r.get_data(as_text=True)
     fresh(db)
     zhang = db.scalar(select(Person).where(Person.employee_no == "E1"))
     assert (zhang.employment_type, str(zhang.hired_on), zhang.phone) == (
@@ -107,32 +110,98 @@ def test_import_creates_people_accounts_departments_and_shows_initial_pins_once(
         "13800000000",
     )
     assert sorted(pp.post.code for pp in zhang.posts) == ["forklift", "welding"]
-    events = db.scalars(select(Event).where(Event.person_id == zhang.id)).all()
-    assert sorted((e.kind, e.post_code) for e in events) == [
-        ("post_assigned", "forklift"),
-        ("post_assigned", "welding"),
-    ]
     assert db.scalar(select(Department).where(Department.name == "新车间")) is not None
     assert db.scalar(select(User.username).where(User.person_id == zhang.id)) == "E1"
 
-    html = client.get(r.location).get_data(as_text=True)
     pin = re.search(r"<td>E1</td><td>张三</td><td>E1</td><td>(\d{6})</td>", html).group(1)
-    wb = load_workbook(io.BytesIO(client.get(f"/roster/import/{token}/pins.xlsx").data))
-    assert ["E1", "张三", "E1", pin] in [list(r) for r in wb.active.iter_rows(values_only=True)]
-
     assert check_password_hash(zhang.pin_hash, pin)
-
-    client.post(f"/roster/import/{token}/done")
-    assert client.get(f"/roster/import/{token}/pins").status_code in (404, 410)
-    assert client.post(f"/roster/import/{token}/commit").status_code in (404, 409, 410)
+    assert "<td>E2</td>" not in html  # the roster gave 李四's PIN: HR has it
+    li = db.scalar(select(Person).where(Person.employee_no == "E2"))
+    assert check_password_hash(li.pin_hash, "4321")
     assert count(db, Person) == 2
+
+
+def test_initial_pins_are_shown_once_in_the_commit_response_and_never_stored(client, db, org):
+    client.sign_in("hr")
+    r = upload(
+        client,
+        [
+            HEADER,
+            ["E1", "张三", "一车间", "电焊工", "正式", "2024-03-01", None, None, None],
+            ["E2", "李四", "一车间", "电焊工", "正式", "2024-03-01", None, None, "987654"],
+        ],
+    )
+    token = r.location.rsplit("/", 1)[1]
+    html = client.post(f"/roster/import/{token}/commit").get_data(as_text=True)
+    pin = re.search(r"<td>E1</td><td>张三</td><td>E1</td><td>(\d{6})</td>", html).group(1)
+    # The Excel comes in the same response, as a data: URL: no later request can fetch the PINs.
+    url = re.search(r'href="data:[^;]+;base64,([^"]+)" download="初始PIN.xlsx"', html).group(1)
+    wb = load_workbook(io.BytesIO(base64.b64decode(url)))
+    assert ["E1", "张三", "E1", pin] in [list(r) for r in wb.active.iter_rows(values_only=True)]
+    fresh(db)
+    stored = json.dumps(
+        [(p.payload, p.result) for p in db.scalars(select(UploadPreview))], ensure_ascii=False
+    )
+    assert pin not in stored and "987654" not in stored
+    assert client.get(f"/roster/import/{token}/pins").status_code == 404
+    assert client.post(f"/roster/import/{token}/commit").status_code == 409  # a reload shows nothing again
+
+
+def test_pins_use_the_cheaper_salted_kdf_and_full_cost_pin_hashes_still_sign_in(app, client, db, org):
+    from webapp.security import PIN_HASH_METHOD, check_secret, hash_pin
+
+    client.sign_in("hr")
+    r = upload(client, [HEADER, ["E1", "张三", "一车间", "电焊工", "正式", None, None, None, "24680"]])
+    client.post(f"/roster/import/{r.location.rsplit('/', 1)[1]}/commit")
+    fresh(db)
+    zhang = db.scalar(select(Person).where(Person.employee_no == "E1"))
+    assert zhang.pin_hash.startswith(PIN_HASH_METHOD + "$") and PIN_HASH_METHOD.startswith("scrypt:4096:")
+    with app.app_context():
+        assert hash_pin("24680") != hash_pin("24680")  # salted
+        assert check_secret(zhang.pin_hash, "24680", pin=True)
+        assert not check_secret(zhang.pin_hash, "24681", pin=True)
+        assert not check_secret(None, "24680", pin=True)
+    zhang.pin_hash = generate_password_hash("13579", method="scrypt")  # an older, full-cost PIN hash
+    db.commit()
+    worker = app.test_client()
+    token = form_token(worker.get(f"/login/pin?org={org.id}").get_data(True))
+    data = {"organisation": str(org.id), "employee_no": "E1", "pin": "13579", "csrf_token": token}
+    assert worker.post("/login/pin", data=data).status_code == 302
+    assert worker.get("/api/v1/me").get_json()["user"]["name"] == "张三"
+
+
+def test_a_long_standing_employee_is_hired_and_holds_their_posts_from_the_hire_date(client, db, org):
+    from datetime import date
+
+    from webapp.models import Post
+    from webapp.services.standing import standing_of
+
+    client.sign_in("hr")
+    r = upload(
+        client, [HEADER, ["E1", "张三", "一车间", "电焊工、叉车司机", "正式", "2010-05-04", None, None, None]]
+    )
+    client.post(f"/roster/import/{r.location.rsplit('/', 1)[1]}/commit")
+    fresh(db)
+    zhang = db.scalar(select(Person).where(Person.employee_no == "E1"))
+    events = db.scalars(select(Event).where(Event.person_id == zhang.id).order_by(Event.id)).all()
+    assert [(e.kind, e.post_code, str(e.occurred_on)) for e in events] == [
+        ("hired", None, "2010-05-04"),
+        ("post_assigned", "welding", "2010-05-04"),
+        ("post_assigned", "forklift", "2010-05-04"),
+    ]
+    assert {str(pp.since) for pp in zhang.posts} == {"2010-05-04"}
+    for code in ("welding", "forklift"):
+        post = db.scalar(select(Post).where(Post.code == code))
+        st = standing_of(db, zhang, post, date(2025, 3, 3)).standing
+        # Their first posts: pre-job training is owed, never the 车间/班组 refresher of a change of post.
+        assert st.status == "untrained" and [c.kind for c in st.cases] == ["prejob"], (code, st.reasons)
 
 
 def test_a_second_commit_of_the_same_preview_is_refused(client, db, org):
     client.sign_in("hr")
     r = upload(client, [HEADER, ["E1", "张三", "一车间", "电焊工", "正式", None, None, None, "1234"]])
     token = r.location.rsplit("/", 1)[1]
-    assert client.post(f"/roster/import/{token}/commit").status_code == 302
+    assert client.post(f"/roster/import/{token}/commit").status_code == 200
     assert client.post(f"/roster/import/{token}/commit").status_code == 409
     assert count(db, Person) == 1
 

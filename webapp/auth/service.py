@@ -53,7 +53,7 @@ def authenticate_pin(organisation_id: int | None, employee_no: str, pin: str) ->
         if organisation_id and employee_no
         else None
     )
-    ok = check_secret(person.pin_hash if person else None, pin or "")
+    ok = check_secret(person.pin_hash if person else None, pin or "", pin=True)
     if not ok or person is None or not person.active:
         record_failure(keys)
         raise LoginRefused(WRONG_PIN)

@@ -161,7 +161,7 @@ def check_pin(person: Person, pin: str) -> None:
         check_throttle(keys)
     except Throttled as e:
         raise ApiError(429, "throttled", e.message.replace("登录", "PIN 验证")) from None
-    if not check_secret(person.pin_hash, str(pin or "")):
+    if not check_secret(person.pin_hash, str(pin or ""), pin=True):
         record_failure(keys)
         raise ApiError(403, "wrong_pin", WRONG_PIN.replace("工号或 ", ""))
     clear_failures(keys)

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -15,13 +27,14 @@ from webapp.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post
 from webapp.roster import service
 from webapp.roster.forms import ActionForm, PersonForm, RosterUploadForm
 from webapp.roster.template import pins_workbook, roster_template
-from webapp.security import get_owned, hash_secret, require_role
+from webapp.security import get_owned, hash_pin, require_role
 from webapp.templating import NavItem
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
 NAV = [NavItem("roster.index", "花名册", ("hr", "admin"), "导入花名册，管理人员、岗位和 PIN")]
 HR = ("hr", "admin")
 PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _org() -> int:
@@ -93,7 +106,7 @@ def index():
 def template():
     return send_file(
         io.BytesIO(roster_template()),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=XLSX,
         as_attachment=True,
         download_name="花名册模板.xlsx",
     )
@@ -144,6 +157,8 @@ def preview(token: str):
 @bp.post("/import/<token>/commit")
 @require_role(*HR)
 def commit(token: str):
+    """Write the roster and show the generated PINs once, in this response only: the Excel of them is a
+    data: URL in the same page. Nothing keeps them (the preview row records only counts)."""
     if not ActionForm().validate_on_submit():
         abort(400)
     row = load_preview(
@@ -160,45 +175,19 @@ def commit(token: str):
         row.payload["new_departments"],
         recorded_by=current_user.id,
     )
-    row.result = {"pins": pins}
-    flash(f"已导入 {len(row.payload['rows'])} 人。")
-    return redirect(url_for("roster.pins", token=token))
-
-
-@bp.get("/import/<token>/pins")
-@require_role(*HR)
-def pins(token: str):
-    row = load_preview(session, token, kind="roster", organisation_id=_org(), user_id=current_user.id)
-    if row.committed_at is None:
-        abort(404)
-    return render_template(
-        "roster/pins.html", row=row, pins=(row.result or {}).get("pins", []), form=ActionForm()
+    imported = len(row.payload["rows"])
+    row.result = {"imported": imported, "pins_generated": len(pins)}
+    xlsx = pins_workbook(pins) if pins else None
+    response = make_response(
+        render_template(
+            "roster/pins.html",
+            imported=imported,
+            pins=pins,
+            xlsx_url=f"data:{XLSX};base64,{base64.b64encode(xlsx).decode()}" if xlsx else None,
+        )
     )
-
-
-@bp.get("/import/<token>/pins.xlsx")
-@require_role(*HR)
-def pins_export(token: str):
-    row = load_preview(session, token, kind="roster", organisation_id=_org(), user_id=current_user.id)
-    if row.committed_at is None or not (row.result or {}).get("pins"):
-        abort(404)
-    return send_file(
-        io.BytesIO(pins_workbook(row.result["pins"])),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name="初始PIN.xlsx",
-    )
-
-
-@bp.post("/import/<token>/done")
-@require_role(*HR)
-def pins_done(token: str):
-    """Forget the initial PINs (they are otherwise kept until the preview expires)."""
-    row = load_preview(session, token, kind="roster", organisation_id=_org(), user_id=current_user.id)
-    row.result = {"pins": []}
-    row.expires_at = clock.now()
-    flash("初始 PIN 已从系统中清除。")
-    return redirect(url_for("roster.index"))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])
@@ -245,7 +234,7 @@ def reset_pin(person_id: int):
     if person.organisation_id != _org() or not ActionForm().validate_on_submit():
         abort(404)
     pin = service.new_pin()
-    person.pin_hash = hash_secret(pin)
+    person.pin_hash = hash_pin(pin)
     form = PersonForm(formdata=None)
     form.department.choices = [("", "（无）")] + [(str(d.id), d.name) for d in _departments()]
     form.posts.choices = [(p.code, f"{p.name}（{p.code}）") for p in _posts()]

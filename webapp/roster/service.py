@@ -6,7 +6,12 @@ or several, separated by 、 or ,), 用工形式 (正式/劳务派遣/外包/灵
 身份证号, 手机, PIN. A post is named by its name (电焊工) or code (welding).
 
 Worker accounts: username = 工号 (or ``<org>-<工号>`` when another organisation already uses it), sign-in
-with 工号 + PIN; an initial PIN is generated when the roster gives none and shown once after the import.
+with 工号 + PIN; an initial PIN is generated when the roster gives none and shown once, in the commit's
+response. No PIN is ever stored in plain text: a roster's own PINs are hashed before the preview is stored.
+
+Facts for the rules: a new person with an 入职日期 gets a `hired` event on that date and a `post_assigned`
+event per post dated the same day (their first posts: pre-job training, never a change of post); a post
+added later (edit page, or a later roster) is a `post_assigned` dated that day — a change of post.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from quizbank.formats.excel import DEFAULT_MAX_RATIO, DEFAULT_MAX_UNPACKED, chec
 from webapp import clock
 from webapp.errors import ApiError
 from webapp.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post, User, UserRole
-from webapp.security import hash_secret
+from webapp.security import hash_pin
 from webapp.services.standing import record_event
 
 COLUMNS = {
@@ -66,7 +71,8 @@ class RosterRow:
     hired_on: str | None
     id_number: str | None
     phone: str | None
-    pin: str | None
+    pin: str | None  # plain, only in memory between parsing and `row_to_dict`
+    pin_hash: str | None = None
 
 
 def _header_key(value: object) -> str:
@@ -232,7 +238,9 @@ def parse_roster(
 
 
 def row_to_dict(r: RosterRow) -> dict[str, Any]:
-    return {**r.__dict__, "posts": list(r.posts)}
+    """The row as stored in the preview: a PIN the roster gives is kept only as its hash."""
+    pin_hash = hash_pin(r.pin) if r.pin else r.pin_hash
+    return {**r.__dict__, "posts": list(r.posts), "pin": None, "pin_hash": pin_hash}
 
 
 def row_from_dict(d: dict[str, Any]) -> RosterRow:
@@ -288,8 +296,9 @@ def commit_roster(
     *,
     recorded_by: int | None,
 ) -> list[dict[str, str]]:
-    """Write every row (new people and accounts, or updates of existing 工号). Returns the initial PINs
-    of new accounts [{employee_no, name, username, pin}]. Raises ApiError(409) when the roster changed
+    """Write every row (new people and accounts, or updates of existing 工号). Returns the PINs generated
+    for new people [{employee_no, name, username, pin}] (the caller shows them once and stores none; PINs
+    the roster gave are not returned: HR has them). Raises ApiError(409) when the roster changed
     since the preview in a way that makes a row invalid (e.g. a post deleted)."""
     departments = {
         d.name: d for d in s.scalars(select(Department).where(Department.organisation_id == organisation_id))
@@ -333,13 +342,20 @@ def commit_roster(
             person.id_number = r.id_number
         if r.phone:
             person.phone = r.phone
-        pin = r.pin
         is_new = person.id is None
-        if is_new and pin is None:
-            pin = new_pin()
-        if pin is not None:
-            person.pin_hash = hash_secret(pin)
+        generated = None
+        if r.pin_hash:
+            person.pin_hash = r.pin_hash
+        elif r.pin:
+            person.pin_hash = hash_pin(r.pin)
+        elif is_new:
+            generated = new_pin()
+            person.pin_hash = hash_pin(generated)
         s.flush()
+        if is_new and hired:
+            record_event(s, person, rules.Hired(on=hired), recorded_by=recorded_by)
+        # A new person's posts are their first ones, held since the hire date; for someone already here a
+        # post the roster adds is a change of post, today.
         assign_posts(s, person, r.posts, on=hired if is_new and hired else today, recorded_by=recorded_by)
         if s.scalar(select(User.id).where(User.person_id == person.id)) is None:
             user = User(
@@ -353,11 +369,14 @@ def commit_roster(
             user.role_rows = [UserRole(role="worker")]
             s.add(user)
             s.flush()
-            if pin is not None:
+            if generated is not None:
                 pins.append(
-                    {"employee_no": r.employee_no, "name": r.name, "username": user.username, "pin": pin}
+                    {
+                        "employee_no": r.employee_no,
+                        "name": r.name,
+                        "username": user.username,
+                        "pin": generated,
+                    }
                 )
-        elif pin is not None and r.pin is not None:
-            pins.append({"employee_no": r.employee_no, "name": r.name, "username": "", "pin": pin})
     s.flush()
     return pins

@@ -19,7 +19,7 @@ from webapp.models import (
     User,
     UserRole,
 )
-from webapp.security import check_secret, hash_secret
+from webapp.security import check_secret, hash_pin, hash_secret
 from webapp.services.certificates import seed_demo_certificates
 from webapp.services.demo_history import seed_history
 from webapp.services.exams import schedule_exam
@@ -60,11 +60,11 @@ class _Hashes:
         self.made: dict[str, str] = {}  # secret → the hash made for it here
 
     def __call__(self, current: str | None, secret: str, *, pin: bool = False) -> str:
-        if current and (self.checked.get(current) == secret or check_secret(current, secret)):
+        if current and (self.checked.get(current) == secret or check_secret(current, secret, pin=pin)):
             self.checked[current] = secret
             return current
         if secret not in self.made:
-            self.made[secret] = hash_secret(secret)
+            self.made[secret] = (hash_pin if pin else hash_secret)(secret)
         return self.made[secret]
 
 
