@@ -82,11 +82,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
+WRITE_INTENT = "quizbank_write"  # execution option: this connection's transaction will write
+
+
 def _sqlite_begin(conn) -> None:
-    # A request that may write (POST/PUT/…) takes the write lock up front (IMMEDIATE): two writers then
-    # queue on busy_timeout instead of failing on a lock upgrade. Reads (GET) and work outside requests
-    # stay deferred, so they never hold the write lock while reading.
-    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+    # A request that may write (POST/PUT/…) and a `transaction()` (CLI writes: demo, import, report) take
+    # the write lock up front (IMMEDIATE): two writers then queue on busy_timeout instead of one failing
+    # with "database is locked" on a lock upgrade mid-way. Reads (GET) and other work stay deferred, so
+    # they never hold the write lock while reading.
+    writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    if writing or conn.get_execution_options().get(WRITE_INTENT):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         conn.exec_driver_sql("BEGIN")
@@ -141,10 +146,13 @@ def keep_changes_on_error() -> None:
 
 
 @contextmanager
-def transaction(app: Flask) -> Iterator[Session]:
-    """A session for work outside a request: commits on success, rolls back on error."""
+def transaction(app: Flask, *, write: bool = True) -> Iterator[Session]:
+    """A session for work outside a request: commits on success, rolls back on error. On SQLite a
+    writing transaction starts with BEGIN IMMEDIATE, like a POST request (`write=False` for reads)."""
     s = database(app).sessionmaker()
     try:
+        if write:
+            s.connection(execution_options={WRITE_INTENT: True})  # begins the transaction now
         yield s
         s.commit()
     except BaseException:

@@ -121,3 +121,43 @@ def test_datetimes_are_stored_in_utc_and_read_back_aware(app, db):
     row = db.get(LoginThrottle, "k")
     assert row.window_start == datetime(2025, 1, 1, 0, 0, tzinfo=UTC)
     assert row.window_start.tzinfo is not None
+
+
+def test_two_cli_transactions_writing_at_once_both_succeed(app, db):
+    """Each reads, then writes (a CLI seeding or import does): with a deferred BEGIN on SQLite the second
+    writer's lock upgrade fails with "database is locked"; BEGIN IMMEDIATE makes it wait its turn."""
+    import threading
+    import time
+
+    from webapp.db import transaction
+
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def writer(name: str) -> None:
+        try:
+            barrier.wait()
+            with transaction(app) as s:
+                s.scalar(sa.select(sa.func.count(Organisation.id)))
+                time.sleep(0.3)  # both would now hold a read snapshot under a deferred BEGIN
+                s.add(Organisation(name=name, kind="enterprise", high_risk=False, policy={}))
+        except BaseException as e:  # noqa: BLE001 — reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(f"企业{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    db.rollback()
+    assert set(db.scalars(sa.select(Organisation.name))) >= {"企业0", "企业1"}
+
+
+def test_a_read_only_transaction_does_not_take_the_write_lock(app, db):
+    from webapp.db import transaction
+
+    with transaction(app) as writer, transaction(app, write=False) as reader:
+        writer.add(Organisation(name="甲", kind="enterprise", high_risk=False, policy={}))
+        writer.flush()
+        assert reader.scalar(sa.select(sa.func.count(Organisation.id))) is not None
