@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Mapping, Sequence
 
 
 def register(sub) -> None:
@@ -35,13 +36,47 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(demo, ensure_ascii=False))
         return 0
-    for role in ("admin", "trainer", "inspector", "hr"):
-        u = demo["users"][role]
-        print(f"{role:10} {u['username']} / {u['password']}")
-    for w in demo["users"]["workers"]:
-        print(
-            f"worker     {w['username']} / {w['password']}  工号 {w['employee_no']} PIN {w['pin']}  {w['post']}"
-        )
-        if w.get("certificate_url"):
-            print(f"           合格证 {w['certificate_url']}")
+    from webapp.services.demo_history import SHOWCASE
+
+    print("\n".join(login_lines(demo, notes=SHOWCASE)))
     return 0
+
+
+ROLE_NAMES = {"admin": "管理员", "trainer": "培训管理员", "inspector": "检查人员", "hr": "人事/安全科"}
+
+
+def login_lines(
+    demo: dict,
+    *,
+    employee_nos: Sequence[str] | None = None,
+    notes: Mapping[str, str] | None = None,
+    base_url: str | None = None,
+    certificates: int | None = None,
+) -> list[str]:
+    """The demo's logins as printed: every staff role with its password, then the workers (only
+    `employee_nos` when given) with username/password, 工号 + PIN, a note on their story and their
+    certificate's verify URL (on `base_url` when given; only the first `certificates` URLs when given)."""
+    lines = [f"{ROLE_NAMES[role]}：{u['username']} / {u['password']}" for role, u in _staff(demo)]
+    workers = demo["users"]["workers"]
+    if employee_nos is not None:
+        workers = [w for no in employee_nos for w in workers if w["employee_no"] == no]
+    shown = 0
+    for w in workers:
+        note = (notes or {}).get(w["employee_no"], "")
+        lines.append(
+            f"作业人员：{w['username']} / {w['password']}，工号 {w['employee_no']}，PIN {w['pin']}，"
+            f"{w['post']}" + (f"（{note}）" if note else "")
+        )
+        url = w.get("certificate_url")
+        if url and (certificates is None or shown < certificates):
+            if base_url:
+                from quizbank.certificates.tokens import token_from_text, verify_url
+
+                url = verify_url(base_url, token_from_text(url))
+            lines.append(f"  合格证核验：{url}")
+            shown += 1
+    return lines
+
+
+def _staff(demo: dict):
+    return [(role, demo["users"][role]) for role in ROLE_NAMES if role in demo["users"]]

@@ -32,12 +32,31 @@ def run(args: argparse.Namespace) -> int:
     app = create_app()
     demo = prepare(app, demo=args.demo)
     if demo:
-        print(
-            f"示范企业已就绪：管理员 {demo['users']['admin']['username']} / {demo['users']['admin']['password']}"
-        )
+        print_demo_logins(app, demo, args.host, args.port)
     print(
         f"quizbank: http://{args.host}:{args.port}/ (数据库 {app.config['DATABASE_URL'].split('@')[-1]})",
         flush=True,
     )
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="quizbank")
     return 0
+
+
+def print_demo_logins(app, demo: dict, host: str, port: int) -> None:
+    """Every staff login, three workers whose stories differ, and one certificate's verify URL (on the
+    address being served, unless QUIZBANK_BASE_URL says where the site is reached)."""
+    import os
+
+    from quizbank.commands.demo import login_lines
+    from webapp.services.demo import ORG_NAME
+    from webapp.services.demo_history import SHOWCASE
+
+    configured = app.config.get("QUIZBANK_BASE_URL") or os.environ.get("QUIZBANK_BASE_URL")
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    base = None if configured else f"http://{shown_host}:{port}"
+    lines = login_lines(demo, employee_nos=list(SHOWCASE), notes=SHOWCASE, base_url=base, certificates=1)
+    total = len(demo["users"]["workers"])
+    print(f"示范企业“{ORG_NAME}”已就绪，登录账号：")
+    print("\n".join("  " + line for line in lines))
+    print(
+        f"  共 {total} 名作业人员，密码相同，工号 SF001 起、PIN 1001 起；全部账号：quizbank demo", flush=True
+    )

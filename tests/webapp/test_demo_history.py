@@ -106,3 +106,24 @@ def test_every_demo_login_works(app, clock):
             "/api/v1/login", json={"username": w["username"], "password": w["password"]}
         )
         assert r.status_code == 200, (w["username"], r.get_data(True))
+
+
+def test_serve_demo_prints_every_staff_login_three_workers_and_a_verify_url_on_the_served_port(
+    app, clock, capsys
+):
+    from quizbank.certificates.tokens import token_from_text
+    from quizbank.commands.serve import print_demo_logins
+
+    demo = _seed(app, clock)
+    print_demo_logins(app, demo, "0.0.0.0", 8123)
+    out = capsys.readouterr().out
+    for role in ("admin", "trainer", "inspector", "hr"):
+        assert f"{demo['users'][role]['username']} / {demo['users'][role]['password']}" in out
+    shown = [w for w in demo["users"]["workers"] if f"{w['username']} / {w['password']}" in out]
+    assert len(shown) == 3
+    assert all(f"工号 {w['employee_no']}，PIN {w['pin']}" in out for w in shown)
+    urls = [word for word in out.split() if "/verify/" in word]
+    assert len(urls) == 1 and "http://127.0.0.1:8123/verify/" in urls[0]
+    token = token_from_text(urls[0].split("：")[-1])
+    r = app.test_client().get(f"/api/v1/certificates/verify/{token}")
+    assert r.status_code == 200 and r.get_json()["status"] == "valid"

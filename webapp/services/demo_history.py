@@ -77,6 +77,12 @@ INSPECTIONS = (
         violation=("SF012", "违章作业", "未进行通风和气体检测即进入储罐内作业"),
     ),
 )
+# Workers whose stories differ, printed by `quizbank serve --demo`: 工号 → what their pages show.
+SHOWCASE = {
+    "SF001": "合格，有一场定期考试待考",
+    "SF006": "3 天前抽考不合格，待补考",
+    "SF012": "三违停岗，脱产培训已完成 4/8 学时",
+}
 OFFDUTY_DONE = 4.0  # of the 三违's 8 学时, done the day after the inspection
 
 
