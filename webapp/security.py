@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, g, has_app_context, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select, update
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound, Unauthorized
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -295,7 +295,30 @@ def _bearer_user():
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     g.auth_by_token = True
+    _touch_token(row)
     return row.user
+
+
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)  # "last used" is kept to the minute: no write per request
+
+
+def _touch_token(row) -> None:
+    """Record when the token was last used, at most once per TOKEN_TOUCH_INTERVAL. A writing request
+    updates it in its own transaction (it holds the write lock already); a read (GET) in a short one of
+    its own, so reads stay read-only. The WHERE keeps concurrent processes from writing it twice."""
+    from webapp.models import ApiToken
+
+    now = clock.now()
+    if row.last_used_at is not None and now - row.last_used_at < TOKEN_TOUCH_INTERVAL:
+        return
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        row.last_used_at = now
+        return
+    from webapp.db import transaction
+
+    stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_TOUCH_INTERVAL)
+    with transaction(current_app._get_current_object()) as s:  # type: ignore[attr-defined]
+        s.execute(update(ApiToken).where(ApiToken.id == row.id, stale).values(last_used_at=now))
 
 
 # --- wiring ----------------------------------------------------------------------------------------------

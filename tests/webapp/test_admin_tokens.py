@@ -96,3 +96,23 @@ def test_after_a_token_is_created_the_form_is_blank_for_the_next_one(client, wor
     page = r.get_data(as_text=True)
     form = page[page.index('id="token-form"') :]
     assert 'value="人事系统"' not in form
+
+
+def test_a_tokens_last_use_is_recorded_at_most_once_a_minute(app, db, client, world, clock):
+    token = _create(client, "门禁系统", world["trainer"])
+
+    def last_used():
+        db.rollback()
+        return db.scalar(select(ApiToken.last_used_at))
+
+    assert last_used() is None
+    first = clock()
+    assert _me(app, token).status_code == 200
+    assert last_used() == first
+    clock.advance(seconds=30)
+    assert _me(app, token).status_code == 200
+    assert last_used() == first, "not written again within the minute"
+    later = clock.advance(seconds=31)
+    r = app.test_client().post("/api/v1/logout", headers={"Authorization": f"Bearer {token}"}, csrf=False)
+    assert r.status_code == 204
+    assert last_used() == later, "a writing request records it too"
