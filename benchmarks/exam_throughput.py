@@ -8,6 +8,12 @@ each, each signs in, starts the exam, saves M answers (timed) and submits (timed
     .venv/bin/python benchmarks/exam_throughput.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
       (PostgreSQL instead of a temporary SQLite file: a fresh schema is created for the run and dropped
       afterwards; DATABASE_URL in the environment is taken when --database-url is not given)
+
+Figures (2-core machine shared with other work, 20 workers × 40 saves, two runs each):
+  sqlite      bare 1170–1570 rps; save 250 / 247 rps (p50 52–55 ms); submit 75 / 79 rps (p50 90–109 ms)
+  postgresql  bare 1290–1320 rps; save 245 / 229 rps (p50 78–84 ms); submit 82 / 69 rps (p50 184–215 ms)
+  before the submit changes (40 single-row UPDATEs, grading twice): submit 56 / 22 rps on sqlite,
+  65 / 45 rps on postgresql; save unchanged (4 statements, as before).
 """
 
 from __future__ import annotations
