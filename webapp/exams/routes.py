@@ -229,7 +229,11 @@ class ScheduleForm(FlaskForm):
 def schedule():
     org_id = current_user.organisation_id
     posts = session.scalars(scoped(select(Post), Post).order_by(Post.code)).all()
-    departments = session.scalars(select(Department).where(Department.organisation_id == org_id)).all()
+    departments = session.scalars(
+        select(Department)
+        .where(Department.organisation_id == org_id, Department.active.is_(True))
+        .order_by(Department.name)
+    ).all()
     form = ScheduleForm()
     form.post.choices = [(p.code, f"{p.name}（{p.code}）") for p in posts]
     form.department.choices = [("", "全部部门")] + [(str(d.id), d.name) for d in departments]

@@ -51,6 +51,8 @@ class InspectionClosed(ApiError):
 def open_inspection(
     s: Session, *, department: Department, inspector: User, note: str, now: datetime
 ) -> Inspection:
+    if not department.active:
+        raise ApiError(409, "department_inactive", f"部门“{department.name}”已停用，不能再开始检查。")
     inspection = Inspection(
         organisation_id=department.organisation_id,
         department_id=department.id,

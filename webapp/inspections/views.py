@@ -67,7 +67,9 @@ def _departments() -> list[tuple[Organisation, list[Department]]]:
     out = []
     for org in orgs:
         depts = session.scalars(
-            select(Department).where(Department.organisation_id == org.id).order_by(Department.name)
+            select(Department)
+            .where(Department.organisation_id == org.id, Department.active.is_(True))
+            .order_by(Department.name)
         ).all()
         if depts:
             out.append((org, list(depts)))
@@ -97,6 +99,9 @@ def open_page():
         department = get_owned(Department, int(request.form.get("department_id", "")))
     except ValueError:
         flash("请选择被检查的部门。")
+        return redirect(url_for("inspections.index"))
+    if not department.active:
+        flash(f"部门“{department.name}”已停用，不能再开始检查。")
         return redirect(url_for("inspections.index"))
     inspection = service.open_inspection(
         session, department=department, inspector=current_user, note=request.form.get("note", ""),

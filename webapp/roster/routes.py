@@ -51,12 +51,25 @@ def _posts() -> list[Post]:
     )
 
 
-def _departments() -> list[Department]:
+def _departments(keep: int | None = None) -> list[Department]:
+    """The organisation's active departments to choose from; a deactivated one only when it is `keep`
+    (the person's current department, or the filter in use), so a form never silently moves anyone."""
     return list(
         session.scalars(
-            select(Department).where(Department.organisation_id == _org()).order_by(Department.name)
+            select(Department)
+            .where(
+                Department.organisation_id == _org(),
+                or_(Department.active.is_(True), Department.id == (keep or -1)),
+            )
+            .order_by(Department.name)
         )
     )
+
+
+def _department_choices(keep: int | None) -> list[tuple[str, str]]:
+    return [("", "（无）")] + [
+        (str(d.id), d.name if d.active else f"{d.name}（已停用）") for d in _departments(keep)
+    ]
 
 
 @bp.get("/")
@@ -95,7 +108,7 @@ def index():
         page=page,
         pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
         args={k: v for k, v in a.items() if k != "page" and v},
-        departments=_departments(),
+        departments=_departments(int(a["department"]) if a.get("department", "").isdigit() else None),
         posts=_posts(),
         employment_types=EMPLOYMENT_TYPES,
     )
@@ -197,7 +210,7 @@ def edit(person_id: int):
     if person.organisation_id != _org():
         abort(404)
     form = PersonForm()
-    form.department.choices = [("", "（无）")] + [(str(d.id), d.name) for d in _departments()]
+    form.department.choices = _department_choices(person.department_id)
     form.posts.choices = [(p.code, f"{p.name}（{p.code}）") for p in _posts()]
     if request.method == "GET":
         form.name.data = person.name
@@ -236,7 +249,7 @@ def reset_pin(person_id: int):
     pin = service.new_pin()
     person.pin_hash = hash_pin(pin)
     form = PersonForm(formdata=None)
-    form.department.choices = [("", "（无）")] + [(str(d.id), d.name) for d in _departments()]
+    form.department.choices = _department_choices(person.department_id)
     form.posts.choices = [(p.code, f"{p.name}（{p.code}）") for p in _posts()]
     form.name.data, form.department.data = person.name, str(person.department_id or "")
     form.posts.data = [pp.post.code for pp in person.posts]

@@ -89,7 +89,9 @@ def sessions():
 
 
 def _form_context(values: dict, error: str | None = None):
-    departments = session.scalars(scoped(select(Department), Department).order_by(Department.name)).all()
+    departments = session.scalars(
+        scoped(select(Department), Department).where(Department.active.is_(True)).order_by(Department.name)
+    ).all()
     department_id = values.get("department_id") or ""
     query = scoped(select(Person), Person).where(Person.active.is_(True)).order_by(Person.employee_no)
     if department_id.isdigit():
@@ -148,8 +150,8 @@ def create_session():
         if post_code and session.scalar(scoped(select(Post), Post).where(Post.code == post_code)) is None:
             raise service.BadSession("岗位", f"没有岗位 {post_code}")
         department_id = int(values["department_id"]) if values["department_id"].isdigit() else None
-        if department_id is not None:
-            get_owned(Department, department_id)
+        if department_id is not None and not get_owned(Department, department_id).active:
+            raise service.BadSession("部门", "该部门已停用")
         row = service.record_session(
             session, organisation_id=orgs.pop(), level=values["level"], title=values["title"], held_on=held_on,
             hours=hours, attendees=attendees, by=current_user, today=clock.today(), post_code=post_code,
