@@ -57,6 +57,43 @@ def test_migrations_build_the_schema_the_models_describe(app_config, tmp_path):
             engine.dispose()
 
 
+def test_upgrading_a_database_holding_referenced_rows_keeps_them_and_foreign_keys_stay_on(
+    app_config, tmp_path
+):
+    """A batch migration on SQLite rebuilds a table (e.g. 0006 departments): with rows pointing at it (a
+    demo seeded before that migration existed), the rebuild must not fail on the foreign keys."""
+    from webapp.migrate import upgrade
+
+    app, schema = _fresh_app(app_config, tmp_path)
+    try:
+        upgrade(app, "0005_people_phone")
+        with database(app).engine.begin() as c:
+            c.exec_driver_sql(
+                "INSERT INTO organisations (id, name, kind, high_risk, policy) VALUES (1, '甲', 'enterprise', false, '{}')"
+            )
+            c.exec_driver_sql("INSERT INTO departments (id, organisation_id, name) VALUES (1, 1, '一车间')")
+            c.exec_driver_sql(
+                "INSERT INTO departments (id, organisation_id, name, parent_id) VALUES (2, 1, '一班', 1)"
+            )
+            c.exec_driver_sql(
+                "INSERT INTO people (organisation_id, employee_no, name, department_id, employment_type, active)"
+                " VALUES (1, 'E1', '张三', 2, '正式', true)"
+            )
+        upgrade(app)
+        with database(app).engine.connect() as c:
+            assert c.exec_driver_sql("SELECT count(*) FROM departments").scalar() == 2
+            assert c.exec_driver_sql("SELECT department_id FROM people").scalar() == 2
+            if database(app).is_sqlite:
+                assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        database(app).dispose()
+        if schema:
+            engine = sa.create_engine(TEST_DB_URL)
+            with engine.begin() as c:
+                c.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()
+
+
 @pytest.mark.skipif(bool(TEST_DB_URL), reason="SQLite pragmas")
 def test_every_sqlite_connection_has_wal_foreign_keys_and_full_sync(app):
     with database(app).engine.connect() as c:

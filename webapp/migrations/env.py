@@ -36,8 +36,10 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
+    from webapp.migrate import migrating
+
     engine = make_engine(config.get_main_option("sqlalchemy.url") or default_database_url())
-    with engine.connect() as connection:
+    with engine.connect() as connection, migrating(connection):
         _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
