@@ -16,20 +16,21 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from quizbank import model
 from quizbank.formats.text import AnswerError, answer_letters, letters, true_false_answer
 from quizbank.questionsets import question_problems
 
-TYPE_CHOICES = [(t, model.QUESTION_TYPE_NAMES[t]) for t in model.QUESTION_TYPES]
-PART_CHOICES = [(p, model.PART_NAMES[p]) for p in model.PARTS]
+TYPE_CHOICES = [SelectChoice(t, model.QUESTION_TYPE_NAMES[t]) for t in model.QUESTION_TYPES]
+PART_CHOICES = [SelectChoice(p, model.PART_NAMES[p]) for p in model.PARTS]
 FORMAT_CHOICES = [
-    ("auto", "自动判断"),
-    ("excel", "Excel（.xlsx）"),
-    ("csv", "CSV"),
-    ("gift", "GIFT"),
-    ("aiken", "Aiken"),
+    SelectChoice("auto", "自动判断"),
+    SelectChoice("excel", "Excel（.xlsx）"),
+    SelectChoice("csv", "CSV"),
+    SelectChoice("gift", "GIFT"),
+    SelectChoice("aiken", "Aiken"),
 ]
 
 
@@ -148,7 +149,10 @@ class BlueprintForm(FlaskForm):
     )
     multiple_scoring = SelectField(
         "多选题计分",
-        choices=[("all_or_nothing", "全对才得分"), ("partial", "少选按比例得分，错选不得分")],
+        choices=[
+            SelectChoice("all_or_nothing", "全对才得分"),
+            SelectChoice("partial", "少选按比例得分，错选不得分"),
+        ],
     )
     shuffle_options = BooleanField("打乱选项顺序")
     required_tags = TextAreaField(

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields import SelectChoice
 
 from quizbank import model
 from quizbank.formats.text import letters
@@ -66,9 +67,11 @@ def template():
 
 def _upload_form() -> UploadForm:
     form = UploadForm()
-    form.post.choices = [("", "（请选择岗位）")] + [(p.code, f"{p.name}（{p.code}）") for p in _posts()]
-    form.replaces.choices = [("", "不替换：作为新的题集")] + [
-        (r.key, f"{r.title}（当前版本 {r.version}）")
+    form.post.choices = [SelectChoice("", "（请选择岗位）")] + [
+        SelectChoice(p.code, f"{p.name}（{p.code}）") for p in _posts()
+    ]
+    form.replaces.choices = [SelectChoice("", "不替换：作为新的题集")] + [
+        SelectChoice(r.key, f"{r.title}（当前版本 {r.version}）")
         for r in service.imported_sets(session, _org())
         if r.retired_at is None
     ]

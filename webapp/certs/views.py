@@ -20,6 +20,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from quizbank.certificates import qr_png, qr_svg
@@ -269,7 +270,12 @@ def api_list():
 
 class ChangeForm(FlaskForm):
     action = SelectField(
-        "操作", choices=[("suspend", "暂停"), ("revoke", "吊销"), ("reinstate", "恢复（取消人工暂停）")]
+        "操作",
+        choices=[
+            SelectChoice("suspend", "暂停"),
+            SelectChoice("revoke", "吊销"),
+            SelectChoice("reinstate", "恢复（取消人工暂停）"),
+        ],
     )
     reason = TextAreaField(
         "原因", validators=[DataRequired("请填写原因"), Length(max=200, message="原因不超过 200 字")]
@@ -372,7 +378,7 @@ def special_new():
         scoped(select(Post), Post).where(Post.special_operation.is_(True)).order_by(Post.code)
     ).all()
     form = SpecialForm()
-    form.post.choices = [("", "（不限岗位）")] + [(p.code, p.name) for p in posts]
+    form.post.choices = [SelectChoice("", "（不限岗位）")] + [SelectChoice(p.code, p.name) for p in posts]
     if request.method == "GET" and request.args.get("employee_no"):
         form.person.data = request.args["employee_no"]
     error = None

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateTimeLocalField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from quizbank.model import EXAM_KIND_NAMES, OPTION_LABELS, PART_NAMES, QUESTION_TYPE_NAMES
@@ -215,7 +216,9 @@ class ScheduleForm(FlaskForm):
     title = StringField("考试名称", validators=[DataRequired("请填写考试名称")])
     post = SelectField("岗位", validators=[DataRequired("请选择岗位")])
     department = SelectField("部门", validators=[Optional()])
-    kind = SelectField("考试类型", choices=[(k, EXAM_KIND_NAMES[k]) for k in service.SCHEDULABLE_KINDS])
+    kind = SelectField(
+        "考试类型", choices=[SelectChoice(k, EXAM_KIND_NAMES[k]) for k in service.SCHEDULABLE_KINDS]
+    )
     opens_at = DateTimeLocalField(
         "开始时间", format="%Y-%m-%dT%H:%M", validators=[DataRequired("请填写开始时间")]
     )
@@ -235,8 +238,10 @@ def schedule():
         .order_by(Department.name)
     ).all()
     form = ScheduleForm()
-    form.post.choices = [(p.code, f"{p.name}（{p.code}）") for p in posts]
-    form.department.choices = [("", "全部部门")] + [(str(d.id), d.name) for d in departments]
+    form.post.choices = [SelectChoice(p.code, f"{p.name}（{p.code}）") for p in posts]
+    form.department.choices = [SelectChoice("", "全部部门")] + [
+        SelectChoice(str(d.id), d.name) for d in departments
+    ]
     if request.method == "GET":
         start_local = clock.local(clock.now()).replace(second=0, microsecond=0, tzinfo=None)
         form.opens_at.data = start_local

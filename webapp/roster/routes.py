@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from wtforms.fields import SelectChoice
 
 from webapp import clock
 from webapp.bank.previews import load_preview, mark_committed, store_preview
@@ -66,9 +67,9 @@ def _departments(keep: int | None = None) -> list[Department]:
     )
 
 
-def _department_choices(keep: int | None) -> list[tuple[str, str]]:
-    return [("", "（无）")] + [
-        (str(d.id), d.name if d.active else f"{d.name}（已停用）") for d in _departments(keep)
+def _department_choices(keep: int | None) -> list[SelectChoice]:
+    return [SelectChoice("", "（无）")] + [
+        SelectChoice(str(d.id), d.name if d.active else f"{d.name}（已停用）") for d in _departments(keep)
     ]
 
 
@@ -211,7 +212,7 @@ def edit(person_id: int):
         abort(404)
     form = PersonForm()
     form.department.choices = _department_choices(person.department_id)
-    form.posts.choices = [(p.code, f"{p.name}（{p.code}）") for p in _posts()]
+    form.posts.choices = [SelectChoice(p.code, f"{p.name}（{p.code}）") for p in _posts()]
     if request.method == "GET":
         form.name.data = person.name
         form.department.data = str(person.department_id or "")
@@ -250,7 +251,7 @@ def reset_pin(person_id: int):
     person.pin_hash = hash_pin(pin)
     form = PersonForm(formdata=None)
     form.department.choices = _department_choices(person.department_id)
-    form.posts.choices = [(p.code, f"{p.name}（{p.code}）") for p in _posts()]
+    form.posts.choices = [SelectChoice(p.code, f"{p.name}（{p.code}）") for p in _posts()]
     form.name.data, form.department.data = person.name, str(person.department_id or "")
     form.posts.data = [pp.post.code for pp in person.posts]
     form.employment_type.data, form.active.data = person.employment_type, person.active
