@@ -145,7 +145,8 @@ def test_an_inspector_spot_tests_a_worker_who_fails_records_a_violation_and_clos
     page.goto(inspection_url)
     assert page.inner_text("#tally-failed") == "1"
     assert "不合格" in page.inner_text("#spot-results")
-    assert page.locator("#people li", has_text="张伟").locator(".badge.warn").count() == 1
+    # A make-up owed keeps the worker off the post until it is passed (DESIGN §3): a red badge.
+    assert page.locator("#people li", has_text="张伟").locator(".badge.bad").count() == 1
 
     # Record a 三违 for 王芳.
     page.fill("#find-code", "SF002")
