@@ -41,6 +41,52 @@ def visible_nav() -> list[NavItem]:
     return [i for i in nav_items() if current_user.has_role(*i.roles)]
 
 
+NAV_GROUPS = {  # endpoint → menu it goes under when a user sees more items than fit on a tablet's bar
+    "exams.schedule": "考试与题库",
+    "bank.index": "考试与题库",
+    "training.queue": "培训",
+    "training.sessions": "培训",
+    "certs.index": "证书",
+    "certs.special_due": "证书",
+    "roster.index": "人员与报表",
+    "reports.index": "人员与报表",
+}
+NAV_FLAT_MAX = 6  # up to this many items the bar lists them all
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str
+    items: tuple[NavItem, ...]
+
+
+def grouped_nav(items: list[NavItem]) -> list[NavItem | NavGroup]:
+    """The bar's entries: every item when they fit, else items gathered into menus (NAV_GROUPS), in the
+    order of each menu's first item; a menu left with one item is shown as that item."""
+    if len(items) <= NAV_FLAT_MAX:
+        return list(items)
+    order: list[str | NavItem] = []
+    members: dict[str, list[NavItem]] = {}
+    for item in items:
+        group = NAV_GROUPS.get(item.endpoint)
+        if group is None:
+            order.append(item)
+            continue
+        if group not in members:
+            members[group] = []
+            order.append(group)
+        members[group].append(item)
+    out: list[NavItem | NavGroup] = []
+    for entry in order:
+        if isinstance(entry, NavItem):
+            out.append(entry)
+        elif len(members[entry]) == 1:
+            out.append(members[entry][0])
+        else:
+            out.append(NavGroup(entry, tuple(members[entry])))
+    return out
+
+
 def render_markdown(text: str) -> Markup:
     # Raw HTML in a handbook is shown as text, and script links are dropped: trainers' imports are not trusted.
     html = md.markdown(
@@ -56,4 +102,5 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        return {"nav": visible_nav(), "url_for": url_for}
+        nav = visible_nav()
+        return {"nav": nav, "nav_bar": grouped_nav(nav), "url_for": url_for}
