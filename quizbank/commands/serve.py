@@ -18,6 +18,12 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=5000, help="端口（默认 5000）/ port")
     p.add_argument("--threads", type=int, default=8, help="同时处理请求的线程数（默认 8）/ worker threads")
     p.add_argument(
+        "--connections",
+        type=int,
+        default=1000,
+        help="同时保持的连接数上限（默认 1000：一场考试几百台平板各保持一个连接）/ open connection limit",
+    )
+    p.add_argument(
         "--demo", action="store_true", help="先创建示范企业和账号 / seed the demo enterprise first"
     )
     p.set_defaults(run=run)
@@ -37,7 +43,16 @@ def run(args: argparse.Namespace) -> int:
         f"quizbank: http://{args.host}:{args.port}/ (数据库 {app.config['DATABASE_URL'].split('@')[-1]})",
         flush=True,
     )
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="quizbank")
+    # waitress's default of 100 open connections would make tablet 101 of a synchronized exam start
+    # wait for a keep-alive connection to close.
+    waitress.serve(
+        app,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        connection_limit=args.connections,
+        ident="quizbank",
+    )
     return 0
 
 
