@@ -51,14 +51,24 @@ OPENAPI: dict[str, Any] = {
                         "已登录",
                         {
                             "type": "object",
+                            "required": ["user", "csrf_token"],
                             "properties": {
                                 "user": {"$ref": "#/components/schemas/User"},
-                                "csrf_token": {"type": "string"},
+                                "csrf_token": {
+                                    "type": "string",
+                                    "description": "之后用此会话的写请求（POST/PUT/DELETE）放在 X-CSRFToken 头中",
+                                },
                             },
                         },
                     ),
+                    "400": _error("请求体不是 JSON 对象"),
                     "401": _error("用户名或密码错误"),
-                    "429": _error("失败次数过多，稍后再试"),
+                    "429": {
+                        **_error("失败次数过多，稍后再试"),
+                        "headers": {
+                            "Retry-After": {"description": "多少秒后可再试", "schema": {"type": "integer"}}
+                        },
+                    },
                 },
             }
         },
@@ -83,7 +93,11 @@ OPENAPI: dict[str, Any] = {
                 "responses": {
                     "200": json_response(
                         "当前用户",
-                        {"type": "object", "properties": {"user": {"$ref": "#/components/schemas/User"}}},
+                        {
+                            "type": "object",
+                            "required": ["user"],
+                            "properties": {"user": {"$ref": "#/components/schemas/User"}},
+                        },
                     ),
                     "401": ERRORS["401"],
                 },
@@ -94,6 +108,7 @@ OPENAPI: dict[str, Any] = {
         "schemas": {
             "Error": {
                 "type": "object",
+                "required": ["error"],
                 "properties": {
                     "error": {
                         "type": "object",
@@ -104,6 +119,7 @@ OPENAPI: dict[str, Any] = {
             },
             "User": {
                 "type": "object",
+                "required": ["id", "name", "roles"],
                 "properties": {
                     "id": {"type": "integer"},
                     "name": {"type": "string"},
@@ -295,6 +311,7 @@ OPENAPI["components"]["schemas"].update(
         },
         "Exam": {
             "type": "object",
+            "required": ["id", "title", "post", "kind", "opens", "closes"],
             "properties": {
                 "id": {"type": "integer"},
                 "title": {"type": "string"},
@@ -315,6 +332,7 @@ OPENAPI["components"]["schemas"].update(
         },
         "Attempt": {
             "type": "object",
+            "required": ["id", "kind", "deadline", "questions"],
             "properties": {
                 "id": {"type": "integer"},
                 "kind": {"type": "string"},
@@ -325,8 +343,11 @@ OPENAPI["components"]["schemas"].update(
                 "submitted": {"type": "boolean"},
                 "questions": {
                     "type": "array",
+                    "description": "试卷上的题目，按作答顺序；不含答案与解析",
                     "items": {
                         "type": "object",
+                        "required": ["id", "type", "stem", "options"],
+                        "additionalProperties": False,
                         "properties": {
                             "id": {"type": "string"},
                             "type": {"type": "string", "enum": ["single", "multiple", "truefalse"]},
@@ -358,6 +379,7 @@ OPENAPI["components"]["schemas"].update(
         },
         "Result": {
             "type": "object",
+            "required": ["score", "max_score", "passed"],
             "properties": {
                 "score": {"type": "number"},
                 "max_score": {"type": "number"},

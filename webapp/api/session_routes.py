@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import current_app, jsonify
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from webapp import clock
 from webapp.api.blueprint import bp, json_body
 from webapp.api.openapi import build_document
 from webapp.auth.service import LoginRefused, Throttled, authenticate
-from webapp.errors import ApiError
+from webapp.errors import ApiError, error_response
 from webapp.security import csrf_exempt, public, signed_in
 
 
@@ -32,7 +35,9 @@ def login():
     try:
         user = authenticate(str(data.get("username") or ""), str(data.get("password") or ""))
     except Throttled as e:
-        raise ApiError(429, "throttled", e.message) from None
+        response = error_response(429, "throttled", e.message)
+        response.headers["Retry-After"] = str(max(1, math.ceil((e.until - clock.now()).total_seconds())))
+        return response
     except LoginRefused as e:
         raise ApiError(401, "invalid_credentials", e.message) from None
     login_user(user)

@@ -77,6 +77,8 @@ OPENAPI: dict[str, Any] = {
             },
             "PassRateReport": {
                 "type": "object",
+                "description": "rows 是各组的统计行（DESIGN §5 的 rows）；by/from/to/columns 说明它们是怎么算的",
+                "required": ["by", "from", "to", "columns", "rows"],
                 "properties": {
                     "by": {"type": "string", "enum": list(GROUPINGS)},
                     "from": {"type": ["string", "null"], "format": "date"},
