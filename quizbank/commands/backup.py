@@ -37,6 +37,12 @@ def run(args: argparse.Namespace) -> int:
             return 1
         if dest.is_dir():
             dest = dest / "quizbank.sqlite"
+        if dest.resolve() in {
+            source.resolve(),
+            *(source.resolve().with_name(source.name + s) for s in ("-wal", "-shm")),
+        }:
+            print(f"quizbank backup: DEST 就是正在使用的数据库：{source}；请换一个位置", file=sys.stderr)
+            return 2
         backup_sqlite(source, dest)
         print(f"已备份到 {dest}")
         return 0

@@ -42,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() not in (".xlsx", ".csv"):
         print(f"quizbank report: --out 应以 .xlsx 或 .csv 结尾：{args.out}", file=sys.stderr)
         return 2
+    if not args.out.parent.is_dir():
+        print(f"quizbank report: --out 的文件夹不存在：{args.out.parent}", file=sys.stderr)
+        return 2
     try:
         from webapp.reports.cli import export_pass_rates
     except ImportError as e:
@@ -53,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError as e:
         print(f"quizbank report: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"quizbank report: 无法写入 {args.out}：{e.strerror or e}", file=sys.stderr)
         return 1
     print(f"已导出 {n} 行到 {args.out}")
     return 0

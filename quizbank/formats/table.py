@@ -282,7 +282,11 @@ def read_row(row: Sequence[object], layout: Layout, where: str) -> tuple[Questio
         if "" in raw:
             gap = OPTION_LABELS[raw.index("")]
             return skip(f"选项{gap}为空，而后面还有选项")
-        options = tuple(t.strip_option_label(o, OPTION_LABELS[i]) for i, o in enumerate(raw))
+        # Bare labels ("A违章指挥") only when every option starts with its own letter: "ABS系统" alone keeps its A.
+        bare = len(raw) > 1 and all(
+            o[:1] == OPTION_LABELS[i] and len(o) > 1 for i, o in enumerate(raw)
+        )
+        options = tuple(t.strip_option_label(o, OPTION_LABELS[i], bare=bare) for i, o in enumerate(raw))
 
     note: Problem | None = None
     qtype: QuestionType | None
