@@ -39,7 +39,13 @@ def _secret_key(instance: Path) -> str:
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(secrets.token_hex(32))
+        fd = os.open(
+            tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600
+        )  # the owner's only, like the signing key
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+            f.flush()
+            os.fsync(f.fileno())
         try:
             os.link(tmp, path)  # atomic: if another process won the race, keep theirs
         except FileExistsError:
@@ -73,10 +79,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False
 
-    from webapp import db, security, templating
+    from webapp import db, http_headers, security, templating
 
     db.init_app(app)
     security.init_app(app)
+    http_headers.init_app(app)
     templating.init_app(app)
     for name in BLUEPRINTS:
         module = importlib.import_module(name)

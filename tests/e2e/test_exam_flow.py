@@ -31,7 +31,7 @@ def test_a_worker_sits_an_exam_reloads_midway_and_sees_the_result(live_server, p
     assert total > 10
     for _ in range(5):
         page.locator("#question .option").first.click()
-        page.wait_for_function("document.getElementById('save-state').textContent === '已保存'")
+        page.wait_for_function("() => document.getElementById('save-state').textContent === '已保存'")
         page.click("#next")
     assert _answered(page) == 5
     box = page.locator("#question .option").first.bounding_box()
@@ -44,7 +44,7 @@ def test_a_worker_sits_an_exam_reloads_midway_and_sees_the_result(live_server, p
     assert "剩余" in page.inner_text("#timer")
 
     page.locator("#question .option").first.click()
-    page.wait_for_function("document.getElementById('save-state').textContent === '已保存'")
+    page.wait_for_function("() => document.getElementById('save-state').textContent === '已保存'")
     page.click("#submit")
     page.wait_for_selector("#confirm[open]")
     assert f"还有 {total - 6} 题未作答" in page.inner_text("#confirm-text")
@@ -70,7 +70,7 @@ def test_a_failed_save_is_kept_on_the_tablet_and_sent_when_the_network_returns(l
     page.wait_for_selector("#save-warning:not([hidden])")
     page.screenshot(path=str(SCREENSHOTS / "exam-offline.png"))
     page.context.set_offline(False)
-    page.wait_for_function("document.getElementById('save-state').textContent === '已保存'", timeout=20000)
+    page.wait_for_function("() => document.getElementById('save-state').textContent === '已保存'", timeout=20000)
     page.reload()
     page.wait_for_selector("#question .option")
     assert _answered(page) == 1

@@ -122,7 +122,7 @@ def test_an_inspector_spot_tests_a_worker_who_fails_records_a_violation_and_clos
         page.locator("#question .option", has_text="丁").or_(
             page.locator("#question .option", has_text="错误")
         ).first.click()
-        page.wait_for_function("document.getElementById('save-state').textContent === '已保存'")
+        page.wait_for_function("() => document.getElementById('save-state').textContent === '已保存'")
         if i == 0:
             _shot(page, "kiosk-question")
         if i < total - 1:

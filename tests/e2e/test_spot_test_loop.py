@@ -111,7 +111,7 @@ def _answer_all(page, key: list[list[int]], *, right: bool) -> None:
         picks = choices if right else [next(i for i in range(2) if [i] != choices)]
         for i in picks:
             page.locator("#question .option").nth(i).click()
-            page.wait_for_function("document.getElementById('save-state').textContent === '已保存'")
+            page.wait_for_function("() => document.getElementById('save-state').textContent === '已保存'")
         if n + 1 < len(key):
             page.click("#next")
     page.click("#submit")
@@ -207,7 +207,7 @@ def test_a_failed_spot_test_suspends_the_certificate_until_the_make_up_is_passed
     page.click("text=我的证书")
     page.wait_for_selector(".cert-card img.qr")
     assert page.locator(".cert-card .status-tag").first.inner_text() == "有效"
-    page.wait_for_function("document.querySelector('.cert-card img.qr').naturalWidth > 0")  # the QR loaded
+    page.wait_for_function("() => document.querySelector('.cert-card img.qr').naturalWidth > 0")  # the QR loaded
     page.screenshot(path=str(SCREENSHOTS / "my-certificates.png"), full_page=True)
     _sign_out(page)
 
