@@ -6,6 +6,7 @@ layout shows each item to users holding one of its roles, and the staff home pag
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -17,7 +18,9 @@ from markupsafe import Markup
 from webapp import clock
 from webapp.models import ROLE_NAMES
 
-_SCRIPT_LINK = re.compile(r'href="\s*(?:javascript|data|vbscript):[^"]*"', re.I)
+_URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 @dataclass(frozen=True)
@@ -89,10 +92,20 @@ def grouped_nav(items: list[NavItem]) -> list[NavItem | NavGroup]:
 
 def render_markdown(text: str) -> Markup:
     # Raw HTML in a handbook is shown as text, and script links are dropped: trainers' imports are not trusted.
-    html = md.markdown(
+    rendered = md.markdown(
         (text or "").replace("<", "&lt;"), extensions=["tables", "sane_lists"], output_format="html"
     )
-    return Markup(_SCRIPT_LINK.sub('href="#"', html))
+    return Markup(_URL_ATTRIBUTE.sub(_safe_url_attribute, rendered))
+
+
+def _safe_url_attribute(m: re.Match) -> str:
+    """Links and images keep http(s), mailto and same-site URLs; any other scheme becomes '#', however it is
+    disguised: a browser decodes entities and drops tabs/new lines before it reads the scheme."""
+    seen = "".join(ch for ch in html.unescape(m.group(2)) if ch > " ").lower()
+    scheme = _SCHEME.match(seen)
+    if scheme and scheme.group(1) not in SAFE_SCHEMES:
+        return f'{m.group(1)}="#"'
+    return m.group(0)
 
 
 def init_app(app: Flask) -> None:
