@@ -192,6 +192,7 @@ def read_tables(sheets: Iterable[Sheet], where: Where) -> tuple[list[Question], 
     problems: list[Problem] = []
     layout: Layout | None = None
     first_sheet: str | None = None
+    notes: list[Problem] = []
     for sheet in sheets:
         rows = iter(sheet.rows)
         head: list[tuple[int, Sequence[object]]] = []
@@ -212,12 +213,12 @@ def read_tables(sheets: Iterable[Sheet], where: Where) -> tuple[list[Question], 
             if not head:
                 continue  # an empty sheet
             if layout is None:
-                problems.append(
-                    Problem(
-                        where(sheet.name, head[0][0]),
-                        "找不到表头行（需要 题型、题干/题目内容、选项、答案 等列名），这个工作表没有导入",
-                    )
+                missing = Problem(
+                    where(sheet.name, head[0][0]),
+                    "找不到表头行（需要 题型、题干/题目内容、选项、答案 等列名），这个工作表没有导入",
                 )
+                # a notes sheet says nothing unless no sheet had a header at all
+                (notes if _is_notes(head) else problems).append(missing)
                 continue
             problems.append(
                 Problem(
@@ -256,7 +257,15 @@ def read_tables(sheets: Iterable[Sheet], where: Where) -> tuple[list[Question], 
                 questions.append(q)
             if problem is not None:
                 problems.append(problem)
+    if layout is None:
+        problems[:0] = notes
     return questions, problems
+
+
+def _is_notes(rows: list[tuple[int, Sequence[object]]]) -> bool:
+    """Text in one column only (a 说明/填写说明 sheet, as in the template): no question fits in one cell."""
+    columns = {i for _, row in rows for i, value in enumerate(row) if not _is_empty([value])}
+    return len(columns) <= 1
 
 
 _STEM_HEADERS = frozenset(k for k, v in HEADER_FIELDS.items() if v == "stem")
@@ -283,9 +292,7 @@ def read_row(row: Sequence[object], layout: Layout, where: str) -> tuple[Questio
             gap = OPTION_LABELS[raw.index("")]
             return skip(f"选项{gap}为空，而后面还有选项")
         # Bare labels ("A违章指挥") only when every option starts with its own letter: "ABS系统" alone keeps its A.
-        bare = len(raw) > 1 and all(
-            o[:1] == OPTION_LABELS[i] and len(o) > 1 for i, o in enumerate(raw)
-        )
+        bare = len(raw) > 1 and all(o[:1] == OPTION_LABELS[i] and len(o) > 1 for i, o in enumerate(raw))
         options = tuple(t.strip_option_label(o, OPTION_LABELS[i], bare=bare) for i, o in enumerate(raw))
 
     note: Problem | None = None

@@ -171,3 +171,17 @@ def test_a_reader_that_closes_the_pipe_ends_a_command_without_a_traceback():
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_import_of_a_workbook_with_only_a_notes_sheet_still_says_why_nothing_was_read(tmp_path, capsys):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    for line in ("填写说明", "1. 每行一道题", "2. 答案填字母"):
+        wb.active.append([line])
+    path = tmp_path / "notes.xlsx"
+    wb.save(path)
+    code, body = run_json(capsys, "import", str(path), "--dry-run", "--json")
+    assert code == 1
+    assert [p["where"] for p in body["problems"]] == ["说明!R1"]

@@ -322,3 +322,26 @@ def test_reports_pass_rates_gives_rows_by_each_grouping_and_json_errors_for_bad_
     worker = app.test_client()
     worker.sign_in("w1")
     is_json_error(worker.get("/api/v1/reports/pass-rates?by=post"), 403)
+
+
+# --- files ------------------------------------------------------------------------------------------------------
+
+
+def test_excel_template_from_the_bank_page_reads_back_through_quizbank_import(app, tmp_path, capsys, w):
+    import json
+
+    from quizbank.cli import main
+
+    client = app.test_client()
+    client.sign_in("t1")
+    assert "/bank/template.xlsx" in client.get("/bank/").get_data(True)
+    r = client.get("/bank/template.xlsx")
+    assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
+    path = tmp_path / "题库导入模板.xlsx"
+    path.write_bytes(r.data)
+    assert main(["import", str(path), "--dry-run", "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["problems"] == []  # the 说明 sheet is notes, not a sheet without a header
+    assert [q["type"] for q in body["questions"]] == ["single", "multiple", "truefalse"]
+    assert all(q["source"].startswith("题库!R") for q in body["questions"])
+    assert body["questions"][1]["answer"] == [0, 1, 2]
