@@ -244,6 +244,7 @@ def read_tables(sheets: Iterable[Sheet], where: Where) -> tuple[list[Question], 
             if layout is None:
                 first_sheet = sheet.name
             layout = sheet_layout
+        previous_number: int | None = None
         for number, row in chain(head, rows):
             if _is_empty(row):
                 continue
@@ -252,7 +253,10 @@ def read_tables(sheets: Iterable[Sheet], where: Where) -> tuple[list[Question], 
                 if found is not None:  # the header repeated further down
                     layout = found
                     continue
-            q, problem = read_row(row, layout, where(sheet.name, number))
+            raw_stem = cell(row, layout.stem)
+            expected = previous_number + 1 if previous_number is not None else None
+            q, problem = read_row(row, layout, where(sheet.name, number), expected)
+            previous_number = t.stem_number(raw_stem)
             if q is not None:
                 questions.append(q)
             if problem is not None:
@@ -271,13 +275,17 @@ def _is_notes(rows: list[tuple[int, Sequence[object]]]) -> bool:
 _STEM_HEADERS = frozenset(k for k, v in HEADER_FIELDS.items() if v == "stem")
 
 
-def read_row(row: Sequence[object], layout: Layout, where: str) -> tuple[Question | None, Problem | None]:
-    """One data row → a question, or a problem saying why it was skipped (or what was assumed)."""
+def read_row(
+    row: Sequence[object], layout: Layout, where: str, expected_number: int | None = None
+) -> tuple[Question | None, Problem | None]:
+    """One data row → a question, or a problem saying why it was skipped (or what was assumed).
+
+    `expected_number` is the number the stem should carry when the rows are numbered in sequence."""
 
     def skip(message: str) -> tuple[None, Problem]:
         return None, Problem(where, message, skipped=True)
 
-    stem = t.strip_stem_number(cell(row, layout.stem))
+    stem = t.strip_stem_number(cell(row, layout.stem), expected_number)
     answer_text = cell(row, layout.answer)
     if layout.options is not None:
         options_text = cell(row, layout.options)

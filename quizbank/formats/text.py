@@ -14,15 +14,18 @@ import unicodedata
 from quizbank.model import OPTION_LABELS, QuestionType
 
 # "12." "12、" "12．" "12，" "(12)" "（12）" "第12题"; not "1.5米" (a decimal) nor "2，4-二硝基" (a name).
+# "325、16MnDR…" is numbered: 、 never stands inside a number or a chemical name.
 _STEM_NUMBER = re.compile(
     r"""^\s*(?:
         第\s*\d+\s*题\s*[.．、:：]?
       | [(（]\s*\d+\s*[)）]\s*[.．、]?
-      | \d+\s*[.．、，](?![\d])
+      | \d+\s*、
+      | \d+\s*[.．，](?![\d])
       | [.．、](?=\S)
     )\s*""",
     re.VERBOSE,
 )
+_LEADING_NUMBER = re.compile(r"^\s*(?:第\s*)?[(（]?\s*(\d+)")
 
 _LABEL_PUNCT = r"[.．、:：)）]"
 _OPTION_LABEL = re.compile(rf"^\s*(?:[(（]\s*([A-Ha-h])\s*[)）]|([A-Ha-h])\s*{_LABEL_PUNCT})\s*")
@@ -68,8 +71,29 @@ def clean(value: object) -> str:
     return text.strip().replace("\u3000", " ").strip()
 
 
-def strip_stem_number(stem: str) -> str:
-    """``12．压力容器…`` → ``压力容器…``; a stem that is only a number is left as it is."""
+def stem_number(stem: str) -> int | None:
+    """The number a stem starts with (``12．…`` → 12), or None."""
+    m = _LEADING_NUMBER.match(stem)
+    return int(m.group(1)) if m else None
+
+
+def strip_stem_number(stem: str, expected: int | None = None) -> str:
+    """``12．压力容器…`` → ``压力容器…``; a stem that is only a number is left as it is.
+
+    `expected` is the number this row should carry (the previous row's + 1): a stem starting with it is
+    numbered even where the text goes on with a digit (``113.1Cr18Ni9…``), and a number written twice
+    (``536、536.焊接…``) goes too.
+    """
+    stripped = stem
+    if expected is not None:
+        numbered = re.compile(rf"^\s*{expected}\s*[.．、，]\s*")
+        m = numbered.match(stem)
+        if m and stem[m.end() :].strip():
+            stripped = stem[m.end() :]
+            again = numbered.match(stripped)
+            if again and stripped[again.end() :][:1] not in "0123456789":
+                stripped = stripped[again.end() :]  # "536、536.焊接…", but not "12、12.5米…"
+            return stripped.strip()
     stripped = _STEM_NUMBER.sub("", stem, count=1).strip()
     return stripped or stem.strip()
 

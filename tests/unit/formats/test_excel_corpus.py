@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from openpyxl import load_workbook
 
@@ -144,3 +146,11 @@ def test_true_false_row_with_stray_choice_options_reads_A_as_true(read):
     q = by_stem(result, "生产场所氯气的最高允许浓度是 1mg/L")
     assert (q.type, q.options, q.answer) == ("truefalse", TRUE_FALSE_OPTIONS, (1,))
     assert any("已忽略" in m for m in problems_at(result, q.source))
+
+
+def test_welding_bank_stems_numbered_before_a_steel_grade_lose_only_the_number(read):
+    result = read("省级电焊.xlsx")
+    assert by_stem(result, "16MnDR").stem.startswith("16MnDR")
+    assert by_stem(result, "1Cr18Ni9").stem.startswith("1Cr18Ni9")
+    numbered = [q.source for q in result.questions if re.match(r"\d+\s*[、.．]\s*\D", q.stem)]
+    assert numbered == []

@@ -69,3 +69,17 @@ def test_answer_that_is_not_letters_is_refused():
         t.answer_letters("对")
     with pytest.raises(t.AnswerError):
         t.answer_letters("AA")
+
+
+def test_a_stem_numbered_with_a_pause_mark_loses_its_number_even_before_a_digit():
+    assert t.strip_stem_number("325、16MnDR钢是压力容器用钢。") == "16MnDR钢是压力容器用钢。"
+
+
+def test_a_stem_carrying_the_expected_sequence_number_loses_it_even_before_a_digit():
+    assert t.strip_stem_number("113.1Cr18Ni9钢焊接应选用什么焊条？", 113) == "1Cr18Ni9钢焊接应选用什么焊条？"
+    assert t.strip_stem_number("113.1Cr18Ni9钢焊接应选用什么焊条？") == "113.1Cr18Ni9钢焊接应选用什么焊条？"
+
+
+def test_a_number_written_twice_goes_but_a_decimal_after_it_stays():
+    assert t.strip_stem_number("536、536.焊接作业前应检查什么？", 536) == "焊接作业前应检查什么？"
+    assert t.strip_stem_number("12、12.5米以上属于几级高处作业？", 12) == "12.5米以上属于几级高处作业？"
