@@ -106,12 +106,12 @@ def enterprise_a(app, db, clock) -> dict:
     ids["exam"] = exam.id
     worker = app.test_client()
     worker.sign_in("a-w1")
-    r = worker.post("/api/v1/attempts", json={"exam_id": exam.id})
-    assert r.status_code == 201, r.get_data(True)
-    ids["attempt"], ids["question_key"] = r.get_json()["id"], r.get_json()["questions"][0]["id"]
     r = worker.post("/api/v1/attempts", json={"practice": {"post": "welding"}})
     assert r.status_code == 201, r.get_data(True)
     ids["practice_attempt"] = r.get_json()["id"]
+    r = worker.post("/api/v1/attempts", json={"exam_id": exam.id})
+    assert r.status_code == 201, r.get_data(True)
+    ids["attempt"], ids["question_key"] = r.get_json()["id"], r.get_json()["questions"][0]["id"]
     insp = app.test_client()
     insp.sign_in("a-insp")
     r = insp.post("/api/v1/inspections", json={"department_id": dept.id})

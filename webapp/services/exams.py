@@ -391,6 +391,7 @@ def start_practice_attempt(
     """Practice: up to `size` questions of the post (of one handbook section, or from the 错题本)."""
     if post.id not in person_post_ids(s, person):
         raise ApiError(403, "not_your_post", "只能练习本人岗位的题目。")
+    refuse_during_exam(s, person.id, now)
     bank = drawable_bank(s, post.code, person.organisation_id)
     rows: Sequence[model.Question] = bank.questions
     if section:
@@ -494,6 +495,18 @@ def _upsert_response(
         row.choices, row.saved_at, row.correct = picked, now, correct
 
 
+def refuse_during_exam(s: Session, person_id: int, now: datetime) -> None:
+    """Practice hands out answers; none while the person sits an exam or spot test (its questions come
+    from the same bank): 409 until it is submitted or past its deadline."""
+    open_attempts = s.scalars(
+        select(Attempt).where(
+            Attempt.person_id == person_id, Attempt.kind != "practice", Attempt.submitted_at.is_(None)
+        )
+    )
+    if any(is_open(a, now) for a in open_attempts):
+        raise ApiError(409, "exam_in_progress", "考试进行中，交卷后才能练习和查看答案。")
+
+
 def save_response(s: Session, attempt: Attempt, question_id: str, choices: Any, now: datetime) -> None:
     """Save one answer (idempotent; an empty list clears it). 409 once submitted or past the deadline."""
     if not is_open(attempt, now, grace=True):
@@ -507,6 +520,7 @@ def check_practice(s: Session, attempt: Attempt, question_id: str, choices: Any,
         raise ApiError(403, "not_practice", "只有练习可以即时查看答案。")
     if attempt.is_submitted:
         raise AttemptClosed("本次练习已结束。")
+    refuse_during_exam(s, attempt.person_id, now)
     picked = _validate_choices(attempt, question_id, choices)
     entry = next(e for e in attempt.layout if e["id"] == question_id)
     row = s.get(Question, entry["pk"])
