@@ -35,7 +35,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 DEFAULT_MAX_UNPACKED = 500 * 1024 * 1024
 DEFAULT_MAX_RATIO = 100  # xlsx parts compress ~5–30×; a bomb compresses thousands of times
 RATIO_CHECK_FROM = 1024 * 1024  # tiny parts may compress well; only large ones can hurt
-FORMULA_START = ("=", "+", "-", "@")
+# What a spreadsheet may run as a formula when a cell starts with it (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 Progress = Callable[[int], None] | None
 
@@ -156,8 +157,10 @@ def read_csv(
     return finish(questions, problems, "csv")
 
 
-def _guard(value: object) -> object:
-    """A csv cell a spreadsheet would run as a formula gets a leading apostrophe (read strips it)."""
+def neutralise_formula(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe, so it stays text.
+
+    Every export of the project (csv and xlsx alike) goes through this; reading our csv strips it again."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -191,5 +194,5 @@ def write_csv(questions: Iterable[Question]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     for row in template_rows(questions):
-        writer.writerow([_guard(v) for v in row])
+        writer.writerow([neutralise_formula(v) for v in row])
     return out.getvalue().encode("utf-8-sig")

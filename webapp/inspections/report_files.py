@@ -15,18 +15,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from quizbank.certificates import find_cjk_font, register_font
+from quizbank.formats.excel import neutralise_formula as neutralise
 from webapp import clock
 from webapp.inspections.service import Report
 
 STATE_NAMES = {"passed": "合格", "failed": "不合格", "running": "未交卷"}
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def neutralise(value):
-    """A cell that a spreadsheet would run as a formula is kept as text (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _score(row) -> str:

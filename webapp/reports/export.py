@@ -13,15 +13,8 @@ from datetime import date
 import pandas as pd
 from markupsafe import Markup, escape
 
+from quizbank.formats.excel import neutralise_formula as neutralise
 from webapp.reports.service import COLUMNS, GROUPINGS, PassRateRow
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def frame(rows: Sequence[PassRateRow], by: str) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
 from python_calamine import CalamineWorkbook
 
 from quizbank import formats
@@ -241,6 +242,13 @@ def test_csv_written_guards_formula_cells_and_reads_them_back():
     data = excel.write_csv([q])
     assert "'=HYPERLINK" in data.decode("utf-8-sig")
     assert excel.read_csv(data).questions[0].stem == q.stem
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_neutralised_in_exports(start):
+    assert excel.neutralise_formula(f"{start}cmd|' /C calc'!A0") == f"'{start}cmd|' /C calc'!A0"
+    assert excel.neutralise_formula("张三") == "张三"
+    assert excel.neutralise_formula(12) == 12
 
 
 def test_encrypted_or_old_xls_workbook_is_refused_plainly():
