@@ -28,10 +28,11 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from webapp import create_app
+    from quizbank.commands._sets_path import sets_path_folders
     from webapp.startup import prepare
 
     app = create_app({"QUIZBANK_BASE_URL": args.base_url} if args.base_url else None)
-    demo = prepare(app, demo=True)
+    demo = prepare(app, demo=True, folders=sets_path_folders())
     assert demo is not None
     if args.json:
         print(json.dumps(demo, ensure_ascii=False))

@@ -33,10 +33,11 @@ def run(args: argparse.Namespace) -> int:
     import waitress
 
     from webapp import create_app
+    from quizbank.commands._sets_path import sets_path_folders
     from webapp.startup import prepare
 
     app = create_app()
-    demo = prepare(app, demo=args.demo)
+    demo = prepare(app, demo=args.demo, folders=sets_path_folders())
     if demo:
         print_demo_logins(app, demo, args.host, args.port)
     print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quizbank.plugins import discover
+from tests.builders import bank, question_set, write_set_folder
 from webapp.db import database
 from webapp.models import Exam, Person, User
 from webapp.services.demo import seed_demo
@@ -53,7 +55,16 @@ def test_demo_is_idempotent_and_prints_the_design_shape(app, clock):
 
 @pytest.mark.skipif(bool(os.environ.get("QUIZBANK_TEST_DATABASE_URL")), reason="SQLite file backup")
 def test_demo_command_then_backup_gives_a_consistent_copy(tmp_path):
-    env = {**os.environ, "QUIZBANK_HOME": str(tmp_path / "home")}
+    """Also: the folders in QUIZBANK_SETS_PATH are loaded into the database like the entry points."""
+    extra = [
+        dataclasses.replace(q, section="boiler-a") for q in bank(2, parts=("professional",), prefix="boiler")
+    ]
+    write_set_folder(tmp_path / "sets" / "boiler", question_set(extra, id="boiler-operator", post="boiler"))
+    env = {
+        **os.environ,
+        "QUIZBANK_HOME": str(tmp_path / "home"),
+        "QUIZBANK_SETS_PATH": str(tmp_path / "sets"),
+    }
     env.pop("DATABASE_URL", None)
     cli = [sys.executable, "-m", "quizbank"]
     done = subprocess.run([*cli, "demo", "--json"], env=env, capture_output=True, text=True, timeout=120)
@@ -66,4 +77,5 @@ def test_demo_command_then_backup_gives_a_consistent_copy(tmp_path):
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(tmp_path / "copy.sqlite") as c:
         assert c.execute("select count(*) from people").fetchone()[0] == 12
+        assert c.execute("select count(*) from question_sets where key = 'boiler'").fetchone()[0] == 1
         assert c.execute("pragma integrity_check").fetchone()[0] == "ok"
