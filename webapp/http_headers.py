@@ -39,8 +39,8 @@ HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
 }
 HSTS = "max-age=31536000"
-# What Flask-Login keeps in the session; everything else is dropped when someone signs in.
-LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
+# What Flask-Login keeps in the session, and the session version (webapp.security); everything else is dropped when someone signs in.
+LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds", "_session_version")
 
 
 def _flag(app: Flask, key: str) -> bool:

@@ -37,10 +37,11 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, has_app_context, redirect, request, url_for
-from flask_login import LoginManager, current_user
+from flask import Flask, current_app, g, has_app_context, has_request_context, redirect, request, url_for
+from flask_login import LoginManager, current_user, logout_user, user_logged_in
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import Select, or_, select, update
+from sqlalchemy.orm import joinedload, object_session
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound, Unauthorized
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -268,6 +269,43 @@ def clear_failures(keys: list[tuple[str, int]]) -> None:
         session.delete(row)
 
 
+# --- sessions: signing out ends them everywhere -----------------------------------------------------------
+
+SESSION_VERSION_KEY = "_session_version"
+
+
+def _remember_session_version(_sender, user, **_extra) -> None:
+    from flask import session as cookie
+
+    cookie[SESSION_VERSION_KEY] = user.session_version
+
+
+def _signed_in_by_session(user) -> bool:
+    return current_user.is_authenticated and current_user.id == user.id and not g.get("auth_by_token", False)
+
+
+def end_sessions(user, *, keep_current: bool = True) -> None:
+    """End every session `user` signed in with before (other browsers, copied cookies): bump their
+    `session_version`, which the user loader compares with the one stored at sign-in. With `keep_current`,
+    the session making this request, if it is the user's own, stays signed in (an admin resetting their own
+    password). Bearer tokens are not sessions and are not affected."""
+    from flask import session as cookie
+
+    from webapp.models import User
+
+    user.session_version = User.session_version + 1  # in SQL: two bumps at once both count
+    (object_session(user) or session).flush()
+    if keep_current and has_request_context() and _signed_in_by_session(user):
+        cookie[SESSION_VERSION_KEY] = user.session_version  # reloaded after the flush
+
+
+def sign_out() -> None:
+    """Sign the current user out here and in every other session of theirs (a copy of this cookie too)."""
+    if current_user.is_authenticated and not g.get("auth_by_token", False):
+        end_sessions(current_user._get_current_object(), keep_current=False)  # type: ignore[attr-defined]
+    logout_user()
+
+
 # --- bearer tokens ---------------------------------------------------------------------------------------
 
 
@@ -291,7 +329,17 @@ def _bearer_user():
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(header[7:].strip())))
+    from webapp.models import User
+
+    row = (
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.token_hash == _token_hash(header[7:].strip()))
+            .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        )
+        .unique()
+        .one_or_none()
+    )
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     g.auth_by_token = True
@@ -332,10 +380,23 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str):
+        from flask import session as cookie
+
         from webapp.models import User
 
-        user = session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        if not user_id.isdigit():
+            return None
+        # The user and their roles in one statement: this runs on every signed-in request.
+        user = (
+            session.scalars(select(User).where(User.id == int(user_id)).options(joinedload(User.role_rows)))
+            .unique()
+            .one_or_none()
+        )
+        if user is None or not user.active or cookie.get(SESSION_VERSION_KEY) != user.session_version:
+            return None
+        return user
+
+    user_logged_in.connect(_remember_session_version, app)
 
     @login_manager.request_loader
     def _load_from_header(_request):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from webapp.admin import audit
 from webapp.models import ROLE_NAMES, ROLES, InspectorGrant, Organisation, Person, User, UserRole
-from webapp.security import hash_secret
+from webapp.security import end_sessions, hash_secret
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
@@ -142,6 +142,8 @@ def update(s: Session, user: User, change: UserChange, *, by: User) -> None:
     was_active = user.active
     user.active = change.active
     s.flush()
+    if before["roles"] != after["roles"] or (was_active and not user.active):
+        end_sessions(user)  # signed in with other roles, or no longer allowed in: sign in again
     if before != after:
         audit.record(
             s, user.organisation_id, by.id, "user_changed", user.username, before=before, after=after
@@ -154,7 +156,7 @@ def update(s: Session, user: User, change: UserChange, *, by: User) -> None:
 def reset_password(s: Session, user: User, *, by: int) -> str:
     password = new_password()
     user.password_hash = hash_secret(password)
-    s.flush()
+    end_sessions(user)
     audit.record(s, user.organisation_id, by, "password_reset", user.username, user_id=user.id)
     return password
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from flask import current_app, jsonify
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 from flask_wtf.csrf import generate_csrf
 
 from webapp import clock
@@ -13,7 +13,7 @@ from webapp.api.blueprint import bp, json_body
 from webapp.api.openapi import build_document
 from webapp.auth.service import LoginRefused, Throttled, authenticate
 from webapp.errors import ApiError, error_response
-from webapp.security import csrf_exempt, public, signed_in
+from webapp.security import csrf_exempt, public, sign_out, signed_in
 
 
 def user_json(user) -> dict:
@@ -47,7 +47,7 @@ def login():
 @bp.post("/logout")
 @signed_in
 def logout():
-    logout_user()
+    sign_out()
     return "", 204
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import IntegerField, PasswordField, StringField
@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Optional
 from webapp.auth.service import LoginRefused, Throttled, authenticate, authenticate_pin
 from webapp.db import session
 from webapp.models import Organisation
-from webapp.security import public, safe_next, signed_in
+from webapp.security import public, safe_next, sign_out, signed_in
 
 bp = Blueprint("auth", __name__)
 
@@ -86,6 +86,6 @@ def login_pin():
 @signed_in
 def logout():
     kiosk = request.cookies.get(KIOSK_COOKIE)
-    logout_user()
+    sign_out()
     flash("您已退出登录。")
     return redirect(url_for("auth.login_pin" if kiosk else "auth.login"))

@@ -21,6 +21,9 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Stored in the session at sign-in and compared on every request: bumping it (sign-out, password or PIN
+    # reset, role change, deactivation) ends every session signed in before (see webapp.security).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship()
     person: Mapped[Person | None] = relationship()

@@ -28,7 +28,7 @@ from webapp.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post
 from webapp.roster import service
 from webapp.roster.forms import ActionForm, PersonForm, RosterUploadForm
 from webapp.roster.template import pins_workbook, roster_template
-from webapp.security import get_owned, hash_pin, require_role
+from webapp.security import end_sessions, get_owned, hash_pin, require_role
 from webapp.templating import NavItem
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
@@ -229,6 +229,8 @@ def edit(person_id: int):
         )
         for user in session.scalars(select(User).where(User.person_id == person.id)):
             user.display_name = person.name
+            if user.active and not person.active:
+                end_sessions(user)
             user.active = person.active
         flash(
             "已保存。"
@@ -249,6 +251,8 @@ def reset_pin(person_id: int):
         abort(404)
     pin = service.new_pin()
     person.pin_hash = hash_pin(pin)
+    for user in session.scalars(select(User).where(User.person_id == person.id)):
+        end_sessions(user)  # signed in with the old PIN
     form = PersonForm(formdata=None)
     form.department.choices = _department_choices(person.department_id)
     form.posts.choices = [SelectChoice(p.code, f"{p.name}（{p.code}）") for p in _posts()]
