@@ -143,6 +143,8 @@ def attempt(attempt_id: int):
     attempt = own_attempt(attempt_id)
     now = clock.now()
     service.finalize_if_expired(session, attempt, now)
+    if attempt.is_submitted:  # its result holds the answers
+        service.refuse_during_exam(session, attempt.person_id, now, service.ANSWERS_HIDDEN)
     return jsonify(service.attempt_json(session, attempt, now))
 
 
@@ -167,5 +169,12 @@ def attempt_check(attempt_id: int, question_id: str):
 @require_role(*ATTEMPT_ROLES)
 def attempt_submit(attempt_id: int):
     attempt = own_attempt(attempt_id)
-    service.submit(session, attempt, clock.now(), by=f"user:{current_user.id}")
-    return jsonify(service.result_json(session, attempt))
+    now = clock.now()
+    if attempt.is_submitted:  # a second submit returns the result, with the answers
+        service.refuse_during_exam(session, attempt.person_id, now, service.ANSWERS_HIDDEN)
+    service.submit(session, attempt, now, by=f"user:{current_user.id}")
+    result = service.result_json(session, attempt)
+    if service.open_exam_attempt(session, attempt.person_id, now) is not None:
+        # Submitted while another exam or spot test of the person's is open: the score, not the answers.
+        result.pop("results")
+    return jsonify(result)

@@ -109,6 +109,15 @@ def attempt_page(attempt_id: int):
     return render_template("exams/attempt.html", attempt=attempt)
 
 
+def _answers_withheld(person_id: int, title: str):
+    """While the person sits an exam or spot test, pages that show answers show this instead (409): the
+    questions come from the same bank. None when nothing is in progress."""
+    open_attempt = service.open_exam_attempt(session, person_id, clock.now())
+    if open_attempt is None:
+        return None
+    return render_template("exams/exam_in_progress.html", title=title, open_attempt=open_attempt), 409
+
+
 @bp.get("/attempts/<int:attempt_id>/result")
 @require_role("worker", "inspector")
 def result(attempt_id: int):
@@ -116,6 +125,9 @@ def result(attempt_id: int):
     service.finalize_if_expired(session, attempt, clock.now())
     if not attempt.is_submitted:
         return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
+    withheld = _answers_withheld(attempt.person_id, "成绩")
+    if withheld is not None:
+        return withheld
     rows = service.question_rows(session, attempt)
     data = service.result_json(session, attempt, rows)
     questions = []
@@ -190,6 +202,9 @@ def practice_start():
 @require_role("worker")
 def wrong_book():
     person = _person()
+    withheld = _answers_withheld(person.id, "错题本")
+    if withheld is not None:
+        return withheld
     items = service.wrong_book(session, person)
     posts = {p.id: p for p in _my_posts(person)}
     return render_template("exams/wrong_book.html", items=items, posts=posts, type_names=QUESTION_TYPE_NAMES)

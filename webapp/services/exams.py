@@ -495,16 +495,26 @@ def _upsert_response(
         row.choices, row.saved_at, row.correct = picked, now, correct
 
 
-def refuse_during_exam(s: Session, person_id: int, now: datetime) -> None:
-    """Practice hands out answers; none while the person sits an exam or spot test (its questions come
-    from the same bank): 409 until it is submitted or past its deadline."""
-    open_attempts = s.scalars(
-        select(Attempt).where(
-            Attempt.person_id == person_id, Attempt.kind != "practice", Attempt.submitted_at.is_(None)
-        )
+def open_exam_attempt(s: Session, person_id: int, now: datetime) -> Attempt | None:
+    """The person's exam or spot test in progress (not submitted, before its deadline), if any."""
+    unsubmitted = s.scalars(
+        select(Attempt)
+        .where(Attempt.person_id == person_id, Attempt.kind != "practice", Attempt.submitted_at.is_(None))
+        .order_by(Attempt.started_at)
     )
-    if any(is_open(a, now) for a in open_attempts):
-        raise ApiError(409, "exam_in_progress", "考试进行中，交卷后才能练习和查看答案。")
+    return next((a for a in unsubmitted if is_open(a, now)), None)
+
+
+ANSWERS_HIDDEN = "考试进行中，交卷后可查看。"
+
+
+def refuse_during_exam(
+    s: Session, person_id: int, now: datetime, message: str = "考试进行中，交卷后才能练习和查看答案。"
+) -> None:
+    """Practice, the 错题本 and earlier results hand out answers; none while the person sits an exam or spot
+    test (its questions come from the same bank): 409 until it is submitted or past its deadline."""
+    if open_exam_attempt(s, person_id, now) is not None:
+        raise ApiError(409, "exam_in_progress", message)
 
 
 def save_response(s: Session, attempt: Attempt, question_id: str, choices: Any, now: datetime) -> None:
