@@ -254,6 +254,55 @@ def test_bad_attempt_requests_are_json_errors_with_the_right_status(app, client,
     is_json_error(other.get(f"/api/v1/attempts/{paper['id']}"), 403)
 
 
+def test_practice_of_an_unknown_section_is_404_and_of_a_section_without_questions_409(client, db, doc, w):
+    from webapp.testing import make_question_sets
+
+    make_question_sets(db, "forklift", "叉车司机", per_type=1)  # section forklift-1: known, not for welding
+    db.commit()
+    client.sign_in("w1")
+    r = client.post("/api/v1/attempts", json={"practice": {"post": "welding", "section": "no-such-section"}})
+    is_json_error(r, 404, "unknown_section")
+    conforms(doc, "/api/v1/attempts", "post", r)
+    r = client.post("/api/v1/attempts", json={"practice": {"post": "welding", "section": "forklift-1"}})
+    is_json_error(r, 409, "nothing_to_practise")
+    conforms(doc, "/api/v1/attempts", "post", r)
+    r = client.post("/api/v1/attempts", json={"practice": {"post": "no-such-post"}})
+    is_json_error(r, 404, "unknown_post")
+    conforms(doc, "/api/v1/attempts", "post", r)
+
+
+def test_exam_in_progress_is_a_documented_409_wherever_it_is_returned(client, db, clock, doc, w):
+    exam = schedule(db, clock, w["org"], w["post"], "periodic")
+    client.sign_in("w1")
+    done = client.post("/api/v1/attempts", json={"practice": {"post": "welding"}}).get_json()
+    answer(client, db, done["id"], right=False)
+    practice = client.post("/api/v1/attempts", json={"practice": {"post": "welding"}}).get_json()
+    assert client.post("/api/v1/attempts", json={"exam_id": exam.id}).status_code == 201
+    qid = practice["questions"][0]["id"]
+    calls = [
+        ("/api/v1/attempts", "post", client.post("/api/v1/attempts", json={"practice": {"post": "welding"}})),
+        ("/api/v1/attempts/{attempt_id}", "get", client.get(f"/api/v1/attempts/{done['id']}")),
+        (
+            "/api/v1/attempts/{attempt_id}/responses/{question_id}/check",
+            "post",
+            client.post(f"/api/v1/attempts/{practice['id']}/responses/{qid}/check", json={"choices": [0]}),
+        ),
+        (
+            "/api/v1/attempts/{attempt_id}/submit",
+            "post",
+            client.post(f"/api/v1/attempts/{done['id']}/submit"),
+        ),
+    ]
+    for path, method, r in calls:
+        is_json_error(r, 409, "exam_in_progress")
+        conforms(doc, path, method, r)
+        described = doc["paths"][path][method]["responses"]["409"]["description"]
+        assert "考试进行中" in described, (path, described)
+    r = client.post(f"/api/v1/attempts/{practice['id']}/submit")  # submitted now: the score, no answers
+    conforms(doc, "/api/v1/attempts/{attempt_id}/submit", "post", r)
+    assert r.status_code == 200 and "results" not in r.get_json()
+
+
 # --- inspections, spot tests, standing, verify, reports --------------------------------------------------------
 
 

@@ -173,6 +173,7 @@ _CHOICES = json_body(
     }
 )
 _CLOSED = _error("已交卷或已过截止时间，答案未保存")
+_IN_PROGRESS = "exam_in_progress：考试进行中（本人有未交卷且未过截止时间的考试或抽考），交卷后可查看答案"
 
 OPENAPI["paths"].update(
     {
@@ -239,8 +240,14 @@ OPENAPI["paths"].update(
                 "responses": {
                     "201": json_response("试卷", "Attempt"),
                     "400": ERRORS["400"],
-                    "403": _error("未安排给本人或不在考试时间内"),
-                    "409": _error("已参加过，或题库不足"),
+                    "403": _error("未安排给本人或不在考试时间内；练习：不是本人岗位"),
+                    "404": _error(
+                        "考试不存在或不属于本企业；练习：unknown_post 没有该岗位，unknown_section 没有该手册章节"
+                    ),
+                    "409": _error(
+                        "已参加过，或题库不足；练习：nothing_to_practise 该章节（或错题本）没有本岗位的题目，"
+                        + _IN_PROGRESS
+                    ),
                 },
             }
         },
@@ -248,7 +255,11 @@ OPENAPI["paths"].update(
             "get": {
                 "summary": "试卷与已保存的答案；交卷后含成绩。过了截止时间读取即按已保存答案评分",
                 "parameters": [_ATTEMPT_ID],
-                "responses": {"200": json_response("试卷", "Attempt"), "404": ERRORS["404"]},
+                "responses": {
+                    "200": json_response("试卷", "Attempt"),
+                    "404": ERRORS["404"],
+                    "409": _error("已交卷的试卷（成绩含答案）：" + _IN_PROGRESS),
+                },
             }
         },
         "/api/v1/attempts/{attempt_id}/responses/{question_id}": {
@@ -272,15 +283,20 @@ OPENAPI["paths"].update(
                 "responses": {
                     "200": json_response("判定", "ItemResult"),
                     "403": _error("不是练习"),
-                    "409": _CLOSED,
+                    "404": ERRORS["404"],
+                    "409": _error("attempt_closed：本次练习已结束；" + _IN_PROGRESS),
                 },
             }
         },
         "/api/v1/attempts/{attempt_id}/submit": {
             "post": {
-                "summary": "交卷并评分；再次交卷返回同一成绩",
+                "summary": "交卷并评分；再次交卷返回同一成绩。本人另有考试进行中时，成绩不含逐题结果（results）",
                 "parameters": [_ATTEMPT_ID],
-                "responses": {"200": json_response("成绩", "Result"), "404": ERRORS["404"]},
+                "responses": {
+                    "200": json_response("成绩", "Result"),
+                    "404": ERRORS["404"],
+                    "409": _error("再次交卷（成绩含答案）：" + _IN_PROGRESS),
+                },
             }
         },
     }

@@ -41,6 +41,7 @@ from webapp.models import (
     Department,
     Event,
     Exam,
+    HandbookSection,
     Person,
     PersonPost,
     Post,
@@ -396,6 +397,8 @@ def start_practice_attempt(
     rows: Sequence[model.Question] = bank.questions
     if section:
         rows = [q for q in rows if q.section == section]
+        if not rows and not _section_exists(s, section, person.organisation_id):
+            raise ApiError(404, "unknown_section", f"没有手册章节 {section!r}。")
     if wrong_only:
         wrong = {w["question_id"] for w in wrong_book(s, person)}
         rows = [q for q in rows if q.id in wrong]
@@ -413,6 +416,23 @@ def start_practice_attempt(
         s, person=person, post=post, kind="practice", blueprint=blueprint, bank=picked, pk_of=bank.pk_of,
         now=now, started_by=started_by, seed=seed,
     )  # fmt: skip
+
+
+def _section_exists(s: Session, section: str, organisation_id: int) -> bool:
+    """A section of a live handbook the organisation sees (its own sets or the built-in ones)."""
+    return (
+        s.scalar(
+            select(HandbookSection.id)
+            .join(QuestionSet, QuestionSet.id == HandbookSection.set_id)
+            .where(
+                HandbookSection.section_id == section,
+                QuestionSet.retired_at.is_(None),
+                (QuestionSet.organisation_id == organisation_id) | QuestionSet.organisation_id.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 # --- the paper, saving, grading --------------------------------------------------------------------------
