@@ -54,10 +54,6 @@ def default_blueprint(kind: ExamKind | str) -> Blueprint:
     return _defaults()[kind]
 
 
-def default_blueprints() -> tuple[Blueprint, ...]:
-    return tuple(_defaults()[k] for k in EXAM_KINDS)
-
-
 def blueprint_to_dict(bp: Blueprint) -> dict:
     """A JSON-able dict; `blueprint_from_dict(blueprint_to_dict(bp)) == bp`."""
     return {

@@ -33,11 +33,3 @@ def today() -> date:
 
 def format_local(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return dt.astimezone(SHANGHAI).strftime(fmt) if dt is not None else ""
-
-
-def parse_local(text: str) -> datetime:
-    """'2025-03-01T08:30' or '2025-03-01 08:30' entered in China time → aware UTC."""
-    dt = datetime.fromisoformat(text.strip().replace(" ", "T"))
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=SHANGHAI)
-    return dt.astimezone(UTC)

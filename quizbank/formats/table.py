@@ -411,7 +411,6 @@ def split_tags(text: str) -> list[str]:
     return [x.strip() for x in re.split(r"[,，、;；\n]", text) if x.strip()]
 
 
-TEMPLATE_HEADERS = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F")
 TAIL_HEADERS = ("答案", "解析", "难度", "知识点", "章节")
 
 

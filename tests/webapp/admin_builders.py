@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from webapp.models import InspectorGrant
-from webapp.testing import form_token, make_department, make_org, make_person, make_user
+from webapp.testing import make_department, make_org, make_person, make_user
 
 
 def admin_world(db) -> dict:
@@ -46,13 +46,6 @@ def grant(db, user_id: int, organisation_id: int) -> int:
     db.add(row)
     db.commit()
     return row.id
-
-
-def page_token(client, url: str) -> str:
-    """The CSRF token of a form on the page (posting as a browser would)."""
-    r = client.get(url)
-    assert r.status_code == 200, r.status_code
-    return form_token(r.get_data(as_text=True))
 
 
 def shown_secret(html: str, element_id: str) -> str:

@@ -22,13 +22,6 @@ from webapp.inspections.service import Report
 STATE_NAMES = {"passed": "合格", "failed": "不合格", "running": "未交卷"}
 
 
-def _score(row) -> str:
-    a = row.attempt
-    if not a.is_submitted:
-        return ""
-    return f"{a.score:g} / {a.max_score:g}"
-
-
 def summary_rows(report: Report) -> list[tuple[str, str]]:
     i = report.inspection
     tally = report.tally
