@@ -32,6 +32,11 @@ CertificateKind = Literal["qualification", "retraining"]
 CERTIFICATE_KINDS: tuple[CertificateKind, ...] = get_args(CertificateKind)
 
 
+def _require_one_of(field: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{field}: {value!r} is not one of {', '.join(allowed)}")
+
+
 @dataclass(frozen=True)
 class Hired:
     KIND: ClassVar[str] = "hired"
@@ -51,10 +56,7 @@ class TrainingCompleted:
     post: str | None = None
 
     def __post_init__(self) -> None:
-        if self.level not in TRAINING_LEVELS:
-            raise ValueError(
-                f"training_completed.level: {self.level!r} is not one of {', '.join(TRAINING_LEVELS)}"
-            )
+        _require_one_of("training_completed.level", self.level, TRAINING_LEVELS)
         if isinstance(self.hours, bool) or not isinstance(self.hours, int | float) or not self.hours >= 0:
             raise ValueError(f"training_completed.hours: must be a number ≥ 0, got {self.hours!r}")
 
@@ -73,8 +75,7 @@ class ExamTaken:
     post: str | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in EXAM_KINDS:
-            raise ValueError(f"exam_taken.kind: {self.kind!r} is not one of {', '.join(EXAM_KINDS)}")
+        _require_one_of("exam_taken.kind", self.kind, EXAM_KINDS)
         if self.passed is None and self.score is None:
             raise ValueError("exam_taken: needs `passed` or `score`")
         if self.passed is not None and not isinstance(self.passed, bool):
@@ -103,10 +104,7 @@ class ViolationRecorded:
     post: str | None = None
 
     def __post_init__(self) -> None:
-        if self.category not in VIOLATION_CATEGORIES:
-            raise ValueError(
-                f"violation_recorded.category: {self.category!r} is not one of {', '.join(VIOLATION_CATEGORIES)}"
-            )
+        _require_one_of("violation_recorded.category", self.category, VIOLATION_CATEGORIES)
 
 
 @dataclass(frozen=True)
@@ -140,10 +138,7 @@ class CertificateIssued:
     kind: CertificateKind = "qualification"
 
     def __post_init__(self) -> None:
-        if self.kind not in CERTIFICATE_KINDS:
-            raise ValueError(
-                f"certificate_issued.kind: {self.kind!r} is not one of {', '.join(CERTIFICATE_KINDS)}"
-            )
+        _require_one_of("certificate_issued.kind", self.kind, CERTIFICATE_KINDS)
         if self.expires < self.on:
             raise ValueError("certificate_issued.expires: is before the issue date")
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
+from quizbank.rules.standing import CertificateStatus, OwedKind
 from webapp.api.openapi import ERRORS, _error, json_body, json_response
 
 
@@ -132,19 +133,8 @@ OPENAPI: dict[str, Any] = {
                 "properties": {
                     "kind": {
                         "type": "string",
-                        "enum": [
-                            "prejob_training",
-                            "qualification_exam",
-                            "workshop_team_training",
-                            "makeup_exam",
-                            "offduty_training",
-                            "retraining_exam",
-                            "annual_training",
-                            "certificate_renewal",
-                            "special_cert",
-                            "special_cert_review",
-                        ],
-                    },  # fmt: skip
+                        "enum": list(get_args(OwedKind)),
+                    },
                     "description": {"type": "string"},
                     "deadline": {"type": ["string", "null"], "format": "date"},
                     "hours_remaining": {"type": ["number", "null"]},
@@ -160,7 +150,7 @@ OPENAPI: dict[str, Any] = {
                     "expires": {"type": "string", "format": "date"},
                     "status": {
                         "type": "string",
-                        "enum": ["valid", "expiring", "suspended", "revoked", "expired"],
+                        "enum": list(get_args(CertificateStatus)),
                     },
                     "status_name": {"type": "string"},
                     "reason": {"type": ["string", "null"]},
