@@ -21,9 +21,9 @@ from quizbank.formats.common import (
     DEFAULT_MAX_BYTES,
     FormatError,
     Source,
-    failure,
     finish,
-    load_text,
+    keep,
+    read_text,
 )
 from quizbank.model import MAX_OPTIONS, OPTION_LABELS, ImportResult, Problem, Question
 
@@ -38,10 +38,10 @@ def read(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    try:
-        text = load_text(source, name=name, max_bytes=max_bytes)
-    except FormatError as e:
-        return failure(e, "aiken")
+    return read_text(source, "aiken", lambda text: _parse(text, progress), name=name, max_bytes=max_bytes)
+
+
+def _parse(text: str, progress: Callable[[int], None] | None) -> ImportResult:
     questions: list[Question] = []
     problems: list[Problem] = []
     stem: list[str] = []
@@ -67,14 +67,8 @@ def read(
             start = number
         answer = _ANSWER.match(line)
         if answer:
-            place = f"line {start}"
-            q, problem = _question("\n".join(stem).strip(), tuple(options), answer.group(1), place)
-            if q is not None:
-                questions.append(q)
-            if problem is not None:
-                problems.append(problem)
-            if progress is not None:
-                progress(1)
+            parsed = _question("\n".join(stem).strip(), tuple(options), answer.group(1), f"line {start}")
+            keep(parsed, questions, problems, progress)
             reset()
             continue
         option = _OPTION.match(line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from quizbank.model import ImportResult, Problem, Question
@@ -114,3 +114,30 @@ def finish(questions: Iterable[Question], problems: Iterable[Problem], format: s
 
 def failure(error: FormatError, format: str) -> ImportResult:
     return ImportResult((), (error.problem(),), format)
+
+
+def read_text(
+    source: Source, format: str, parse: Callable[[str], ImportResult], *, name: str, max_bytes: int
+) -> ImportResult:
+    """`parse` the text of a file (bounded and decoded as `load_text`), or the failure to load it."""
+    try:
+        text = load_text(source, name=name, max_bytes=max_bytes)
+    except FormatError as e:
+        return failure(e, format)
+    return parse(text)
+
+
+def keep(
+    parsed: tuple[Question | None, Problem | None],
+    questions: list[Question],
+    problems: list[Problem],
+    progress: Callable[[int], None] | None,
+) -> None:
+    """A text reader's one question, or the problem that stopped it, kept and counted as read."""
+    question, problem = parsed
+    if question is not None:
+        questions.append(question)
+    if problem is not None:
+        problems.append(problem)
+    if progress is not None:
+        progress(1)

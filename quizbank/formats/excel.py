@@ -12,6 +12,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -39,6 +40,7 @@ RATIO_CHECK_FROM = 1024 * 1024  # tiny parts may compress well; only large ones 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 Progress = Callable[[int], None] | None
+T = TypeVar("T")
 
 
 def check_workbook(data: bytes, where: str, *, max_unpacked: int, max_ratio: float) -> None:
@@ -73,18 +75,24 @@ def check_workbook(data: bytes, where: str, *, max_unpacked: int, max_ratio: flo
             )
 
 
-def _sheet_rows(sheet, progress: Progress) -> Iterator[tuple[int, Sequence[object]]]:
-    # iter_rows starts at row 1 but at the sheet's first used column.
-    pad = [""] * sheet.start[1] if sheet.start else []
+def _counted(rows: Iterable[T], progress: Progress) -> Iterator[T]:
+    """`rows` as they are read, telling `progress` how many every 1000 rows and at the end."""
     n = 0
-    for number, row in enumerate(sheet.iter_rows(), start=1):
+    for row in rows:
+        yield row
         n += 1
         if progress is not None and n == 1000:
             progress(n)
             n = 0
-        yield number, (pad + row) if pad else row
     if progress is not None and n:
         progress(n)
+
+
+def _sheet_rows(sheet, progress: Progress) -> Iterator[tuple[int, Sequence[object]]]:
+    # iter_rows starts at row 1 but at the sheet's first used column.
+    pad = [""] * sheet.start[1] if sheet.start else []
+    for number, row in _counted(enumerate(sheet.iter_rows(), start=1), progress):
+        yield number, (pad + row) if pad else row
 
 
 def read(
@@ -139,16 +147,9 @@ def read_csv(
     def rows() -> Iterator[tuple[int, Sequence[object]]]:
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
         start = 1
-        n = 0
-        for record in reader:
+        for record in _counted(reader, progress):
             yield start, [_unguard(c) for c in record]
             start = reader.line_num + 1
-            n += 1
-            if progress is not None and n == 1000:
-                progress(n)
-                n = 0
-        if progress is not None and n:
-            progress(n)
 
     try:
         questions, problems = read_tables([Sheet(None, rows())], lambda _sheet, line: f"line {line}")

@@ -18,9 +18,9 @@ from quizbank.formats.common import (
     DEFAULT_MAX_BYTES,
     FormatError,
     Source,
-    failure,
     finish,
-    load_text,
+    keep,
+    read_text,
 )
 from quizbank.model import TRUE_FALSE_OPTIONS, ImportResult, Problem, Question
 
@@ -102,10 +102,10 @@ def read(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    try:
-        text = load_text(source, name=name, max_bytes=max_bytes)
-    except FormatError as e:
-        return failure(e, "gift")
+    return read_text(source, "gift", lambda text: _parse(text, progress), name=name, max_bytes=max_bytes)
+
+
+def _parse(text: str, progress: Callable[[int], None] | None) -> ImportResult:
     questions: list[Question] = []
     problems: list[Problem] = []
     section: str | None = None
@@ -119,13 +119,7 @@ def read(
             block = _Block(block.line + 1, rest, block.comments)
             place = f"line {block.line}"
         tags = tuple(t.strip() for c in block.comments for t in _TAG.findall(c) if t.strip())
-        q, problem = _question(block.text, place, section, tags)
-        if q is not None:
-            questions.append(q)
-        if problem is not None:
-            problems.append(problem)
-        if progress is not None:
-            progress(1)
+        keep(_question(block.text, place, section, tags), questions, problems, progress)
     return finish(questions, problems, "gift")
 
 
