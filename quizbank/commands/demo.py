@@ -27,8 +27,8 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from webapp import create_app
     from quizbank.commands._sets_path import sets_path_folders
+    from webapp import create_app
     from webapp.startup import prepare
 
     app = create_app({"QUIZBANK_BASE_URL": args.base_url} if args.base_url else None)

@@ -32,8 +32,8 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     import waitress
 
-    from webapp import create_app
     from quizbank.commands._sets_path import sets_path_folders
+    from webapp import create_app
     from webapp.startup import prepare
 
     app = create_app()
