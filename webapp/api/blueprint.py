@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, jsonify, request
 
 from webapp.errors import ApiError
 
@@ -13,3 +13,12 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise ApiError(400, "bad_request", "请求体必须是 JSON 对象（Content-Type: application/json）")
     return data
+
+
+def created(body: dict, location: str | None = None) -> Response:
+    """201 with `body` as JSON and, when given, the new resource's Location."""
+    response = jsonify(body)
+    response.status_code = 201
+    if location is not None:
+        response.headers["Location"] = location
+    return response

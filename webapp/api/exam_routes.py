@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from webapp import clock
-from webapp.api.blueprint import bp, json_body
+from webapp.api.blueprint import bp, created, json_body
 from webapp.db import session
 from webapp.errors import ApiError
 from webapp.models import Attempt, Exam, Post, Question, QuestionSet
@@ -131,10 +131,7 @@ def attempt_start():
         )
     else:
         raise ApiError(400, "bad_request", "需要 exam_id 或 practice: {post, section?}")
-    response = jsonify(service.attempt_json(session, attempt, now))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.attempt", attempt_id=attempt.id)
-    return response
+    return created(service.attempt_json(session, attempt, now), url_for("api.attempt", attempt_id=attempt.id))
 
 
 @bp.get("/attempts/<int:attempt_id>")

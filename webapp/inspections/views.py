@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from quizbank import rules
 from webapp import clock
-from webapp.api.blueprint import json_body
+from webapp.api.blueprint import created, json_body
 from webapp.db import session
 from webapp.errors import ApiError
 from webapp.inspections import report_files
@@ -380,10 +380,7 @@ def api_open():
     inspection = service.open_inspection(
         session, department=department, inspector=current_user, note=note, now=clock.now()
     )
-    response = jsonify(id=inspection.id)
-    response.status_code = 201
-    response.headers["Location"] = url_for("inspections.api_show", inspection_id=inspection.id)
-    return response
+    return created({"id": inspection.id}, url_for("inspections.api_show", inspection_id=inspection.id))
 
 
 @bp.get("/api/v1/inspections/<int:inspection_id>")
@@ -407,10 +404,9 @@ def api_spot_test(inspection_id: int):
     attempt = service.start_spot_test(
         session, inspection, worker, pin=str(pin), post_code=post, inspector=current_user, now=now
     )
-    response = jsonify(exam_service.attempt_json(session, attempt, now))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.attempt", attempt_id=attempt.id)
-    return response
+    return created(
+        exam_service.attempt_json(session, attempt, now), url_for("api.attempt", attempt_id=attempt.id)
+    )
 
 
 @bp.post("/api/v1/inspections/<int:inspection_id>/findings")
@@ -426,9 +422,7 @@ def api_finding(inspection_id: int):
         session, inspection, worker, category=data.get("category") or "", note=data.get("note") or "",
         post_code=data.get("post") or None, by=current_user, today=clock.today(), now=clock.now(),
     )  # fmt: skip
-    response = jsonify(id=finding.id)
-    response.status_code = 201
-    return response
+    return created({"id": finding.id})
 
 
 @bp.post("/api/v1/inspections/<int:inspection_id>/close")
