@@ -34,12 +34,7 @@ def find_organisation(s: Session, organisation: str | int | None) -> Organisatio
 
 
 def find_post(s: Session, code: str, organisation_id: int) -> Post:
-    row = s.scalar(
-        select(Post).where(
-            Post.code == code,
-            Post.organisation_id.is_(None) | (Post.organisation_id == organisation_id),
-        )
-    )
+    row = s.scalar(select(Post).where(Post.code == code, Post.usable_by(organisation_id)))
     if row is None:
         known = s.scalars(select(Post.code).order_by(Post.code)).all()
         raise ValueError(f"岗位“{code}”不存在（已有：{'、'.join(known) or '无'}）")

@@ -23,6 +23,7 @@ from webapp.admin.forms import (
 from webapp.admin.signing_key import key_info
 from webapp.db import session
 from webapp.models import ROLE_NAMES, ROLES, Department, Organisation, User
+from webapp.paging import page_count, page_number, pager_args
 from webapp.security import require_role
 from webapp.templating import NavItem
 
@@ -233,7 +234,7 @@ def department_delete(department_id: int):
 @admin_only
 def users():
     a = request.args
-    page = int(a["page"]) if a.get("page", "").isdigit() else 1
+    page = page_number()
     rows, total = accounts.search(
         session,
         current_user.organisation_id,
@@ -247,8 +248,8 @@ def users():
         users=rows,
         total=total,
         page=page,
-        pages=max((total + accounts.PER_PAGE - 1) // accounts.PER_PAGE, 1),
-        args={k: v for k, v in a.items() if k != "page" and v},
+        pages=page_count(total, accounts.PER_PAGE),
+        args=pager_args(),
         roles=ROLES,
         role_labels=accounts.role_labels,
     )

@@ -19,6 +19,7 @@ from webapp.bank.previews import load_preview, mark_committed, store_preview
 from webapp.bank.template import template_workbook
 from webapp.db import session
 from webapp.models import Post, Question
+from webapp.paging import page_count, page_number, pager_args
 from webapp.security import get_owned, require_role, safe_next
 
 TRAINER = ("trainer", "admin")
@@ -31,18 +32,7 @@ def _org() -> int:
 
 
 def _posts() -> list[Post]:
-    return list(
-        session.scalars(
-            select(Post)
-            .where(Post.organisation_id.is_(None) | (Post.organisation_id == _org()))
-            .order_by(Post.name)
-        )
-    )
-
-
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() else 1
+    return list(session.scalars(select(Post).where(Post.usable_by(_org())).order_by(Post.name)))
 
 
 @bp.get("/")
@@ -118,11 +108,7 @@ def upload():
 def _target_post(target: dict) -> Post | None:
     if not target.get("post"):
         return None
-    post = session.scalar(
-        select(Post).where(
-            Post.code == target["post"], Post.organisation_id.is_(None) | (Post.organisation_id == _org())
-        )
-    )
+    post = session.scalar(select(Post).where(Post.code == target["post"], Post.usable_by(_org())))
     if post is None:
         abort(400, "所选岗位已不存在，请重新上传")
     return post
@@ -134,7 +120,7 @@ def preview(token: str):
     row = load_preview(session, token, kind="questions", organisation_id=_org(), user_id=current_user.id)
     payload = row.payload
     summary = service.summarise(payload)
-    page = _page()
+    page = page_number()
     questions = payload["questions"][(page - 1) * PREVIEW_PER_PAGE : page * PREVIEW_PER_PAGE]
     target = payload["target"]
     post = _target_post(target)
@@ -144,7 +130,7 @@ def preview(token: str):
         summary=summary,
         questions=questions,
         page=page,
-        pages=max((summary.total + PREVIEW_PER_PAGE - 1) // PREVIEW_PER_PAGE, 1),
+        pages=page_count(summary.total, PREVIEW_PER_PAGE),
         first=(page - 1) * PREVIEW_PER_PAGE,
         target=target,
         post=post,
@@ -204,18 +190,17 @@ def _filters() -> service.Filters:
 @require_role(*TRAINER)
 def questions():
     f = _filters()
-    page = _page()
+    page = page_number()
     rows, total = service.browse(session, _org(), f, page=page, per_page=PER_PAGE)
     sets = service.visible_sets(session, _org())
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "bank/questions.html",
         rows=rows,
         total=total,
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=page_count(total, PER_PAGE),
         f=f,
-        args=args,
+        args=pager_args(),
         sets=sets,
         posts=_posts(),
         form=ConfirmForm(),

@@ -24,12 +24,7 @@ BLANK_ROWS = 2
 
 
 def _post(code: str) -> Post:
-    post = session.scalar(
-        select(Post).where(
-            Post.code == code,
-            Post.organisation_id.is_(None) | (Post.organisation_id == current_user.organisation_id),
-        )
-    )
+    post = session.scalar(select(Post).where(Post.code == code, Post.usable_by(current_user.organisation_id)))
     if post is None:
         abort(404)
     return post
@@ -39,9 +34,7 @@ def _post(code: str) -> Post:
 @require_role(*TRAINER)
 def blueprints():
     org = current_user.organisation_id
-    posts = session.scalars(
-        select(Post).where(Post.organisation_id.is_(None) | (Post.organisation_id == org)).order_by(Post.name)
-    ).all()
+    posts = session.scalars(select(Post).where(Post.usable_by(org)).order_by(Post.name)).all()
     table = []
     for post in posts:
         bank = paper_rules.bank_for(session, org, post)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.db import Base
 
@@ -49,6 +50,11 @@ class Post(Base):
     risk: Mapped[str] = mapped_column(String(10), default="normal")
     special_operation: Mapped[bool] = mapped_column(Boolean, default=False)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+    @classmethod
+    def usable_by(cls, organisation_id: int) -> ColumnElement[bool]:
+        """The built-in posts and the organisation's own."""
+        return cls.organisation_id.is_(None) | (cls.organisation_id == organisation_id)
 
 
 class Person(Base):

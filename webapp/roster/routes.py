@@ -25,6 +25,7 @@ from webapp import clock
 from webapp.bank.previews import load_preview, mark_committed, store_preview
 from webapp.db import session
 from webapp.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post, User
+from webapp.paging import page_count, page_number, pager_args
 from webapp.roster import service
 from webapp.roster.forms import ActionForm, PersonForm, RosterUploadForm
 from webapp.roster.template import pins_workbook, roster_template
@@ -43,13 +44,7 @@ def _org() -> int:
 
 
 def _posts() -> list[Post]:
-    return list(
-        session.scalars(
-            select(Post)
-            .where(Post.organisation_id.is_(None) | (Post.organisation_id == _org()))
-            .order_by(Post.name)
-        )
-    )
+    return list(session.scalars(select(Post).where(Post.usable_by(_org())).order_by(Post.name)))
 
 
 def _departments(keep: int | None = None) -> list[Department]:
@@ -98,7 +93,7 @@ def index():
     if a.get("active", "1") == "1":
         query = query.where(Person.active.is_(True))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = max(int(a["page"]), 1) if a.get("page", "").isdigit() else 1
+    page = page_number()
     people = session.scalars(
         query.order_by(Person.employee_no).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
     ).all()
@@ -107,8 +102,8 @@ def index():
         people=people,
         total=total,
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
-        args={k: v for k, v in a.items() if k != "page" and v},
+        pages=page_count(total, PER_PAGE),
+        args=pager_args(),
         departments=_departments(int(a["department"]) if a.get("department", "").isdigit() else None),
         posts=_posts(),
         employment_types=EMPLOYMENT_TYPES,
@@ -210,16 +205,8 @@ def edit(person_id: int):
     person = get_owned(Person, person_id)
     if person.organisation_id != _org():
         abort(404)
-    form = PersonForm()
-    form.department.choices = _department_choices(person.department_id)
-    form.posts.choices = [SelectChoice(p.code, f"{p.name}（{p.code}）") for p in _posts()]
-    if request.method == "GET":
-        form.name.data = person.name
-        form.department.data = str(person.department_id or "")
-        form.posts.data = [pp.post.code for pp in person.posts]
-        form.employment_type.data = person.employment_type
-        form.active.data = person.active
-    elif form.validate_on_submit():
+    form = _person_form(person, as_recorded=request.method == "GET")
+    if form.validate_on_submit():
         person.name = form.name.data.strip()
         person.department_id = int(form.department.data) if form.department.data else None
         person.employment_type = form.employment_type.data
@@ -237,10 +224,7 @@ def edit(person_id: int):
             + (f"新岗位 {'、'.join(added)} 已记为岗位变动（需重新进行车间级、班组级培训）。" if added else "")
         )
         return redirect(url_for("roster.edit", person_id=person.id))
-    users = session.scalars(select(User).where(User.person_id == person.id)).all()
-    return render_template(
-        "roster/edit.html", person=person, form=form, users=users, action=ActionForm(), new_pin=None
-    ), (400 if request.method == "POST" else 200)
+    return _edit_page(person, form), (400 if request.method == "POST" else 200)
 
 
 @bp.post("/people/<int:person_id>/pin")
@@ -253,13 +237,25 @@ def reset_pin(person_id: int):
     person.pin_hash = hash_pin(pin)
     for user in session.scalars(select(User).where(User.person_id == person.id)):
         end_sessions(user)  # signed in with the old PIN
-    form = PersonForm(formdata=None)
+    return _edit_page(person, _person_form(person, as_recorded=True), new_pin=pin)
+
+
+def _person_form(person: Person, *, as_recorded: bool) -> PersonForm:
+    """The person's form with its choices: filled from the record, or else from what was posted."""
+    form = PersonForm(formdata=None) if as_recorded else PersonForm()
     form.department.choices = _department_choices(person.department_id)
     form.posts.choices = [SelectChoice(p.code, f"{p.name}（{p.code}）") for p in _posts()]
-    form.name.data, form.department.data = person.name, str(person.department_id or "")
-    form.posts.data = [pp.post.code for pp in person.posts]
-    form.employment_type.data, form.active.data = person.employment_type, person.active
+    if as_recorded:
+        form.name.data = person.name
+        form.department.data = str(person.department_id or "")
+        form.posts.data = [pp.post.code for pp in person.posts]
+        form.employment_type.data = person.employment_type
+        form.active.data = person.active
+    return form
+
+
+def _edit_page(person: Person, form: PersonForm, new_pin: str | None = None) -> str:
     users = session.scalars(select(User).where(User.person_id == person.id)).all()
     return render_template(
-        "roster/edit.html", person=person, form=form, users=users, action=ActionForm(), new_pin=pin
+        "roster/edit.html", person=person, form=form, users=users, action=ActionForm(), new_pin=new_pin
     )

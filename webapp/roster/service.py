@@ -153,9 +153,7 @@ def parse_roster(
     if missing:
         raise RosterError(f"{sheet}!R{header_number}：缺少列 {'、'.join(missing)}")
 
-    posts = s.scalars(
-        select(Post).where(Post.organisation_id.is_(None) | (Post.organisation_id == organisation_id))
-    ).all()
+    posts = s.scalars(select(Post).where(Post.usable_by(organisation_id))).all()
     post_by_name = {p.name: p.code for p in posts} | {p.code: p.code for p in posts}
     departments = {
         d.name for d in s.scalars(select(Department).where(Department.organisation_id == organisation_id))
