@@ -15,11 +15,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import multiprocessing
 import os
 import random
-import socket
-import statistics
 import sys
 import tempfile
 import threading
@@ -29,47 +26,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-THREADS = 8
-
-
-def _config(home: str) -> dict:
-    config = {"INSTANCE_PATH": home, "SECRET_KEY": "bench"}
-    if not os.environ.get("DATABASE_URL"):
-        config["DATABASE_URL"] = f"sqlite:///{home}/bench.sqlite"
-    return config
-
-
-def _app(home: str):
-    from flask import Blueprint
-
-    from webapp import create_app
-    from webapp.security import public
-
-    app = create_app(_config(home))
-    bare = Blueprint("bench", __name__)
-
-    @bare.get("/bench/bare")
-    @public
-    def bare_endpoint():
-        return "", 204
-
-    app.register_blueprint(bare)
-    return app
+from benchmarks._server import bench_app, fresh_tables, serving, throughput  # noqa: E402
 
 
 def _seed(home: str, people: int) -> list[str]:
     """`people` certified welders; every third failed a spot test since. Returns their tokens."""
     from quizbank import rules
-    from webapp.db import Base, database
-    from webapp.models import import_all_models
+    from webapp.db import database
     from webapp.services import certificates
     from webapp.services.standing import record_event
     from webapp.testing import make_department, make_org, make_person, make_post
 
-    app = _app(home)
-    import_all_models()
-    Base.metadata.drop_all(database(app).engine)
-    Base.metadata.create_all(database(app).engine)
+    app = bench_app(home, os.environ.get("DATABASE_URL"))
+    fresh_tables(app)
     today = date.today()
     tokens = []
     with app.test_request_context(method="POST"), database(app).sessionmaker() as s:
@@ -104,15 +73,6 @@ def _seed(home: str, people: int) -> list[str]:
         s.commit()
     database(app).dispose()
     return tokens
-
-
-def _serve(home: str, port: int) -> None:
-    import logging
-
-    from waitress import serve
-
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    serve(_app(home), host="127.0.0.1", port=port, threads=THREADS, _quiet=True)
 
 
 def _phase(port: int, clients: int, requests: int, paths: list[str], expect: int) -> dict:
@@ -151,13 +111,7 @@ def _phase(port: int, clients: int, requests: int, paths: list[str], expect: int
     elapsed = time.perf_counter() - start
     if errors:
         raise errors[0]
-    ordered = sorted(latencies)
-    return {
-        "requests": len(ordered),
-        "rps": round(len(ordered) / elapsed, 1),
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 2),
-    }
+    return throughput(elapsed, latencies)
 
 
 def main() -> None:
@@ -171,26 +125,12 @@ def main() -> None:
         t = time.perf_counter()
         tokens = _seed(home, args.people)
         seed_seconds = time.perf_counter() - t
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(home, port), daemon=True)
-        server.start()
-        try:
-            for _ in range(200):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/bench/bare")
-                    break
-                except OSError:
-                    time.sleep(0.05)
+        with serving(home, os.environ.get("DATABASE_URL")) as port:
             bare = _phase(port, args.clients, args.requests, ["/bench/bare"], 204)
             api = _phase(
                 port, args.clients, args.requests, [f"/api/v1/certificates/verify/{t}" for t in tokens], 200
             )
             page = _phase(port, args.clients, args.requests, [f"/verify/{t}" for t in tokens], 200)
-        finally:
-            server.terminate()
-            server.join(timeout=10)
     print(
         json.dumps(
             {

@@ -37,49 +37,20 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import multiprocessing
-import socket
 import statistics
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-THREADS = 8  # `quizbank serve` default
+from benchmarks._server import THREADS, bench_app, drop_schema, fresh_schema, serving  # noqa: E402
+
 POST_CODE = "welding"
 TIMEOUT = 120.0
-
-
-def _config(home: str, url: str | None, schema: str | None) -> dict:
-    config: dict = {"INSTANCE_PATH": home, "SECRET_KEY": "bench"}
-    config["DATABASE_URL"] = url or f"sqlite:///{home}/bench.sqlite"
-    if schema:
-        config["DATABASE_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
-    return config
-
-
-def _app(home: str, url: str | None, schema: str | None):
-    from flask import Blueprint
-
-    from webapp import create_app
-    from webapp.security import csrf_exempt, public
-
-    app = create_app(_config(home, url, schema))
-    bare = Blueprint("bench", __name__)
-
-    @bare.route("/bench/bare", methods=["POST"])
-    @public
-    @csrf_exempt
-    def bare_endpoint():
-        return "", 204
-
-    app.register_blueprint(bare)
-    return app
 
 
 def _seed(home: str, url: str | None, schema: str | None, workers: int) -> tuple[int, str]:
@@ -92,7 +63,7 @@ def _seed(home: str, url: str | None, schema: str | None, workers: int) -> tuple
     from webapp.services.exams import schedule_exam
     from webapp.startup import prepare
 
-    app = _app(home, url, schema)
+    app = bench_app(home, url, schema)
     prepare(app)  # migrate + load the discovered sets, as `quizbank serve` does
     password = "Bench-Passw0rd!"
     hashed = generate_password_hash(password, method="pbkdf2:sha256:1000")  # once; any method verifies
@@ -126,16 +97,6 @@ def _seed(home: str, url: str | None, schema: str | None, workers: int) -> tuple
         exam_id = exam.id
     database(app).dispose()
     return exam_id, password
-
-
-def _serve(home: str, url: str | None, schema: str | None, port: int) -> None:
-    import logging
-
-    from waitress import serve
-
-    # "task queue depth" and "connection limit reached" are what this benchmark provokes
-    logging.getLogger("waitress").setLevel(logging.ERROR)
-    serve(_app(home, url, schema), host="127.0.0.1", port=port, threads=THREADS, ident="quizbank")
 
 
 class Client:
@@ -228,71 +189,28 @@ def _synchronized(clients: list[Client], path: str, body: dict, expect: int) -> 
     return figures
 
 
-def _fresh_schema(url: str) -> str:
-    import sqlalchemy as sa
-
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(url)
-    with engine.begin() as c:
-        c.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    engine.dispose()
-    return name
-
-
-def _drop_schema(url: str, name: str) -> None:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url)
-    with engine.begin() as c:
-        c.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-    engine.dispose()
-
-
-def _wait_for(port: int) -> None:
-    deadline = time.time() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.time() > deadline:
-                raise
-            time.sleep(0.1)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=500)
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (a fresh schema is used)")
     args = parser.parse_args()
     url = args.database_url
-    schema = _fresh_schema(url) if url and url.startswith("postgresql") else None
+    schema = fresh_schema(url) if url and url.startswith("postgresql") else None
 
     try:
         with tempfile.TemporaryDirectory() as home:
             t = time.perf_counter()
             exam_id, password = _seed(home, url, schema, args.workers)
             seed_s = time.perf_counter() - t
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", 0))
-                port = s.getsockname()[1]
-            server = multiprocessing.get_context("spawn").Process(
-                target=_serve, args=(home, url, schema, port), daemon=True
-            )
-            server.start()
-            try:
-                _wait_for(port)
+            with serving(home, url, schema) as port:
                 clients = [Client(port, f"bench{i:03d}") for i in range(args.workers)]
                 for c in clients:
                     c.sign_in(password)
                 bare = _synchronized(clients, "/bench/bare", {"exam_id": exam_id}, 204)
                 start = _synchronized(clients, "/api/v1/attempts", {"exam_id": exam_id}, 201)
-            finally:
-                server.terminate()
-                server.join(10)
     finally:
         if schema:
-            _drop_schema(url, schema)
+            drop_schema(url, schema)
 
     print(
         json.dumps(

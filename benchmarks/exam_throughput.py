@@ -21,62 +21,37 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import multiprocessing
 import os
-import socket
-import statistics
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-THREADS = 8
+from benchmarks._server import (  # noqa: E402
+    THREADS,
+    bench_app,
+    drop_schema,
+    fresh_schema,
+    fresh_tables,
+    serving,
+    throughput,
+)
 
-
-def _config(home: str, url: str | None, schema: str | None) -> dict:
-    config = {"INSTANCE_PATH": home, "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
-    config["DATABASE_URL"] = url or f"sqlite:///{home}/bench.sqlite"
-    if schema:
-        config["DATABASE_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
-    return config
-
-
-def _app(home: str, url: str | None = None, schema: str | None = None):
-    from flask import Blueprint
-
-    from webapp import create_app
-    from webapp.security import csrf_exempt, public
-
-    app = create_app(_config(home, url, schema))
-    bare = Blueprint("bench", __name__)
-
-    @bare.route("/bench/bare", methods=["PUT", "POST"])
-    @public
-    @csrf_exempt
-    def bare_endpoint():
-        return "", 204
-
-    app.register_blueprint(bare)
-    return app
+CONFIG = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}  # sign-in is not what is measured
 
 
 def _seed(home: str, url: str | None, schema: str | None, workers: int) -> int:
     from webapp.clock import now
-    from webapp.db import Base, database
-    from webapp.models import import_all_models
+    from webapp.db import database
     from webapp.services.exams import schedule_exam
     from webapp.testing import make_org, make_post, make_question_sets, make_worker
 
-    app = _app(home, url, schema)
-    import_all_models()
-    engine = database(app).engine
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    app = bench_app(home, url, schema, CONFIG)
+    fresh_tables(app)
     with app.app_context(), database(app).sessionmaker() as s:
         org = make_org(s, "基准企业")
         post = make_post(s, "welding", "电焊工")
@@ -91,15 +66,6 @@ def _seed(home: str, url: str | None, schema: str | None, workers: int) -> int:
         exam_id = exam.id
     database(app).dispose()
     return exam_id
-
-
-def _serve(home: str, url: str | None, schema: str | None, port: int) -> None:
-    import logging
-
-    from waitress import serve
-
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is expected under load
-    serve(_app(home, url, schema), host="127.0.0.1", port=port, threads=THREADS, _quiet=True)
 
 
 class Worker:
@@ -170,16 +136,6 @@ def _timed(w: Worker, out: list[float], method: str, path: str, body: dict | Non
         raise RuntimeError(f"{method} {path}: {status} {data[:200]!r}")
 
 
-def _figures(elapsed: float, latencies: list[float]) -> dict:
-    ordered = sorted(latencies)
-    return {
-        "requests": len(ordered),
-        "rps": round(len(ordered) / elapsed, 1),
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 2),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=20)
@@ -187,12 +143,12 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"), help="PostgreSQL URL")
     args = parser.parse_args()
     url = args.database_url
-    schema = _fresh_schema(url) if url and url.startswith("postgresql") else None
+    schema = fresh_schema(url) if url and url.startswith("postgresql") else None
     try:
         figures = _run(args, url, schema)
     finally:
         if schema:
-            _drop_schema(url, schema)
+            drop_schema(url, schema)
     print(
         json.dumps(
             {"benchmark": "exam_throughput", "database": "postgresql" if schema else "sqlite", **figures}
@@ -200,46 +156,10 @@ def main() -> None:
     )
 
 
-def _fresh_schema(url: str) -> str:
-    import sqlalchemy as sa
-
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(url)
-    with engine.begin() as c:
-        c.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    engine.dispose()
-    return name
-
-
-def _drop_schema(url: str, name: str) -> None:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url)
-    with engine.begin() as c:
-        c.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-    engine.dispose()
-
-
 def _run(args: argparse.Namespace, url: str | None, schema: str | None) -> dict:
     with tempfile.TemporaryDirectory() as home:
         exam_id = _seed(home, url, schema, args.workers)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = multiprocessing.get_context("spawn").Process(
-            target=_serve, args=(home, url, schema, port), daemon=True
-        )
-        server.start()
-        try:
-            deadline = time.time() + 30
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.time() > deadline:
-                        raise
-                    time.sleep(0.1)
+        with serving(home, url, schema, CONFIG) as port:
             workers = [Worker(port, f"bench{i:03d}") for i in range(args.workers)]
             papers = {}
             for w in workers:
@@ -269,12 +189,9 @@ def _run(args: argparse.Namespace, url: str | None, schema: str | None) -> dict:
             def submit(w: Worker, out: list[float]) -> None:
                 _timed(w, out, "POST", f"/api/v1/attempts/{papers[w.username]['id']}/submit", None, 200)
 
-            bare_fig = _figures(*_run_phase(workers, bare))
-            save_fig = _figures(*_run_phase(workers, save))
-            submit_fig = _figures(*_run_phase(workers, submit))
-        finally:
-            server.terminate()
-            server.join(5)
+            bare_fig = throughput(*_run_phase(workers, bare))
+            save_fig = throughput(*_run_phase(workers, save))
+            submit_fig = throughput(*_run_phase(workers, submit))
 
     return {
         "workers": args.workers,

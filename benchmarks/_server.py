@@ -1,0 +1,121 @@
+"""What the web benchmarks share: the app with the anchor route (a bare public 204 at /bench/bare, GET,
+PUT or POST, no CSRF), fresh tables or a PostgreSQL schema of the run's own, the app served by waitress
+in another process as `quizbank serve` serves it, and throughput figures."""
+
+from __future__ import annotations
+
+import multiprocessing
+import socket
+import statistics
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+THREADS = 8  # `quizbank serve` default
+
+
+def bench_app(home: str, url: str | None = None, schema: str | None = None, extra: dict | None = None):
+    """The app on `url` (else a SQLite file in `home`), in `schema` when given, with the bare route."""
+    from flask import Blueprint
+
+    from webapp import create_app
+    from webapp.security import csrf_exempt, public
+
+    config: dict = {"INSTANCE_PATH": home, "SECRET_KEY": "bench", **(extra or {})}
+    config["DATABASE_URL"] = url or f"sqlite:///{home}/bench.sqlite"
+    if schema:
+        config["DATABASE_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
+    app = create_app(config)
+    bare = Blueprint("bench", __name__)
+
+    @bare.route("/bench/bare", methods=["GET", "PUT", "POST"])
+    @public
+    @csrf_exempt
+    def bare_endpoint():
+        return "", 204
+
+    app.register_blueprint(bare)
+    return app
+
+
+def fresh_tables(app) -> None:
+    """Every table dropped and created again from the models (no migrations, no question sets)."""
+    from webapp.db import Base, database
+    from webapp.models import import_all_models
+
+    import_all_models()
+    engine = database(app).engine
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+
+
+def fresh_schema(url: str) -> str:
+    import sqlalchemy as sa
+
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    engine.dispose()
+    return name
+
+
+def drop_schema(url: str, name: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+    engine.dispose()
+
+
+def _serve(home: str, url: str | None, schema: str | None, extra: dict | None, port: int) -> None:
+    import logging
+
+    from waitress import serve
+
+    # "task queue depth" and "connection limit reached" are what the benchmarks provoke
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    app = bench_app(home, url, schema, extra)
+    serve(app, host="127.0.0.1", port=port, threads=THREADS, ident="quizbank", _quiet=True)
+
+
+@contextmanager
+def serving(
+    home: str, url: str | None = None, schema: str | None = None, extra: dict | None = None
+) -> Iterator[int]:
+    """`bench_app` served by waitress (threads=THREADS) in a spawned process; yields its port once it
+    accepts connections, and stops it afterwards."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = multiprocessing.get_context("spawn").Process(
+        target=_serve, args=(home, url, schema, extra, port), daemon=True
+    )
+    server.start()
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.join(10)
+
+
+def throughput(elapsed: float, latencies: list[float]) -> dict:
+    """Requests, requests per second over `elapsed`, p50 and p95 latency."""
+    ordered = sorted(latencies)
+    return {
+        "requests": len(ordered),
+        "rps": round(len(ordered) / elapsed, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 2),
+    }
