@@ -5,32 +5,20 @@ Without /usr/bin/chromium the e2e tests skip locally, and fail when CI is set.""
 from __future__ import annotations
 
 import os
-import socket
-import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import SCREENSHOTS, fresh_app, served
+
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def live_server(app_config):
     """The app with an open exam for worker `w1` (password TEST_PASSWORD), served by waitress."""
-    from waitress import create_server
-
-    from webapp import create_app
     from webapp.clock import now
-    from webapp.db import Base, database
-    from webapp.models import import_all_models
+    from webapp.db import database
     from webapp.services.exams import schedule_exam
     from webapp.testing import (
         make_department,
@@ -41,12 +29,7 @@ def live_server(app_config):
         make_worker,
     )
 
-    config = {**app_config, "CLOCK": None}  # a real clock: the countdown runs
-    app = create_app(config)
-    import_all_models()
-    engine = database(app).engine
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    app = fresh_app(app_config)
     with app.app_context(), database(app).sessionmaker() as s:
         org = make_org(s, "示范化工有限公司")
         dept = make_department(s, org, "生产一车间")
@@ -59,14 +42,8 @@ def live_server(app_config):
             opens_at=now() - timedelta(minutes=5), closes_at=now() + timedelta(days=1),
         )  # fmt: skip
         s.commit()
-    port = _free_port()
-    server = create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
-    thread.join(timeout=5)
-    database(app).dispose()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from webapp.testing import TEST_PASSWORD
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+from tests.e2e.helpers import SCREENSHOTS, sign_in
 
 
 def _answered(page) -> int:
@@ -17,11 +13,7 @@ def _answered(page) -> int:
 
 @pytest.mark.e2e
 def test_a_worker_sits_an_exam_reloads_midway_and_sees_the_result(live_server, page):
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=username]", "w1")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, "w1")
     assert "电焊工定期考试" in page.content()
     page.screenshot(path=str(SCREENSHOTS / "worker-home.png"), full_page=True)
 
@@ -70,7 +62,9 @@ def test_a_failed_save_is_kept_on_the_tablet_and_sent_when_the_network_returns(l
     page.wait_for_selector("#save-warning:not([hidden])")
     page.screenshot(path=str(SCREENSHOTS / "exam-offline.png"))
     page.context.set_offline(False)
-    page.wait_for_function("() => document.getElementById('save-state').textContent === '已保存'", timeout=20000)
+    page.wait_for_function(
+        "() => document.getElementById('save-state').textContent === '已保存'", timeout=20000
+    )
     page.reload()
     page.wait_for_selector("#question .option")
     assert _answered(page) == 1

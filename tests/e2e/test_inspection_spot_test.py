@@ -6,29 +6,24 @@ close and download the report as PDF and Excel."""
 from __future__ import annotations
 
 import io
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from webapp.testing import TEST_PASSWORD
+from tests.e2e.helpers import SCREENSHOTS, fresh_app, served, sign_in
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 WORKERS = [("张伟", "SF001"), ("王芳", "SF002"), ("李娜", "SF003"), ("刘洋", "SF004"), ("陈杰", "SF005")]
 
 
 @pytest.fixture
 def inspection_server(app_config):
     """A served app with a department of qualified welders (PIN 2468) and an inspector granted the enterprise."""
-    from waitress import create_server
-
     from tests.webapp.standing_builders import qualify
-    from webapp import create_app
     from webapp.clock import today
-    from webapp.db import Base, database
-    from webapp.models import InspectorGrant, import_all_models
+    from webapp.db import database
+    from webapp.models import InspectorGrant
     from webapp.testing import (
         make_department,
         make_org,
@@ -38,11 +33,7 @@ def inspection_server(app_config):
         make_user,
     )
 
-    app = create_app({**app_config, "CLOCK": None})
-    import_all_models()
-    engine = database(app).engine
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    app = fresh_app(app_config)
     with app.app_context(), database(app).sessionmaker() as s:
         org = make_org(s, "示范化工有限公司")
         regulator = make_org(s, "应急管理局")
@@ -57,14 +48,8 @@ def inspection_server(app_config):
         inspector = make_user(s, regulator, "inspector", ("inspector",), display_name="安全检查员 郑强")
         s.add(InspectorGrant(user_id=inspector.id, organisation_id=org.id))
         s.commit()
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    port = server.socket.getsockname()[1]
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
-    thread.join(timeout=5)
-    database(app).dispose()
+    with served(app) as url:
+        yield url
 
 
 def _shot(page, name: str, full: bool = True) -> None:
@@ -77,11 +62,7 @@ def test_an_inspector_spot_tests_a_worker_who_fails_records_a_violation_and_clos
 ):
     base = inspection_server
     page.on("dialog", lambda d: d.accept())
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "inspector")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, "inspector")
 
     # Open an inspection at the department.
     page.goto(f"{base}/inspections")

@@ -5,28 +5,22 @@ worker passes it on a tablet, and the verify page says valid again."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from webapp.testing import TEST_PASSWORD
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+from tests.e2e.helpers import SCREENSHOTS, fresh_app, served, sign_in
 
 
 @pytest.fixture
 def loop_server(app_config, tmp_path):
     """A served app (real clock) with 张三丰 (工号 SF001, PIN 1234) certified for 电焊工 through the
     certificates service, an inspector granted the enterprise, and a trainer."""
-    from waitress import create_server
-
     from quizbank import rules
-    from webapp import clock, create_app
-    from webapp.db import Base, database
-    from webapp.models import InspectorGrant, import_all_models
+    from webapp import clock
+    from webapp.db import database
+    from webapp.models import InspectorGrant
     from webapp.services import certificates
     from webapp.services.standing import record_event
     from webapp.testing import (
@@ -38,11 +32,7 @@ def loop_server(app_config, tmp_path):
         make_worker,
     )
 
-    app = create_app({**app_config, "CLOCK": None})
-    import_all_models()
-    engine = database(app).engine
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    app = fresh_app(app_config)
     with app.app_context(), database(app).sessionmaker() as s:
         org = make_org(s, "示范化工有限公司")
         dept = make_department(s, org, "生产一车间")
@@ -68,22 +58,8 @@ def loop_server(app_config, tmp_path):
         s.add(InspectorGrant(user_id=inspector.id, organisation_id=org.id))
         s.commit()
         token, org_id = cert.token, org.id
-    port = _free_port()
-    server = create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{port}", "token": token, "app": app, "org_id": org_id}
-    server.close()
-    thread.join(timeout=5)
-    database(app).dispose()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    with served(app) as url:
+        yield {"url": url, "token": token, "app": app, "org_id": org_id}
 
 
 def _key(app, attempt_id: int) -> list[list[int]]:
@@ -119,14 +95,6 @@ def _answer_all(page, key: list[list[int]], *, right: bool) -> None:
     page.click("#confirm-yes")
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def _sign_out(page) -> None:
     page.click("header .who button[type=submit]")
     page.wait_for_url("**/login**")
@@ -143,7 +111,7 @@ def test_a_failed_spot_test_suspends_the_certificate_until_the_make_up_is_passed
     page.screenshot(path=str(SCREENSHOTS / "verify-valid.png"), full_page=True)
 
     # The inspector opens an inspection of the worker's department and finds them by employee number.
-    _sign_in(page, base, "insp1")
+    sign_in(page, base, "insp1")
     page.click("text=现场检查")
     page.select_option("select[name=department_id]", label="生产一车间")
     page.click("text=开始检查")
@@ -182,7 +150,7 @@ def test_a_failed_spot_test_suspends_the_certificate_until_the_make_up_is_passed
     _sign_out(page)
 
     # The trainer schedules the make-up for the post.
-    _sign_in(page, base, "t1")
+    sign_in(page, base, "t1")
     page.goto(f"{base}/exams/schedule")
     page.fill("input[name=title]", "电焊工补考")
     page.select_option("select[name=post]", value="welding")
@@ -207,7 +175,9 @@ def test_a_failed_spot_test_suspends_the_certificate_until_the_make_up_is_passed
     page.click("text=我的证书")
     page.wait_for_selector(".cert-card img.qr")
     assert page.locator(".cert-card .status-tag").first.inner_text() == "有效"
-    page.wait_for_function("() => document.querySelector('.cert-card img.qr').naturalWidth > 0")  # the QR loaded
+    page.wait_for_function(
+        "() => document.querySelector('.cert-card img.qr').naturalWidth > 0"
+    )  # the QR loaded
     page.screenshot(path=str(SCREENSHOTS / "my-certificates.png"), full_page=True)
     _sign_out(page)
 

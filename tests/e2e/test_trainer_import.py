@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS
-from webapp.testing import TEST_PASSWORD
+from tests.e2e.helpers import SCREENSHOTS, sign_in
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "excel" / "省级电焊.xlsx"
 KNOWN_STEM = "下列不属于安全生产法规性质的是"
@@ -20,11 +19,7 @@ pytestmark = pytest.mark.e2e
 def test_trainer_imports_the_welding_bank_and_finds_its_questions(live_server, page):
     if not CORPUS.exists():
         pytest.skip(f"{CORPUS} is missing (the shared corpus lives beside the repository)")
-    page.goto(f"{live_server}/login?next=/bank/import")
-    page.fill("input[name=username]", "t1")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/bank/import$"))
+    sign_in(page, live_server, "t1", then="/bank/import")
 
     page.set_input_files("input[name=file]", str(CORPUS.resolve()))
     page.select_option("select[name=post]", "welding")

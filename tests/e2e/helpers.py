@@ -1,0 +1,54 @@
+"""What the e2e tests share: a fresh app on a real clock, serving it with waitress on a free port, signing in
+through the login page, and where screenshots go."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from webapp.testing import TEST_PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def fresh_app(app_config: dict):
+    """The app on a real clock (the countdown runs), its tables dropped and created empty."""
+    from webapp import create_app
+    from webapp.db import Base, database
+    from webapp.models import import_all_models
+
+    app = create_app({**app_config, "CLOCK": None})
+    import_all_models()
+    engine = database(app).engine
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    return app
+
+
+@contextmanager
+def served(app) -> Iterator[str]:
+    """`app` served by waitress on 127.0.0.1 at a free port: yields its base URL."""
+    from waitress import create_server
+
+    from webapp.db import database
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.socket.getsockname()[1]}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+        database(app).dispose()
+
+
+def sign_in(page, base: str, username: str, *, then: str = "/") -> None:
+    """Sign in with the test password on the login page and wait for `then` (where it sends you)."""
+    page.goto(f"{base}/login" if then == "/" else f"{base}/login?next={then}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{then}")
