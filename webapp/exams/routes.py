@@ -253,7 +253,7 @@ def schedule():
         .order_by(Department.name)
     ).all()
     form = ScheduleForm()
-    form.post.choices = [SelectChoice(p.code, f"{p.name}（{p.code}）") for p in posts]
+    form.post.choices = [SelectChoice(p.code, p.name) for p in posts]
     form.department.choices = [SelectChoice("", "全部部门")] + [
         SelectChoice(str(d.id), d.name) for d in departments
     ]

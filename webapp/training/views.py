@@ -177,7 +177,8 @@ def _number(raw, field: str) -> float:
 @require_role(*TRAINERS)
 def session_detail(session_id: int):
     row = get_owned(TrainingSession, session_id)
-    return render_template("training/session.html", row=row, levels=rules.TRAINING_LEVEL_NAMES)
+    post = session.scalar(select(Post).where(Post.code == row.post_code)) if row.post_code else None
+    return render_template("training/session.html", row=row, post=post, levels=rules.TRAINING_LEVEL_NAMES)
 
 
 # --- the worker's home page -------------------------------------------------------------------------------
