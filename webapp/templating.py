@@ -108,8 +108,24 @@ def _safe_url_attribute(m: re.Match) -> str:
     return m.group(0)
 
 
+_ENGLISH_GLOSS = re.compile(r"\s*\([\x20-\x7e]*\)(?=；|$)")
+_LINE_PLACE = re.compile(r"\bline (\d+)\b")
+
+
+def chinese_only(text: str) -> str:
+    """A core message 'Chinese (English gloss)' without its gloss: the CLI and logs keep both, pages show one."""
+    return _ENGLISH_GLOSS.sub("", str(text))
+
+
+def chinese_place(text: str) -> str:
+    """'line 7' (a GIFT/Aiken place, also inside a message) → '第 7 行'; 'Sheet1!R12' stays as it is."""
+    return _LINE_PLACE.sub(r"第 \1 行", str(text))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["local"] = clock.format_local
+    app.jinja_env.filters["chinese_only"] = chinese_only
+    app.jinja_env.filters["place"] = chinese_place
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["role_names"] = ROLE_NAMES
 
