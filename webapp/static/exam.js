@@ -147,6 +147,7 @@
     if (f.section_url) {
       var a = document.createElement("a");
       a.href = f.section_url;
+      a.className = "touch-link";
       a.textContent = "查看手册章节 →";
       el.appendChild(a);
     }
