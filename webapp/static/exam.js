@@ -232,9 +232,9 @@
 
   function confirmSubmit() {
     var left = attempt.questions.length - answeredCount();
-    $("confirm-text").textContent = left > 0
-      ? "还有 " + left + " 题未作答。确定交卷吗？交卷后不能再修改。"
-      : "全部题目已作答。确定交卷吗？交卷后不能再修改。";
+    var ask = practice ? "确定结束练习吗？" : "确定交卷吗？交卷后不能再修改。";
+    $("confirm-text").textContent = (left > 0 ? "还有 " + left + " 题未作答。" : "全部题目已作答。") + ask;
+    $("confirm-yes").textContent = practice ? "结束练习" : "确定交卷";
     var dialog = $("confirm");
     if (dialog.showModal) dialog.showModal(); else if (window.confirm($("confirm-text").textContent)) submit(false);
   }
