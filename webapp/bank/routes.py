@@ -58,7 +58,7 @@ def template():
 def _upload_form() -> UploadForm:
     form = UploadForm()
     form.post.choices = [SelectChoice("", "（请选择岗位）")] + [
-        SelectChoice(p.code, f"{p.name}（{p.code}）") for p in _posts()
+        SelectChoice(p.code, p.name) for p in _posts()
     ]
     form.replaces.choices = [SelectChoice("", "不替换：作为新的题集")] + [
         SelectChoice(r.key, f"{r.title}（当前版本 {r.version}）")

@@ -244,7 +244,7 @@ def _person_form(person: Person, *, as_recorded: bool) -> PersonForm:
     """The person's form with its choices: filled from the record, or else from what was posted."""
     form = PersonForm(formdata=None) if as_recorded else PersonForm()
     form.department.choices = _department_choices(person.department_id)
-    form.posts.choices = [SelectChoice(p.code, f"{p.name}（{p.code}）") for p in _posts()]
+    form.posts.choices = [SelectChoice(p.code, p.name) for p in _posts()]
     if as_recorded:
         form.name.data = person.name
         form.department.data = str(person.department_id or "")
