@@ -57,6 +57,9 @@ def login_lines(
     """The demo's logins as printed: every staff role with its password, then the workers (only
     `employee_nos` when given) with username/password, 工号 + PIN, a note on their story and their
     certificate's verify URL (on `base_url` when given; only the first `certificates` URLs when given)."""
+    from quizbank.commands._sets_path import discover_from_environment
+
+    post_names = {p.code: p.name for p in discover_from_environment().posts()}
     lines = [f"{ROLE_NAMES[role]}：{u['username']} / {u['password']}" for role, u in _staff(demo)]
     workers = demo["users"]["workers"]
     if employee_nos is not None:
@@ -66,7 +69,7 @@ def login_lines(
         note = (notes or {}).get(w["employee_no"], "")
         lines.append(
             f"作业人员：{w['username']} / {w['password']}，工号 {w['employee_no']}，PIN {w['pin']}，"
-            f"{w['post']}" + (f"（{note}）" if note else "")
+            f"{post_names.get(w['post'], w['post'])}" + (f"（{note}）" if note else "")
         )
         url = w.get("certificate_url")
         if url and (certificates is None or shown < certificates):
