@@ -254,3 +254,36 @@ def test_the_worker_sees_what_they_owe_and_by_when_on_their_home_page(app, clien
     html = worker.get("/").get_data(as_text=True)
     assert "我的上岗资格" in html and "待补考" in html and "2025-03-10" in html
     assert "补考：张三（电焊工）" in html and "<svg" in html and "E001" in html
+
+
+# --- an exam scheduled for one person ------------------------------------------------------------------------
+
+
+def test_a_makeup_scheduled_for_one_worker_is_that_workers_alone(app, client, plant, db):
+    from webapp.models import Organisation, Person
+
+    make_user(db, db.get(Organisation, plant["org"]), "li", ("worker",), person=db.get(Person, plant["li"]))
+    db.commit()
+    _fail_spot(db, plant["zhang"])
+    client.sign_in("trainer")
+    client.post("/training/cases/exam", data=_queue_form(client, plant["zhang"], "makeup", TODAY))
+    exam = db.scalar(select(Exam).where(Exam.kind == "makeup"))
+    assert exam.person_id == plant["zhang"]
+
+    li = app.test_client()
+    li.sign_in("li")  # same post, same department
+    assert exam.id not in [e["id"] for e in li.get("/api/v1/exams").get_json()]
+    assert exam.title not in li.get("/exams").get_data(as_text=True)
+    assert exam.title not in li.get("/").get_data(as_text=True)
+    r = li.post("/api/v1/attempts", json={"exam_id": exam.id})
+    assert r.status_code == 404, r.get_data(as_text=True)
+    assert li.post(f"/exams/{exam.id}/start", data={"csrf_token": li.csrf_token}).status_code == 404
+
+    zhang = app.test_client()
+    zhang.sign_in("zhang")
+    assert exam.id in [e["id"] for e in zhang.get("/api/v1/exams").get_json()]
+
+    for page in ("/bank/exams", "/exams/schedule"):
+        html = client.get(page).get_data(as_text=True)
+        assert "张三（E001）" in html, page
+    assert '<td class="num">1</td>' in client.get("/bank/exams").get_data(as_text=True)  # 应考: one person

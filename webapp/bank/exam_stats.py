@@ -1,4 +1,4 @@
-"""For the trainer's list of exams: how many people each exam is for, how many sat it, how many passed."""
+"""For the trainer's list of exams: how many people each exam is for (one, for an exam scheduled for one person), how many sat it, how many passed."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def exam_stats(s: Session, organisation_id: int, exams: Sequence[Exam]) -> dict[
     }
     post_ids = {e.post_id for e in exams}
     people = s.execute(
-        select(PersonPost.post_id, Person.department_id)
+        select(PersonPost.post_id, Person.department_id, Person.id)
         .join(Person, Person.id == PersonPost.person_id)
         .where(
             Person.organisation_id == organisation_id,
@@ -70,8 +70,10 @@ def exam_stats(s: Session, organisation_id: int, exams: Sequence[Exam]) -> dict[
         departments = _subtree(parents, e.department_id) if e.department_id is not None else None
         assigned = sum(
             1
-            for post_id, dep in people
-            if post_id == e.post_id and (departments is None or dep in departments)
+            for post_id, dep, person_id in people
+            if post_id == e.post_id
+            and (departments is None or dep in departments)
+            and (e.person_id is None or person_id == e.person_id)
         )
         out[e.id] = ExamStats(assigned, taken.get(e.id, 0), passed.get(e.id, 0))
     return out

@@ -8,6 +8,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from quizbank import model
 from quizbank.blueprints import blueprint_from_dict, blueprint_to_dict, describe_cell
@@ -194,6 +195,10 @@ def blueprint_edit(code: str, kind: str):
 def exams():
     org = current_user.organisation_id
     rows = session.scalars(
-        select(Exam).where(Exam.organisation_id == org).order_by(Exam.opens_at.desc()).limit(200)
+        select(Exam)
+        .where(Exam.organisation_id == org)
+        .options(selectinload(Exam.person))
+        .order_by(Exam.opens_at.desc())
+        .limit(200)
     ).all()
     return render_template("bank/exams.html", exams=rows, stats=exam_stats(session, org, rows))

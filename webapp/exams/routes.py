@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import DateTimeLocalField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Optional
@@ -94,6 +95,8 @@ def start(exam_id: int):
     try:
         attempt = service.start_exam_attempt(session, _person(), exam, clock.now(), current_user.id)
     except ApiError as e:
+        if e.code == 404:
+            raise
         flash(e.description)
         return redirect(url_for("exams.index"))
     return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
@@ -285,6 +288,10 @@ def schedule():
             flash("考试已安排。")
             return redirect(url_for("exams.schedule"))
     exams = session.scalars(
-        select(Exam).where(Exam.organisation_id == org_id).order_by(Exam.opens_at.desc()).limit(50)
+        select(Exam)
+        .where(Exam.organisation_id == org_id)
+        .options(selectinload(Exam.person))
+        .order_by(Exam.opens_at.desc())
+        .limit(50)
     ).all()
     return render_template("exams/schedule.html", form=form, exams=exams, error=error, now=clock.now())

@@ -20,6 +20,9 @@ class Exam(Base):
     title: Mapped[str] = mapped_column(String(200))
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    # Set: the exam is this one person's (a 补考 or 复训考试 from the retraining queue), whatever their
+    # post and department share with others.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -29,6 +32,7 @@ class Exam(Base):
 
     post: Mapped[Post] = relationship()
     department: Mapped[Department | None] = relationship()
+    person: Mapped[Person | None] = relationship()
 
 
 class Attempt(Base):

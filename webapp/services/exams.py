@@ -87,20 +87,25 @@ def schedule_exam(
     opens_at: datetime,
     closes_at: datetime,
     department_id: int | None = None,
+    person: Person | None = None,
     created_by: int | None = None,
 ) -> Exam:
+    """An exam for the post's people (in `department_id` and below, when given), or for `person` alone."""
     if kind not in SCHEDULABLE_KINDS:
         raise ApiError(400, "bad_kind", f"考试类型 {kind!r} 不可安排")
     if closes_at <= opens_at:
         raise ApiError(400, "bad_window", "结束时间必须晚于开始时间")
     if not title.strip():
         raise ApiError(400, "bad_title", "请填写考试名称")
+    if person is not None and person.organisation_id != organisation_id:
+        raise ApiError(400, "bad_person", f"{person.name} 不属于本企业")
     blueprint = blueprint_for(s, organisation_id, post, kind)
     exam = Exam(
         organisation_id=organisation_id,
         title=title.strip(),
         post_id=post.id,
         department_id=department_id,
+        person_id=person.id if person is not None else None,
         kind=kind,
         opens_at=opens_at,
         closes_at=closes_at,
@@ -127,7 +132,8 @@ def person_post_ids(s: Session, person: Person) -> list[int]:
 
 
 def exams_for(s: Session, person: Person, now: datetime) -> list[Exam]:
-    """Exams open now for the person's posts and department (or for the whole organisation)."""
+    """Exams open now for the person's posts and department (or for the whole organisation), and those
+    scheduled for this person alone; never one scheduled for somebody else."""
     post_ids = person_post_ids(s, person)
     if not post_ids:
         return []
@@ -137,6 +143,7 @@ def exams_for(s: Session, person: Person, now: datetime) -> list[Exam]:
         .where(
             Exam.organisation_id == person.organisation_id,
             Exam.post_id.in_(post_ids),
+            Exam.person_id.is_(None) | (Exam.person_id == person.id),
             Exam.opens_at <= now,
             Exam.closes_at > now,
         )
@@ -331,6 +338,8 @@ def _new_attempt(
 
 def _is_assigned(s: Session, person: Person, exam: Exam, now: datetime) -> bool:
     """`exam in exams_for(person, now)`, without listing the person's other exams."""
+    if exam.person_id is not None and exam.person_id != person.id:
+        return False
     if exam.organisation_id != person.organisation_id or not (exam.opens_at <= now < exam.closes_at):
         return False
     if exam.post_id not in person_post_ids(s, person):
@@ -341,7 +350,10 @@ def _is_assigned(s: Session, person: Person, exam: Exam, now: datetime) -> bool:
 def start_exam_attempt(
     s: Session, person: Person, exam: Exam, now: datetime, started_by: int | None
 ) -> Attempt:
-    """Start (or resume: same paper, other device) the person's attempt at a scheduled exam."""
+    """Start (or resume: same paper, other device) the person's attempt at a scheduled exam. Another
+    person's own exam (a make-up scheduled for them) is 404: it is not confirmed to exist."""
+    if exam.person_id is not None and exam.person_id != person.id:
+        raise ApiError(404, "not_found", "没有找到")
     if not _is_assigned(s, person, exam, now):
         raise ApiError(403, "not_assigned", "这场考试没有安排给您，或不在考试时间内。")
     tries = attempts_by_exam(s, person, [exam.id])[exam.id]

@@ -228,6 +228,7 @@ def schedule_case_exam(s: Session, item: QueueItem, *, by: User, now: datetime) 
         opens_at=now,
         closes_at=closes,
         department_id=item.person.department_id,
+        person=item.person,
         created_by=by.id,
     )
     s.add(
