@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Optional
 
-from webapp.auth.service import LoginRefused, Throttled, authenticate, authenticate_pin
+from webapp.auth.service import (
+    MIN_PASSWORD_LENGTH,
+    LoginRefused,
+    PasswordRefused,
+    Throttled,
+    authenticate,
+    authenticate_pin,
+    change_password,
+)
 from webapp.db import session
 from webapp.models import Organisation
 from webapp.security import public, safe_next, sign_out, signed_in
@@ -28,6 +36,12 @@ class PinForm(FlaskForm):
     organisation = IntegerField("企业编号", validators=[Optional()])
     employee_no = StringField("工号", validators=[DataRequired("请输入工号")])
     pin = PasswordField("PIN 码", validators=[DataRequired("请输入 PIN 码")])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码")])
+    new = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
+    again = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码")])
 
 
 def _kiosk_org() -> int | None:
@@ -89,3 +103,37 @@ def logout():
     sign_out()
     flash("您已退出登录。")
     return redirect(url_for("auth.login_pin" if kiosk else "auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def password():
+    """The signed-in user changes their own password (a worker signing in with a PIN has none)."""
+    if g.get("auth_by_token", False):
+        abort(403)  # a page for people in a browser, not for integrations
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    has_password = bool(user.password_hash)
+    if request.method == "POST" and not has_password:
+        abort(403)
+    form = PasswordForm()
+    error, status = None, 200
+    if request.method == "POST":
+        if not form.validate():
+            error, status = next(iter(form.errors.values()))[0], 400
+        else:
+            try:
+                change_password(user, form.current.data, form.new.data, form.again.data)
+            except Throttled as e:
+                error, status = e.message, 429
+            except PasswordRefused as e:
+                error, status = e.message, 400
+            else:
+                flash("密码已修改，其他设备上的登录已退出。")
+                return redirect(url_for("home.index"))
+    return render_template(
+        "auth/password.html",
+        form=form,
+        error=error,
+        has_password=has_password,
+        min_length=MIN_PASSWORD_LENGTH,
+    ), status

@@ -11,14 +11,25 @@ from webapp.security import (
     check_secret,
     check_throttle,
     clear_failures,
+    end_sessions,
+    hash_secret,
     record_failure,
     throttle_keys,
 )
 
-__all__ = ["LoginRefused", "Throttled", "authenticate", "authenticate_pin", "worker_user_for"]
+__all__ = [
+    "LoginRefused",
+    "PasswordRefused",
+    "Throttled",
+    "authenticate",
+    "authenticate_pin",
+    "change_password",
+    "worker_user_for",
+]
 
 WRONG_PASSWORD = "用户名或密码错误。"
 WRONG_PIN = "工号或 PIN 码错误。"
+MIN_PASSWORD_LENGTH = 8
 
 
 class LoginRefused(Exception):
@@ -39,6 +50,41 @@ def authenticate(username: str, password: str) -> User:
         raise LoginRefused(WRONG_PASSWORD)
     clear_failures(keys)
     return user
+
+
+class PasswordRefused(Exception):
+    """A refused password change: `field` is the form field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+def change_password(user: User, current: str, new: str, again: str) -> None:
+    """The user's own change: the current password first (a wrong one counts towards the account's
+    sign-in throttle, so this page cannot be used to guess it), then the new one, hashed at full cost.
+    Every other session of the user ends; the one making the request stays signed in."""
+    if not user.password_hash:
+        raise PasswordRefused("current", "您用工号和 PIN 码登录，没有密码可修改。")
+    keys = throttle_keys("account", user.username.lower())
+    check_throttle(keys)
+    if not check_secret(user.password_hash, current or ""):
+        record_failure(keys)
+        raise PasswordRefused("current", "当前密码不正确。")
+    clear_failures(keys)
+    new = new or ""
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise PasswordRefused("new", f"新密码至少 {MIN_PASSWORD_LENGTH} 个字符。")
+    if new.strip().lower() == user.username.strip().lower():
+        raise PasswordRefused("new", "新密码不能与用户名相同。")
+    if new != (again or ""):
+        raise PasswordRefused("again", "两次输入的新密码不一致。")
+    user.password_hash = hash_secret(new)
+    end_sessions(user, keep_current=True)
 
 
 def authenticate_pin(organisation_id: int | None, employee_no: str, pin: str) -> User:
