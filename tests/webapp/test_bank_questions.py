@@ -252,3 +252,17 @@ def test_exam_list_counts_assigned_taken_and_passed(client, db, org):
     html = client.get("/bank/exams").get_data(as_text=True)
     row = re.search(r"三月定期考试.*?</tr>", html, re.S).group(0)
     assert re.findall(r'<td class="num">(\d+)</td>', row) == ["2", "2", "1"]
+
+
+def test_the_question_list_names_sections_by_title_and_the_section_filter_offers_titles(client, org):
+    client.sign_in("trainer")
+    html = client.get("/bank/questions", query_string={"section": "g-1"}).get_data(as_text=True)
+    meta = re.findall(r'<div class="meta">(.*?)</div>', html, re.S)
+    assert meta and all("章节 安全生产法" in m and '<small class="muted">g-1</small>' in m for m in meta)
+    assert "章节 g-1" not in html
+    select_ = re.search(r'<select name="section">(.*?)</select>', html, re.S)
+    assert select_, "the 章节 filter is a list of the handbooks' sections"
+    assert re.search(r'<option value="g-1" selected>安全生产法（g-1）</option>', select_.group(1))
+    assert '<option value="welding-1">操作规程（welding-1）</option>' in select_.group(1)
+    assert '<optgroup label="通用知识（测试）' in select_.group(1)
+    assert len(stems(client, section="welding-1")) == 30  # per_type=10 × 3 types, all in welding-1

@@ -195,6 +195,7 @@ def questions():
     sets = service.visible_sets(session, _org())
     return render_template(
         "bank/questions.html",
+        sections=service.section_names(session, sets),
         rows=rows,
         total=total,
         page=page,

@@ -22,7 +22,7 @@ from quizbank import formats, model
 from quizbank.questionsets import question_problems
 from webapp import clock
 from webapp.errors import ApiError
-from webapp.models import Post, Question, QuestionSet
+from webapp.models import HandbookSection, Post, Question, QuestionSet
 from webapp.services.sets import load_question_set
 
 TEMPLATE_NOTES_SHEET = "说明"
@@ -243,6 +243,45 @@ def browse(
         query.order_by(Question.set_id, Question.id).offset((page - 1) * per_page).limit(per_page)
     )
     return list(rows), total
+
+
+@dataclass(frozen=True)
+class SectionNames:
+    """Handbook section titles for the question list: a question's section is named from its own set's
+    handbook, else from any visible set's (an imported set points at the built-in handbook's ids)."""
+
+    by_set: dict[tuple[int, str], str]
+    by_id: dict[str, str]
+    # The 章节 filter's choices: per live handbook (its set's title), (section id, title) in handbook order.
+    groups: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+    def title(self, set_id: int, section_id: str | None) -> str | None:
+        if not section_id:
+            return None
+        return self.by_set.get((set_id, section_id)) or self.by_id.get(section_id)
+
+
+def section_names(s: Session, sets: Sequence[QuestionSet]) -> SectionNames:
+    """The sections of `sets` (see `visible_sets`), in one query."""
+    by_set: dict[tuple[int, str], str] = {}
+    by_id: dict[str, str] = {}
+    grouped: dict[int, list[tuple[str, str]]] = {}
+    live = {q.id for q in sets if q.retired_at is None}
+    offered: set[str] = set()
+    rows = s.execute(
+        select(HandbookSection.set_id, HandbookSection.section_id, HandbookSection.title)
+        .where(HandbookSection.set_id.in_([q.id for q in sets]))
+        .order_by(HandbookSection.set_id, HandbookSection.position, HandbookSection.id)
+    )
+    for set_id, section_id, title in rows:
+        by_set[(set_id, section_id)] = title
+        if set_id in live or section_id not in by_id:
+            by_id[section_id] = title
+        if set_id in live and section_id not in offered:
+            offered.add(section_id)
+            grouped.setdefault(set_id, []).append((section_id, title))
+    groups = tuple((f"{q.title} v{q.version}", tuple(grouped[q.id])) for q in sets if q.id in grouped)
+    return SectionNames(by_set, by_id, groups)
 
 
 def question_counts(s: Session, set_ids: Iterable[int]) -> dict[int, dict[str, int]]:
