@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -37,7 +38,9 @@ class CheckboxesField(SelectMultipleField):
 class UserForm(FlaskForm):
     username = StringField("登录名", validators=[Length(max=80)])
     display_name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=100)])
-    roles = CheckboxesField("角色", choices=[(r, ROLE_NAMES[r]) for r in ROLES], validate_choice=False)
+    roles = CheckboxesField(
+        "角色", choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES], validate_choice=False
+    )
     employee_no = StringField("关联花名册人员（工号，可不填）", validators=[Length(max=40)])
     active = BooleanField("启用", default=True)
 

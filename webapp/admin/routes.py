@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields import SelectChoice
 
 from webapp.admin import accounts, audit, departments, policy, tokens
 from webapp.admin.forms import (
@@ -75,8 +76,8 @@ def _row_forms(nodes: list[departments.Node]) -> dict[int, tuple[DepartmentRenam
                 break
             subtree.add(later.department.id)
         move = DepartmentMoveForm(formdata=None, parent=str(d.parent_id or ""))
-        move.parent.choices = [("", "（顶级）")] + [
-            (str(n.department.id), "　" * n.depth + n.department.name)
+        move.parent.choices = [SelectChoice("", "（顶级）")] + [
+            SelectChoice(str(n.department.id), "　" * n.depth + n.department.name)
             for n in nodes
             if n.department.active and n.department.id not in subtree
         ]
@@ -90,8 +91,10 @@ def _organisation_page(status: int = 200, error: str | None = None, form: Organi
     # Only the form that was posted keeps what was typed; the others show the stored values.
     posted = request.endpoint == "admin.department_add"
     add_form = DepartmentAddForm() if posted else DepartmentAddForm(formdata=None)
-    add_form.parent.choices = [("", "（顶级）")] + [
-        (str(n.department.id), "　" * n.depth + n.department.name) for n in nodes if n.department.active
+    add_form.parent.choices = [SelectChoice("", "（顶级）")] + [
+        SelectChoice(str(n.department.id), "　" * n.depth + n.department.name)
+        for n in nodes
+        if n.department.active
     ]
     return render_template(
         "admin/organisation.html",
@@ -304,7 +307,7 @@ def _user_page(
         form.employee_no.data = user.person.employee_no if user.person else ""
     grant_form = grant_form or GrantForm(formdata=None)
     grant_form.organisation.choices = [
-        (str(o.id), o.name) for o in accounts.grantable_organisations(session, user)
+        SelectChoice(str(o.id), o.name) for o in accounts.grantable_organisations(session, user)
     ]
     return render_template(
         "admin/user.html",
@@ -437,7 +440,7 @@ def _token_users() -> list[User]:
 
 def _tokens_page(form: TokenForm | None = None, created: tuple | None = None, status: int = 200):
     form = form or TokenForm(formdata=None, user=str(current_user.id))
-    form.user.choices = [(str(u.id), f"{u.display_name}（{u.username}）") for u in _token_users()]
+    form.user.choices = [SelectChoice(str(u.id), f"{u.display_name}（{u.username}）") for u in _token_users()]
     return render_template(
         "admin/tokens.html",
         form=form,
