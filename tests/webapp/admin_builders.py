@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from webapp.models import InspectorGrant
+from tests.webapp.builders import make_grant
+from webapp.models import Organisation, User
 from webapp.testing import make_department, make_org, make_person, make_user
 
 
@@ -42,8 +43,7 @@ def admin_world(db) -> dict:
 
 
 def grant(db, user_id: int, organisation_id: int) -> int:
-    row = InspectorGrant(user_id=user_id, organisation_id=organisation_id)
-    db.add(row)
+    row = make_grant(db, db.get(User, user_id), db.get(Organisation, organisation_id))
     db.commit()
     return row.id
 

@@ -1,5 +1,5 @@
-"""Builders for the question bank, roster and report tests: workbooks made with openpyxl, signed-in
-trainers and HR, and a hand-built set of attempts."""
+"""Builders for the question bank and roster tests: workbooks made with openpyxl, and an enterprise whose
+trainer works on the test question bank."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
+
+from webapp.models import Organisation
+from webapp.testing import make_org, make_question_sets, make_user
 
 TEMPLATE_HEADER = [
     "题型",
@@ -48,38 +51,10 @@ def bank_rows(n_single: int = 2, *, bad: bool = True) -> list[list[object]]:
     return rows
 
 
-def make_attempt(
-    s,
-    person,
-    post,
-    *,
-    on: str,
-    passed: bool | None,
-    kind: str = "periodic",
-    inspection_id: int | None = None,
-    submitted: bool = True,
-):
-    """A sat attempt, submitted at 10:00 China time on `on` (YYYY-MM-DD); no paper needed for reports."""
-    from datetime import UTC, datetime
-
-    from webapp.models import Attempt
-
-    at = datetime.fromisoformat(f"{on}T02:00:00").replace(tzinfo=UTC)
-    a = Attempt(
-        organisation_id=person.organisation_id,
-        person_id=person.id,
-        post_id=post.id,
-        kind=kind,
-        inspection_id=inspection_id,
-        started_at=at,
-        submitted_at=at if submitted else None,
-        seed=1,
-        layout=[],
-        blueprint={},
-        score=90.0 if passed else 50.0,
-        max_score=100.0,
-        passed=passed if submitted else None,
-    )
-    s.add(a)
-    s.flush()
-    return a
+def bank_world(db) -> Organisation:
+    """甲企业 with trainer `trainer`, and the test question sets (电焊工, 10 questions a type); committed."""
+    org = make_org(db, "甲企业")
+    make_question_sets(db, per_type=10)
+    make_user(db, org, "trainer", ("trainer",))
+    db.commit()
+    return org

@@ -3,38 +3,33 @@ the real attempt API (answered right or wrong from the frozen paper), and tokens
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from quizbank import rules
+from tests.webapp.builders import make_exam, make_grant, make_post_with_questions, make_training
 from webapp.certs.models import Certificate
 from webapp.models import Attempt, Exam, Organisation, Person, Post, Question
-from webapp.services.exams import schedule_exam
-from webapp.services.standing import record_event
-from webapp.testing import make_department, make_org, make_post, make_question_sets, make_user, make_worker
+from webapp.testing import make_department, make_org, make_user, make_worker
 
 
 def world(db, clock, *, special_operation: bool = False) -> dict:
     """An enterprise with a department, the welding post with its questions, worker w1 (PIN 1234) trained
     for the post (24 学时 across 厂/车间/班组 levels), a trainer, HR, an inspector granted the enterprise,
     and an inspector of another enterprise without a grant."""
-    from webapp.models import InspectorGrant
-
     org = make_org(db, "甲化工有限公司")
     dept = make_department(db, org, "一车间")
-    post = make_post(db, "welding", "电焊工")
-    make_question_sets(db, "welding", "电焊工")
+    post = make_post_with_questions(db, "welding", "电焊工")
     post.special_operation = special_operation  # after the sets: loading them upserts the post
     w1 = make_worker(db, org, "w1", post, department=dept, pin="1234", employee_no="E001")
     w1.person.name = "张三丰"
     w1.person.id_number = "110101199001011234"
-    train(db, w1.person, clock().date() - timedelta(days=5), post.code)
+    make_training(db, w1.person, post.code, on=clock().date() - timedelta(days=5))
     trainer = make_user(db, org, "t1", ("trainer",))
     make_user(db, org, "hr1", ("hr",))
     regulator = make_org(db, "应急管理局")
     inspector = make_user(db, regulator, "insp1", ("inspector",))
-    db.add(InspectorGrant(user_id=inspector.id, organisation_id=org.id))
+    make_grant(db, inspector, org)
     make_user(db, regulator, "insp2", ("inspector",))
     other = make_org(db, "乙企业")
     make_user(db, other, "t2", ("trainer",))
@@ -42,29 +37,9 @@ def world(db, clock, *, special_operation: bool = False) -> dict:
     return {"org": org, "dept": dept, "post": post, "w1": w1, "person": w1.person, "trainer": trainer}
 
 
-def train(db, person: Person, on: date, post_code: str, hours: float = 8.0) -> None:
-    for i, level in enumerate(("factory", "workshop", "team")):
-        record_event(
-            db,
-            person,
-            rules.TrainingCompleted(
-                on=on - timedelta(days=2 - i),
-                level=level,  # type: ignore[arg-type]
-                hours=hours,
-                session_id=f"s-{person.id}-{level}",
-                post=None if level == "factory" else post_code,
-            ),
-            recorded_by=None,
-        )
-    db.flush()
-
-
 def schedule(db, clock, org: Organisation, post: Post, kind: str) -> Exam:
     db.commit()  # no stale read snapshot: SQLite refuses to upgrade it to a write
-    exam = schedule_exam(
-        db, organisation_id=org.id, title=f"{kind} 考试", post=post, kind=kind,
-        opens_at=clock() - timedelta(minutes=5), closes_at=clock() + timedelta(days=1),
-    )  # fmt: skip
+    exam = make_exam(db, org, post, now=clock(), kind=kind, title=f"{kind} 考试")
     db.commit()
     return exam
 

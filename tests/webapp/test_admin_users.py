@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.webapp.admin_builders import admin_world, grant, shown_secret
+from tests.webapp.builders import can_sign_in
 from webapp.admin.models import AuditEntry
 from webapp.models import InspectorGrant, User
 
@@ -22,11 +23,6 @@ def _user(db, id_: int) -> User:
     db.rollback()  # a new snapshot, and nothing stale from the identity map
     db.expire_all()
     return db.get(User, id_)
-
-
-def _sign_in_works(app, username: str, password: str) -> bool:
-    r = app.test_client().post("/api/v1/login", json={"username": username, "password": password})
-    return r.status_code == 200
 
 
 def test_users_are_listed_and_searched_within_the_organisation(client, world):
@@ -58,7 +54,7 @@ def test_a_created_user_gets_a_password_shown_once_that_signs_in(app, db, client
     user = db.scalar(select(User).where(User.username == "hr.li"))
     assert user.roles == {"hr", "trainer"} and user.person_id == world["person"]
     assert user.organisation_id == world["org"] and password not in user.password_hash
-    assert _sign_in_works(app, "hr.li", password)
+    assert can_sign_in(app, "hr.li", password)
     assert password not in client.get(f"/admin/users/{user.id}").get_data(as_text=True)
     assert db.scalar(select(AuditEntry).where(AuditEntry.action == "user_created")).target == "hr.li"
 
@@ -130,12 +126,12 @@ def test_a_deactivated_user_cannot_sign_in_until_reactivated(app, db, client, wo
         f"/admin/users/{world['trainer']}", data={"display_name": "trainer1", "roles": ["trainer"]}
     )
     assert r.status_code == 302 and _user(db, world["trainer"]).active is False
-    assert not _sign_in_works(app, "trainer1", TEST_PASSWORD)
+    assert not can_sign_in(app, "trainer1", TEST_PASSWORD)
     r = client.post(
         f"/admin/users/{world['trainer']}",
         data={"display_name": "trainer1", "roles": ["trainer"], "active": "y"},
     )
-    assert r.status_code == 302 and _sign_in_works(app, "trainer1", TEST_PASSWORD)
+    assert r.status_code == 302 and can_sign_in(app, "trainer1", TEST_PASSWORD)
     db.rollback()
     actions = db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["user_deactivated", "user_reactivated"]
@@ -147,8 +143,8 @@ def test_a_reset_password_is_shown_once_and_replaces_the_old_one(app, db, client
     r = client.post(f"/admin/users/{world['trainer']}/password")
     assert r.status_code == 200
     password = shown_secret(r.get_data(as_text=True), "new-password")
-    assert _sign_in_works(app, "trainer1", password)
-    assert not _sign_in_works(app, "trainer1", TEST_PASSWORD)
+    assert can_sign_in(app, "trainer1", password)
+    assert not can_sign_in(app, "trainer1", TEST_PASSWORD)
     assert password not in client.get(f"/admin/users/{world['trainer']}").get_data(as_text=True)
     entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "password_reset"))
     assert password not in str(entry.data)

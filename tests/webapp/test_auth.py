@@ -170,6 +170,6 @@ def test_session_and_csrf_outlive_a_ninety_minute_exam(app):
     assert app.config["WTF_CSRF_TIME_LIMIT"] is None
 
 
-def test_make_worker_builder_links_a_person(db, org):
+def test_a_built_worker_is_a_person_named_after_the_username(db, org):
     u = make_worker(db, org, "w9", make_post(db))
     assert u.person.name == "w9"

@@ -11,24 +11,16 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from quizbank.model import ImportResult
-from tests.webapp.bank_builders import bank_rows, xlsx
+from tests.webapp.bank_builders import bank_rows, bank_world, xlsx
+from tests.webapp.builders import fresh
 from webapp.bank_import import import_questions
 from webapp.models import Question, QuestionSet, UploadPreview
-from webapp.testing import make_org, make_post, make_question_sets, make_user, make_worker
+from webapp.testing import make_org, make_post, make_user, make_worker
 
 
 @pytest.fixture
 def org(db):
-    org = make_org(db, "甲企业")
-    make_question_sets(db, per_type=10)
-    make_user(db, org, "trainer", ("trainer",))
-    db.commit()
-    return org
-
-
-def fresh(db) -> None:
-    db.rollback()
-    db.expire_all()
+    return bank_world(db)
 
 
 def imported(db) -> list[Question]:

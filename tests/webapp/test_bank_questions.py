@@ -10,26 +10,20 @@ import pytest
 from sqlalchemy import select
 
 from quizbank.blueprints import blueprint_to_dict, default_blueprint
-from tests.webapp.bank_builders import bank_rows, make_attempt, xlsx
+from tests.webapp.bank_builders import bank_rows, bank_world, xlsx
+from tests.webapp.builders import fresh, make_attempt, make_exam
 from webapp.models import Blueprint as BlueprintRow
 from webapp.models import Question, QuestionSet
 from webapp.services import exams
 from webapp.services.sets import bank_rows as live_rows
-from webapp.testing import make_department, make_org, make_person, make_post, make_question_sets, make_user
+from webapp.testing import make_department, make_org, make_person, make_post, make_user
 
-
-def fresh(db) -> None:
-    db.rollback()
-    db.expire_all()
+MARCH_1, MARCH_9 = datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 3, 9, tzinfo=UTC)
 
 
 @pytest.fixture
 def org(db):
-    org = make_org(db, "甲企业")
-    make_question_sets(db, per_type=10)
-    make_user(db, org, "trainer", ("trainer",))
-    db.commit()
-    return org
+    return bank_world(db)
 
 
 @pytest.fixture
@@ -210,15 +204,7 @@ def test_a_saved_blueprint_is_what_exams_are_scheduled_with(client, db, org):
     post = make_post(db, "welding")
     spec = exams.blueprint_for(db, org.id, post, "spot")
     assert spec.question_count == 5 and spec.time_limit_minutes == 10
-    exam = exams.schedule_exam(
-        db,
-        organisation_id=org.id,
-        title="抽考",
-        post=post,
-        kind="spot",
-        opens_at=datetime(2025, 3, 1, tzinfo=UTC),
-        closes_at=datetime(2025, 3, 9, tzinfo=UTC),
-    )
+    exam = make_exam(db, org, post, kind="spot", opens_at=MARCH_1, closes_at=MARCH_9)
     assert exam.blueprint == blueprint_to_dict(spec)
     db.commit()
     r = client.post("/bank/blueprints/welding/spot", data={**_blueprint_form(3), "action": "reset"})
@@ -235,15 +221,8 @@ def test_exam_list_counts_assigned_taken_and_passed(client, db, org):
         make_person(db, org, n, n, department=d, posts=[post])
         for n, d in (("A", shop), ("B", team), ("C", None))
     ]
-    exam = exams.schedule_exam(
-        db,
-        organisation_id=org.id,
-        title="三月定期考试",
-        post=post,
-        kind="periodic",
-        opens_at=datetime(2025, 3, 1, tzinfo=UTC),
-        closes_at=datetime(2025, 3, 9, tzinfo=UTC),
-        department_id=shop.id,
+    exam = make_exam(
+        db, org, post, title="三月定期考试", opens_at=MARCH_1, closes_at=MARCH_9, department=shop
     )
     for person, passed in ((people[0], False), (people[0], True), (people[1], False)):
         make_attempt(db, person, post, on="2025-03-02", passed=passed).exam_id = exam.id

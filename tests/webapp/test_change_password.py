@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.webapp.builders import can_sign_in, signed_in
 from webapp.models import User
 from webapp.testing import TEST_PASSWORD, form_token, make_org, make_person, make_user
 
@@ -24,12 +25,6 @@ def world(db) -> dict:
     return {"org": org.id}
 
 
-def _signed_in(app, username: str):
-    client = app.test_client()
-    client.sign_in(username)
-    return client
-
-
 def _change(client, current: str = TEST_PASSWORD, new: str = NEW, again: str | None = None):
     html = client.get("/account/password").get_data(as_text=True)
     data = {
@@ -41,13 +36,6 @@ def _change(client, current: str = TEST_PASSWORD, new: str = NEW, again: str | N
     return client.post("/account/password", data=data)
 
 
-def _can_sign_in(app, username: str, password: str) -> bool:
-    return (
-        app.test_client().post("/api/v1/login", json={"username": username, "password": password}).status_code
-        == 200
-    )
-
-
 def _hash(db, username: str) -> str:
     db.expire_all()
     return db.scalar(select(User.password_hash).where(User.username == username))
@@ -56,19 +44,19 @@ def _hash(db, username: str) -> str:
 def test_a_user_changes_their_own_password_with_the_slow_hash_and_other_devices_are_signed_out(
     app, db, world
 ):
-    here, elsewhere = _signed_in(app, "trainer1"), _signed_in(app, "trainer1")
+    here, elsewhere = signed_in(app, "trainer1"), signed_in(app, "trainer1")
     r = _change(here)
     assert r.status_code == 302, r.get_data(as_text=True)
     assert here.get("/api/v1/me").status_code == 200  # this browser stays signed in
     assert elsewhere.get("/api/v1/me").status_code == 401
     assert _hash(db, "trainer1").startswith(app.config["PASSWORD_HASH_METHOD"])
-    assert _can_sign_in(app, "trainer1", NEW) and not _can_sign_in(app, "trainer1", TEST_PASSWORD)
+    assert can_sign_in(app, "trainer1", NEW) and not can_sign_in(app, "trainer1", TEST_PASSWORD)
     assert "密码已修改" in here.get("/").get_data(as_text=True)
 
 
 def test_a_worker_who_signs_in_with_a_password_changes_it_too(app, world):
-    assert _change(_signed_in(app, "w-pass")).status_code == 302
-    assert _can_sign_in(app, "w-pass", NEW)
+    assert _change(signed_in(app, "w-pass")).status_code == 302
+    assert can_sign_in(app, "w-pass", NEW)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +72,7 @@ def test_a_bad_change_is_refused_with_the_reason_and_changes_nothing(
     app, db, world, current, new, again, message
 ):
     before = _hash(db, "trainer1")
-    here, elsewhere = _signed_in(app, "trainer1"), _signed_in(app, "trainer1")
+    here, elsewhere = signed_in(app, "trainer1"), signed_in(app, "trainer1")
     r = _change(here, current, new, again)
     assert r.status_code == 400 and message in r.get_data(as_text=True)
     assert _hash(db, "trainer1") == before
@@ -92,17 +80,17 @@ def test_a_bad_change_is_refused_with_the_reason_and_changes_nothing(
 
 
 def test_wrong_current_passwords_count_towards_the_sign_in_throttle(app, world):
-    client = _signed_in(app, "trainer1")
+    client = signed_in(app, "trainer1")
     for _ in range(5):
         assert _change(client, current="wrong-password").status_code == 400
     r = _change(client)  # now even the right one is refused
     assert r.status_code == 429 and "登录失败次数过多" in r.get_data(as_text=True)
-    assert not _can_sign_in(app, "trainer1", TEST_PASSWORD)  # the same account limit as signing in
+    assert not can_sign_in(app, "trainer1", TEST_PASSWORD)  # the same account limit as signing in
 
 
 def test_a_change_without_the_csrf_token_is_refused(app, db, world):
     before = _hash(db, "trainer1")
-    client = _signed_in(app, "trainer1")
+    client = signed_in(app, "trainer1")
     data = {"current": TEST_PASSWORD, "new": NEW, "again": NEW}
     assert client.post("/account/password", data=data, csrf=False).status_code == 400
     assert _hash(db, "trainer1") == before
@@ -132,4 +120,4 @@ def test_a_worker_who_signs_in_with_a_pin_has_no_password_to_change(app, db, wor
 
 
 def test_the_user_menu_links_to_the_page(app, world):
-    assert 'href="/account/password"' in _signed_in(app, "trainer1").get("/").get_data(as_text=True)
+    assert 'href="/account/password"' in signed_in(app, "trainer1").get("/").get_data(as_text=True)

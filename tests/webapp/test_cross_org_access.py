@@ -17,14 +17,14 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from quizbank import model
-from webapp.models import ROLES, InspectorGrant, Post, Question
+from tests.webapp.builders import make_grant, make_post_with_questions
+from webapp.models import ROLES, Post, Question
 from webapp.services.sets import load_question_set
 from webapp.testing import (
     core_questions,
     make_department,
     make_org,
     make_post,
-    make_question_sets,
     make_user,
     make_worker,
 )
@@ -50,8 +50,7 @@ def enterprise_a(app, db, clock) -> dict:
     (its inspector has no grant for A)."""
     a = make_org(db, "甲企业")
     dept = make_department(db, a, "一车间")
-    post = make_post(db, "welding", "电焊工")
-    make_question_sets(db, "welding", "电焊工", per_type=12)
+    post = make_post_with_questions(db, "welding", "电焊工", per_type=12)
     own_post = Post(code="a-only", name="甲企业自有岗位", organisation_id=a.id)
     db.add(own_post)
     w1 = make_worker(db, a, "a-w1", post, department=dept, pin="2468", employee_no="A001")
@@ -61,12 +60,11 @@ def enterprise_a(app, db, clock) -> dict:
     make_user(db, a, "a-admin", ("admin",))
     regulator = make_org(db, "应急管理局")
     inspector = make_user(db, regulator, "a-insp", ("inspector",))
-    db.add(InspectorGrant(user_id=inspector.id, organisation_id=a.id))
+    make_grant(db, inspector, a)
     a_inspector = make_user(db, a, "a-insp-own", ("inspector",))
-    grant = InspectorGrant(user_id=a_inspector.id, organisation_id=regulator.id)
-    db.add(grant)
+    grant = make_grant(db, a_inspector, regulator)
     second_inspector = make_user(db, regulator, "a-insp2", ("inspector",))
-    db.add(InspectorGrant(user_id=second_inspector.id, organisation_id=a.id))
+    make_grant(db, second_inspector, a)
 
     b = make_org(db, "乙企业")
     b_post = make_post(db, "b-post", "乙岗位")

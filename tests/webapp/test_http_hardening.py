@@ -10,14 +10,14 @@ import stat
 
 import pytest
 
-from webapp.testing import make_org, make_post, make_question_sets, make_user, make_worker
+from tests.webapp.builders import make_post_with_questions
+from webapp.testing import make_org, make_user, make_worker
 
 
 @pytest.fixture
 def people(db) -> dict:
     org = make_org(db, "甲企业")
-    post = make_post(db, "welding", "电焊工")
-    make_question_sets(db, "welding", "电焊工", per_type=12)
+    post = make_post_with_questions(db, "welding", "电焊工", per_type=12)
     make_worker(db, org, "w1", post)
     make_user(db, org, "admin1", ("admin",))
     make_user(db, org, "t1", ("trainer",))

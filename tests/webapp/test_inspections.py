@@ -10,15 +10,14 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from tests.webapp.builders import make_grant, make_post_with_questions
 from tests.webapp.standing_builders import answer_all, qualify
 from webapp.inspections.models import Inspection
-from webapp.models import Attempt, Event, InspectorGrant, Organisation
+from webapp.models import Attempt, Event, Organisation
 from webapp.testing import (
     make_department,
     make_org,
     make_person,
-    make_post,
-    make_question_sets,
     make_user,
     make_worker,
 )
@@ -35,8 +34,7 @@ def site(db):
     regulator.kind = "regulator"
     dept = make_department(db, org, "一车间")
     team = make_department(db, org, "焊接班", parent=dept)
-    post = make_post(db, "welding", "电焊工")
-    make_question_sets(db, "welding", "电焊工", per_type=12)
+    post = make_post_with_questions(db, "welding", "电焊工", per_type=12)
     people = [
         make_person(db, org, name, no, department=d, posts=[post], pin="2468")
         for name, no, d in (("张三", "E001", dept), ("李四", "E002", dept), ("王五", "E003", team))
@@ -46,7 +44,7 @@ def site(db):
     inspector = make_user(db, regulator, "insp", ("inspector",))
     other_inspector = make_user(db, regulator, "insp2", ("inspector",))
     for u in (inspector, other_inspector):
-        db.add(InspectorGrant(user_id=u.id, organisation_id=org.id))
+        make_grant(db, u, org)
     other = make_org(db, "乙企业")
     other_dept = make_department(db, other, "二车间")
     make_person(db, other, "赵六", "E001", department=other_dept, posts=[post], pin="2468")

@@ -3,25 +3,19 @@ hand out the key of questions drawn from the same bank (another tab, the same ta
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from webapp.services.exams import schedule_exam
-from webapp.testing import make_department, make_org, make_post, make_question_sets, make_worker
+from tests.webapp.builders import make_exam, make_post_with_questions
+from webapp.testing import make_department, make_org, make_worker
 
 
 @pytest.fixture
 def exam_id(db, clock) -> int:
     org = make_org(db, "甲企业")
     dept = make_department(db, org, "一车间")
-    post = make_post(db, "welding", "电焊工")
-    make_question_sets(db, "welding", "电焊工", per_type=12)
+    post = make_post_with_questions(db, "welding", "电焊工", per_type=12)
     make_worker(db, org, "w1", post, department=dept)
-    exam = schedule_exam(
-        db, organisation_id=org.id, title="定期考试", post=post, kind="periodic",
-        opens_at=clock() - timedelta(hours=1), closes_at=clock() + timedelta(days=1),
-    )  # fmt: skip
+    exam = make_exam(db, org, post, now=clock(), title="定期考试")
     db.commit()
     return exam.id
 

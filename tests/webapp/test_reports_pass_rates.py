@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.webapp.bank_builders import make_attempt
+from tests.webapp.builders import make_attempt
 from webapp.testing import make_department, make_org, make_person, make_post, make_user
 
 
@@ -60,7 +60,7 @@ def test_by_post_counts_attempts_people_and_first_attempts_and_leaves_out_practi
     assert (fork["attempts"], fork["people"], fork["people_passed"], fork["first_passed"]) == (1, 1, 0, 0)
 
 
-def test_by_department_month_and_inspection(client, data):
+def test_attempts_are_counted_per_department_month_and_inspection(client, data):
     client.sign_in("hr")
     assert {k: v["attempts"] for k, v in api(client, by="department").items()} == {"一车间": 3, "=二车间": 1}
     months = api(client, by="month")

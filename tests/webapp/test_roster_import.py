@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tests.webapp.bank_builders import xlsx
+from tests.webapp.builders import fresh
 from webapp.models import Department, Event, Person, UploadPreview, User
 from webapp.testing import form_token, make_department, make_org, make_person, make_post, make_user
 
@@ -37,12 +38,6 @@ def upload(client, rows, *, create_departments=False, sheet="花名册"):
     if create_departments:
         data["create_departments"] = "y"
     return client.post("/roster/import", data=data, content_type="multipart/form-data")
-
-
-def fresh(db) -> None:
-    """A new snapshot, objects reloaded: see what the requests committed."""
-    db.rollback()
-    db.expire_all()
 
 
 def count(db, model) -> int:

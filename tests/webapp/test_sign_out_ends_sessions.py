@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.webapp.builders import signed_in
 from webapp.models import User
 from webapp.testing import make_org, make_person, make_user
 
@@ -22,12 +23,6 @@ def world(db) -> dict:
     worker = make_user(db, org, "w1", ("worker",), person=person)
     db.commit()
     return {"org": org.id, "person": person.id, "worker": worker.id}
-
-
-def _signed_in(app, username: str):
-    client = app.test_client()
-    client.sign_in(username)
-    return client
 
 
 def _copy(app, client):
@@ -46,7 +41,7 @@ def _user_id(db, username: str) -> int:
 
 
 def test_a_copied_session_cookie_no_longer_signs_in_after_sign_out_on_the_page(app, world):
-    client = _signed_in(app, "trainer1")
+    client = signed_in(app, "trainer1")
     copy = _copy(app, client)
     assert _is_signed_in(copy)
     assert client.post("/logout").status_code == 302
@@ -55,29 +50,29 @@ def test_a_copied_session_cookie_no_longer_signs_in_after_sign_out_on_the_page(a
 
 
 def test_a_copied_session_cookie_no_longer_signs_in_after_sign_out_through_the_api(app, world):
-    client = _signed_in(app, "trainer1")
+    client = signed_in(app, "trainer1")
     copy = _copy(app, client)
     assert client.post("/api/v1/logout").status_code == 204
     assert not _is_signed_in(copy) and not _is_signed_in(client)
 
 
 def test_signing_in_again_after_sign_out_works(app, world):
-    client = _signed_in(app, "trainer1")
+    client = signed_in(app, "trainer1")
     client.post("/api/v1/logout")
     client.sign_in("trainer1")
     assert _is_signed_in(client)
 
 
 def test_an_admin_password_reset_ends_the_users_sessions(app, db, world):
-    trainer = _signed_in(app, "trainer1")
-    admin = _signed_in(app, "admin1")
+    trainer = signed_in(app, "trainer1")
+    admin = signed_in(app, "admin1")
     assert admin.post(f"/admin/users/{_user_id(db, 'trainer1')}/password").status_code == 200
     assert not _is_signed_in(trainer)
     assert _is_signed_in(admin)
 
 
 def test_an_admin_resetting_their_own_password_stays_signed_in_on_that_browser_only(app, db, world):
-    admin = _signed_in(app, "admin1")
+    admin = signed_in(app, "admin1")
     elsewhere = _copy(app, admin)
     assert admin.post(f"/admin/users/{_user_id(db, 'admin1')}/password").status_code == 200
     assert _is_signed_in(admin)
@@ -85,8 +80,8 @@ def test_an_admin_resetting_their_own_password_stays_signed_in_on_that_browser_o
 
 
 def test_a_role_change_ends_the_users_sessions(app, db, world):
-    trainer = _signed_in(app, "trainer1")
-    admin = _signed_in(app, "admin1")
+    trainer = signed_in(app, "trainer1")
+    admin = signed_in(app, "admin1")
     r = admin.post(
         f"/admin/users/{_user_id(db, 'trainer1')}",
         data={"display_name": "trainer1", "roles": ["trainer", "hr"], "active": "y"},
@@ -96,8 +91,8 @@ def test_a_role_change_ends_the_users_sessions(app, db, world):
 
 
 def test_saving_a_user_without_changing_roles_or_status_keeps_their_sessions(app, db, world):
-    trainer = _signed_in(app, "trainer1")
-    admin = _signed_in(app, "admin1")
+    trainer = signed_in(app, "trainer1")
+    admin = signed_in(app, "admin1")
     r = admin.post(
         f"/admin/users/{_user_id(db, 'trainer1')}",
         data={"display_name": "王培训", "roles": ["trainer"], "active": "y"},
@@ -107,8 +102,8 @@ def test_saving_a_user_without_changing_roles_or_status_keeps_their_sessions(app
 
 
 def test_a_deactivated_user_stays_signed_out_after_reactivation(app, db, world):
-    trainer = _signed_in(app, "trainer1")
-    admin = _signed_in(app, "admin1")
+    trainer = signed_in(app, "trainer1")
+    admin = signed_in(app, "admin1")
     url = f"/admin/users/{_user_id(db, 'trainer1')}"
     assert admin.post(url, data={"display_name": "trainer1", "roles": ["trainer"]}).status_code == 302
     assert not _is_signed_in(trainer)
@@ -118,16 +113,16 @@ def test_a_deactivated_user_stays_signed_out_after_reactivation(app, db, world):
 
 
 def test_a_pin_reset_ends_the_workers_sessions(app, world):
-    worker = _signed_in(app, "w1")
-    hr = _signed_in(app, "hr1")
+    worker = signed_in(app, "w1")
+    hr = signed_in(app, "hr1")
     assert hr.post(f"/roster/people/{world['person']}/pin").status_code == 200
     assert not _is_signed_in(worker)
     assert _is_signed_in(hr)
 
 
 def test_a_person_deactivated_in_the_roster_stays_signed_out_after_reactivation(app, db, world):
-    worker = _signed_in(app, "w1")
-    hr = _signed_in(app, "hr1")
+    worker = signed_in(app, "w1")
+    hr = signed_in(app, "hr1")
     url = f"/roster/people/{world['person']}"
     form = {"name": "张三", "department": "", "employment_type": "正式"}
     assert hr.post(url, data=form).status_code == 302
@@ -137,23 +132,23 @@ def test_a_person_deactivated_in_the_roster_stays_signed_out_after_reactivation(
 
 
 def test_editing_a_person_without_deactivating_keeps_their_sessions(app, world):
-    worker = _signed_in(app, "w1")
-    hr = _signed_in(app, "hr1")
+    worker = signed_in(app, "w1")
+    hr = signed_in(app, "hr1")
     form = {"name": "张三丰", "department": "", "employment_type": "正式", "active": "y"}
     assert hr.post(f"/roster/people/{world['person']}", data=form).status_code == 302
     assert _is_signed_in(worker)
 
 
 def test_a_session_of_another_user_is_untouched_by_a_sign_out(app, db, world):
-    trainer = _signed_in(app, "trainer1")
-    hr = _signed_in(app, "hr1")
+    trainer = signed_in(app, "trainer1")
+    hr = signed_in(app, "hr1")
     trainer.post("/api/v1/logout")
     assert _is_signed_in(hr)
 
 
 def test_a_session_from_before_session_versions_signs_in_again(app, db, world):
     """A cookie that carries no version (signed before the upgrade) is treated as signed out."""
-    client = _signed_in(app, "trainer1")
+    client = signed_in(app, "trainer1")
     with client.session_transaction() as cookie:
         cookie.pop("_session_version", None)
     assert not _is_signed_in(client)
@@ -162,7 +157,7 @@ def test_a_session_from_before_session_versions_signs_in_again(app, db, world):
 def test_the_user_and_their_roles_are_loaded_in_one_statement(app, db, world):
     from tests.webapp.test_exam_statements import counting
 
-    client = _signed_in(app, "trainer1")
+    client = signed_in(app, "trainer1")
     with counting(app) as statements:
         assert client.get("/api/v1/me").get_json()["user"]["roles"] == ["trainer"]
     assert len(statements) == 1, statements
