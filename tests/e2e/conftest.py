@@ -5,11 +5,10 @@ Without /usr/bin/chromium the e2e tests skip locally, and fail when CI is set.""
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 
 import pytest
 
-from tests.e2e.helpers import SCREENSHOTS, fresh_app, served
+from tests.e2e.helpers import SCREENSHOTS, fresh_app, make_demo_site, served
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -17,30 +16,17 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture
 def live_server(app_config):
     """The app with an open exam for worker `w1` (password TEST_PASSWORD), served by waitress."""
+    from tests.webapp.builders import make_exam
     from webapp.clock import now
     from webapp.db import database
-    from webapp.services.exams import schedule_exam
-    from webapp.testing import (
-        make_department,
-        make_org,
-        make_post,
-        make_question_sets,
-        make_user,
-        make_worker,
-    )
+    from webapp.testing import make_user, make_worker
 
     app = fresh_app(app_config)
     with app.app_context(), database(app).sessionmaker() as s:
-        org = make_org(s, "示范化工有限公司")
-        dept = make_department(s, org, "生产一车间")
-        post = make_post(s, "welding", "电焊工")
-        make_question_sets(s, "welding", "电焊工")
+        org, dept, post = make_demo_site(s)
         make_worker(s, org, "w1", post, department=dept, pin="1234", employee_no="SF001")
         make_user(s, org, "t1", ("trainer",))
-        schedule_exam(
-            s, organisation_id=org.id, title="电焊工定期考试", post=post, kind="periodic",
-            opens_at=now() - timedelta(minutes=5), closes_at=now() + timedelta(days=1),
-        )  # fmt: skip
+        make_exam(s, org, post, now=now(), title="电焊工定期考试")
         s.commit()
     with served(app) as url:
         yield url

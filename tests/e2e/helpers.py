@@ -1,5 +1,5 @@
-"""What the e2e tests share: a fresh app on a real clock, serving it with waitress on a free port, signing in
-through the login page, and where screenshots go."""
+"""What the e2e tests share: a fresh app on a real clock, the demo enterprise's welding site, serving it with
+waitress on a free port, signing in through the login page, and where screenshots go."""
 
 from __future__ import annotations
 
@@ -25,6 +25,16 @@ def fresh_app(app_config: dict):
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     return app
+
+
+def make_demo_site(s, *, per_type: int = 30):
+    """示范化工有限公司 with 生产一车间 and the welding post with its questions: (org, department, post)."""
+    from tests.webapp.builders import make_post_with_questions
+    from webapp.testing import make_department, make_org
+
+    org = make_org(s, "示范化工有限公司")
+    dept = make_department(s, org, "生产一车间")
+    return org, dept, make_post_with_questions(s, "welding", "电焊工", per_type=per_type)
 
 
 @contextmanager

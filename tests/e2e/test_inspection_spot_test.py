@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.e2e.helpers import SCREENSHOTS, fresh_app, served, sign_in
+from tests.e2e.helpers import SCREENSHOTS, fresh_app, make_demo_site, served, sign_in
 
 WORKERS = [("张伟", "SF001"), ("王芳", "SF002"), ("李娜", "SF003"), ("刘洋", "SF004"), ("陈杰", "SF005")]
 
@@ -20,33 +20,23 @@ WORKERS = [("张伟", "SF001"), ("王芳", "SF002"), ("李娜", "SF003"), ("刘�
 @pytest.fixture
 def inspection_server(app_config):
     """A served app with a department of qualified welders (PIN 2468) and an inspector granted the enterprise."""
+    from tests.webapp.builders import make_grant
     from tests.webapp.standing_builders import qualify
     from webapp.clock import today
     from webapp.db import database
-    from webapp.models import InspectorGrant
-    from webapp.testing import (
-        make_department,
-        make_org,
-        make_person,
-        make_post,
-        make_question_sets,
-        make_user,
-    )
+    from webapp.testing import make_org, make_person, make_user
 
     app = fresh_app(app_config)
     with app.app_context(), database(app).sessionmaker() as s:
-        org = make_org(s, "示范化工有限公司")
+        org, dept, post = make_demo_site(s, per_type=12)
         regulator = make_org(s, "应急管理局")
-        dept = make_department(s, org, "生产一车间")
-        post = make_post(s, "welding", "电焊工")
-        make_question_sets(s, "welding", "电焊工", per_type=12)
         for name, no in WORKERS:
             person = make_person(s, org, name, no, department=dept, posts=[post], pin="2468")
             qualify(
                 s, person, "welding", on=today() - timedelta(days=30)
             )  # the real clock: a recent qualification
         inspector = make_user(s, regulator, "inspector", ("inspector",), display_name="安全检查员 郑强")
-        s.add(InspectorGrant(user_id=inspector.id, organisation_id=org.id))
+        make_grant(s, inspector, org)
         s.commit()
     with served(app) as url:
         yield url

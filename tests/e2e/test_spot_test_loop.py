@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.helpers import SCREENSHOTS, fresh_app, served, sign_in
+from tests.e2e.helpers import SCREENSHOTS, fresh_app, make_demo_site, served, sign_in
 
 
 @pytest.fixture
@@ -18,35 +18,20 @@ def loop_server(app_config, tmp_path):
     """A served app (real clock) with 张三丰 (工号 SF001, PIN 1234) certified for 电焊工 through the
     certificates service, an inspector granted the enterprise, and a trainer."""
     from quizbank import rules
+    from tests.webapp.builders import make_grant, make_training
     from webapp import clock
     from webapp.db import database
-    from webapp.models import InspectorGrant
     from webapp.services import certificates
     from webapp.services.standing import record_event
-    from webapp.testing import (
-        make_department,
-        make_org,
-        make_post,
-        make_question_sets,
-        make_user,
-        make_worker,
-    )
+    from webapp.testing import make_org, make_user, make_worker
 
     app = fresh_app(app_config)
     with app.app_context(), database(app).sessionmaker() as s:
-        org = make_org(s, "示范化工有限公司")
-        dept = make_department(s, org, "生产一车间")
-        post = make_post(s, "welding", "电焊工")
-        make_question_sets(s, "welding", "电焊工")
+        org, dept, post = make_demo_site(s)
         worker = make_worker(s, org, "w1", post, department=dept, pin="1234", employee_no="SF001")
         worker.person.name = "张三丰"
         today = clock.today()
-        for i, level in enumerate(("factory", "workshop", "team")):
-            record_event(
-                s, worker.person,
-                rules.TrainingCompleted(today - timedelta(days=40 - i), level, 8, f"s-{level}", None if level == "factory" else "welding"),  # noqa: E501
-                recorded_by=None,
-            )  # fmt: skip
+        make_training(s, worker.person, "welding", on=today - timedelta(days=38))  # 40, 39 and 38 days ago
         record_event(
             s, worker.person, rules.ExamTaken(today - timedelta(days=30), "qualification", passed=True, post="welding"),
             recorded_by=None,
@@ -55,7 +40,7 @@ def loop_server(app_config, tmp_path):
         make_user(s, org, "t1", ("trainer",), display_name="培训管理员 周敏")
         regulator = make_org(s, "应急管理局")
         inspector = make_user(s, regulator, "insp1", ("inspector",), display_name="检查员 郑强")
-        s.add(InspectorGrant(user_id=inspector.id, organisation_id=org.id))
+        make_grant(s, inspector, org)
         s.commit()
         token, org_id = cert.token, org.id
     with served(app) as url:
