@@ -55,6 +55,19 @@ def served(app) -> Iterator[str]:
         database(app).dispose()
 
 
+def sign_in_with_pin(
+    page, base: str, employee_no: str, pin: str, *, organisation_id: int | None = None
+) -> None:
+    """Sign a worker in on the PIN page (naming the enterprise when the tablet asks for it) and wait for home."""
+    page.goto(f"{base}/login/pin")
+    if organisation_id is not None and page.locator("input[name=organisation]").count():
+        page.fill("input[name=organisation]", str(organisation_id))  # a shared tablet not yet tied to one
+    page.fill("input[name=employee_no]", employee_no)
+    page.fill("input[name=pin]", pin)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
 def sign_in(page, base: str, username: str, *, then: str = "/") -> None:
     """Sign in with the test password on the login page and wait for `then` (where it sends you)."""
     page.goto(f"{base}/login" if then == "/" else f"{base}/login?next={then}")

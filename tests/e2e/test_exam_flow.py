@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.helpers import SCREENSHOTS, sign_in
+from tests.e2e.helpers import SCREENSHOTS, sign_in, sign_in_with_pin
 
 
 def _answered(page) -> int:
@@ -50,11 +50,7 @@ def test_a_worker_sits_an_exam_reloads_midway_and_sees_the_result(live_server, p
 
 @pytest.mark.e2e
 def test_a_failed_save_is_kept_on_the_tablet_and_sent_when_the_network_returns(live_server, page):
-    page.goto(f"{live_server}/login/pin")
-    page.fill("input[name=employee_no]", "SF001")
-    page.fill("input[name=pin]", "1234")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
+    sign_in_with_pin(page, live_server, "SF001", "1234")
     page.click("text=开始考试")
     page.wait_for_selector("#question .option")
     page.context.set_offline(True)

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.helpers import SCREENSHOTS, fresh_app, make_demo_site, served, sign_in
+from tests.e2e.helpers import SCREENSHOTS, fresh_app, make_demo_site, served, sign_in, sign_in_with_pin
 
 
 @pytest.fixture
@@ -145,13 +145,7 @@ def test_a_failed_spot_test_suspends_the_certificate_until_the_make_up_is_passed
     _sign_out(page)
 
     # The worker signs in on a tablet with 工号 + PIN and passes the make-up.
-    page.goto(f"{base}/login/pin")
-    if page.locator("input[name=organisation]").count():  # a shared tablet not yet tied to an enterprise
-        page.fill("input[name=organisation]", str(loop_server["org_id"]))
-    page.fill("input[name=employee_no]", "SF001")
-    page.fill("input[name=pin]", "1234")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in_with_pin(page, base, "SF001", "1234", organisation_id=loop_server["org_id"])
     page.click("text=开始考试")
     page.wait_for_selector("#question .option")
     _answer_all(page, _key(app, _latest_attempt(app, "makeup")), right=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -20,8 +22,11 @@ from webapp.security import public
 TEST_DB_URL = os.environ.get("QUIZBANK_TEST_DATABASE_URL")
 
 
-def _fresh_app(app_config, tmp_path):
+@contextmanager
+def _empty_database_app(app_config, tmp_path) -> Iterator:
+    """An app on a database of its own with no tables (a new PostgreSQL schema, dropped afterwards)."""
     config = dict(app_config)
+    schema = None
     if TEST_DB_URL:
         schema = f"m_{uuid.uuid4().hex[:10]}"
         engine = sa.create_engine(TEST_DB_URL)
@@ -29,25 +34,11 @@ def _fresh_app(app_config, tmp_path):
             c.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
         engine.dispose()
         config["DATABASE_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
-        return create_app(config), schema
-    config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-    return create_app(config), None
-
-
-def test_migrations_build_the_schema_the_models_describe(app_config, tmp_path):
-    from webapp.migrate import upgrade
-
-    app, schema = _fresh_app(app_config, tmp_path)
+    else:
+        config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    app = create_app(config)
     try:
-        upgrade(app)
-        with database(app).engine.connect() as c:
-            diff = compare_metadata(
-                MigrationContext.configure(c, opts={"compare_type": False}), Base.metadata
-            )
-        assert diff == [], (
-            f"models and migrations differ; add a migration (python -m webapp.migrate revision …): {diff}"
-        )
-        upgrade(app)  # a second start is a no-op
+        yield app
     finally:
         database(app).dispose()
         if schema:
@@ -57,6 +48,21 @@ def test_migrations_build_the_schema_the_models_describe(app_config, tmp_path):
             engine.dispose()
 
 
+def test_migrations_build_the_schema_the_models_describe(app_config, tmp_path):
+    from webapp.migrate import upgrade
+
+    with _empty_database_app(app_config, tmp_path) as app:
+        upgrade(app)
+        with database(app).engine.connect() as c:
+            diff = compare_metadata(
+                MigrationContext.configure(c, opts={"compare_type": False}), Base.metadata
+            )
+        assert diff == [], (
+            f"models and migrations differ; add a migration (python -m webapp.migrate revision …): {diff}"
+        )
+        upgrade(app)  # a second start is a no-op
+
+
 def test_upgrading_a_database_holding_referenced_rows_keeps_them_and_foreign_keys_stay_on(
     app_config, tmp_path
 ):
@@ -64,8 +70,7 @@ def test_upgrading_a_database_holding_referenced_rows_keeps_them_and_foreign_key
     demo seeded before that migration existed), the rebuild must not fail on the foreign keys."""
     from webapp.migrate import upgrade
 
-    app, schema = _fresh_app(app_config, tmp_path)
-    try:
+    with _empty_database_app(app_config, tmp_path) as app:
         upgrade(app, "0005_people_phone")
         with database(app).engine.begin() as c:
             c.exec_driver_sql(
@@ -85,13 +90,6 @@ def test_upgrading_a_database_holding_referenced_rows_keeps_them_and_foreign_key
             assert c.exec_driver_sql("SELECT department_id FROM people").scalar() == 2
             if database(app).is_sqlite:
                 assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    finally:
-        database(app).dispose()
-        if schema:
-            engine = sa.create_engine(TEST_DB_URL)
-            with engine.begin() as c:
-                c.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
 
 
 @pytest.mark.skipif(bool(TEST_DB_URL), reason="SQLite pragmas")
