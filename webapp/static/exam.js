@@ -14,7 +14,7 @@
   var TYPE_NAMES = { single: "单选题", multiple: "多选题", truefalse: "判断题" };
 
   var attempt = null, answers = {}, checked = {}, current = 0, offset = 0, finished = false;
-  var pending = loadPending(), flushing = false, retryTimer = null;
+  var pending = loadPending(), flushing = null, retryTimer = null;  // flushing: the queue draining now
 
   function $(id) { return document.getElementById(id); }
 
@@ -42,16 +42,18 @@
   }
 
   // --- saving ---------------------------------------------------------------------------------------
+  // Resolves once the queue has drained (or a save failed and a retry is scheduled); a caller arriving
+  // while it drains (submit at the deadline) waits for that same drain rather than overtaking it.
   function flush() {
-    if (flushing || finished) return Promise.resolve();
+    if (finished) return Promise.resolve();
+    if (flushing) return flushing;
     var ids = Object.keys(pending);
     if (!ids.length) { setSaveState("已保存", false); return Promise.resolve(); }
-    flushing = true;
     setSaveState("保存中…", false);
     var qid = ids[0], choices = pending[qid];
-    return request("PUT", api + "/responses/" + encodeURIComponent(qid), { choices: choices })
+    flushing = request("PUT", api + "/responses/" + encodeURIComponent(qid), { choices: choices })
       .then(function (r) {
-        flushing = false;
+        flushing = null;
         if (r.status === 204) {
           if (JSON.stringify(pending[qid]) === JSON.stringify(choices)) delete pending[qid];
           storePending();
@@ -63,11 +65,12 @@
         throw new Error("HTTP " + r.status);
       })
       .catch(function () {
-        flushing = false;
+        flushing = null;
         setSaveState("未保存", true);
         clearTimeout(retryTimer);
         retryTimer = setTimeout(flush, 3000);
       });
+    return flushing;
   }
 
   function choose(qid, choices) {
