@@ -177,10 +177,11 @@ def scoped(query: Select, model: Any, orgs: Iterable[int] | None = None) -> Sele
     return query.where(column.in_(ids))
 
 
-def get_owned(model: type, id_: Any) -> Any:
+def get_owned(model: type, id_: Any, *, with_for_update: Any = None) -> Any:
     """The row, or 404 when it is missing or belongs to an organisation the user may not see
-    (rows with a null organisation are shared built-ins and visible to all)."""
-    obj = session.get(model, id_)
+    (rows with a null organisation are shared built-ins and visible to all). `with_for_update` as for
+    `Session.get` (read afresh and locked)."""
+    obj = session.get(model, id_, with_for_update=with_for_update)
     if obj is None:
         raise NotFound("没有找到")
     org_id = obj.id if type(obj).__name__ == "Organisation" else obj.organisation_id

@@ -296,3 +296,38 @@ def test_attempt_count_is_one_per_exam(world, client, db):
     b = _start(client, world["exam"].id)
     assert a["id"] == b["id"]
     assert db.scalar(select(func.count(Attempt.id))) == 1
+
+
+def test_an_answer_arriving_while_the_paper_is_graded_waits_and_is_refused(world, app, clock):
+    """Two tabs: one submits while the other saves. The save must not be acknowledged (204) after the paper
+    it belongs to was graded without it. SQLite serializes writing requests (BEGIN IMMEDIATE), so the race
+    exists where requests run side by side: PostgreSQL."""
+    import threading
+
+    from webapp.services import exams as service
+
+    if database(app).engine.dialect.name == "sqlite":
+        pytest.skip("SQLite runs one writing request at a time")
+    client = app.test_client()
+    client.sign_in("w1")
+    attempt = _start(client, world["exam"].id)
+    first, late = attempt["questions"][0]["id"], attempt["questions"][1]["id"]
+    assert (
+        client.put(f"/api/v1/attempts/{attempt['id']}/responses/{first}", json={"choices": [0]}).status_code
+        == 204
+    )
+    saved = {}
+    with app.test_request_context(method="POST"), database(app).sessionmaker() as other:
+        service.submit(
+            other, other.get(Attempt, attempt["id"]), clock(), by="user:1"
+        )  # graded, not yet committed
+        tab = threading.Thread(
+            target=lambda: saved.update(
+                r=client.put(f"/api/v1/attempts/{attempt['id']}/responses/{late}", json={"choices": [0]})
+            )
+        )
+        tab.start()
+        tab.join(timeout=1)
+        other.commit()
+    tab.join(timeout=10)
+    assert saved["r"].status_code == 409, "acknowledged after the paper was graded without it"

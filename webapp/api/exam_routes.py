@@ -17,9 +17,11 @@ from webapp.services import exams as service
 ATTEMPT_ROLES = ("worker", "inspector")  # inspectors run spot tests on their tablet (kiosk mode)
 
 
-def own_attempt(attempt_id: int) -> Attempt:
-    """The attempt, if it is the signed-in worker's own, or one this inspector started (kiosk); else 404."""
-    attempt = get_owned(Attempt, attempt_id)
+def own_attempt(attempt_id: int, *, for_share: bool = False) -> Attempt:
+    """The attempt, if it is the signed-in worker's own, or one this inspector started (kiosk); else 404.
+    `for_share`: locked until the request ends, so a submit in another request (which locks it for update)
+    either waits for this one or is seen by it (PostgreSQL; SQLite runs one writing request at a time)."""
+    attempt = get_owned(Attempt, attempt_id, with_for_update={"read": True} if for_share else None)
     mine = current_user.person_id is not None and attempt.person_id == current_user.person_id
     kiosk = attempt.inspection_id is not None and attempt.started_by == current_user.id
     if not (mine or kiosk):
@@ -148,7 +150,7 @@ def attempt(attempt_id: int):
 @bp.put("/attempts/<int:attempt_id>/responses/<question_id>")
 @require_role(*ATTEMPT_ROLES)
 def attempt_response(attempt_id: int, question_id: str):
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt(attempt_id, for_share=True)  # not saved into a paper being graded without it
     service.save_response(session, attempt, question_id, json_body().get("choices"), clock.now())
     return "", 204
 

@@ -550,7 +550,9 @@ def refuse_during_exam(
 
 
 def save_response(s: Session, attempt: Attempt, question_id: str, choices: Any, now: datetime) -> None:
-    """Save one answer (idempotent; an empty list clears it). 409 once submitted or past the deadline."""
+    """Save one answer (idempotent; an empty list clears it). 409 once submitted or past the deadline.
+    Load `attempt` FOR SHARE when requests run side by side (the API does): `submit` locks it FOR UPDATE, so
+    an answer is never acknowledged after its paper was graded without it."""
     if not is_open(attempt, now, grace=True):
         raise AttemptClosed()
     _upsert_response(s, attempt, question_id, _validate_choices(attempt, question_id, choices), now)
