@@ -18,7 +18,16 @@ from webapp.testing import make_org, make_post, make_user, make_worker
 # Public endpoints (@public) and any-signed-in ones (@signed_in) are checked separately below.
 ALLOWED: dict[str, tuple[str, ...]] = {
     "worker": ("exams.*", "api.attempt*", "api.exams", "api.posts", "api.question_sets", "api.practice*"),
-    "trainer": ("exams.*", "api.*", "bank.*", "roster.*", "reports.*", "inspections.*", "certs.*", "training.*"),
+    "trainer": (
+        "exams.*",
+        "api.*",
+        "bank.*",
+        "roster.*",
+        "reports.*",
+        "inspections.*",
+        "certs.*",
+        "training.*",
+    ),
     "inspector": ("exams.*", "api.*", "inspections.*", "certs.*", "roster.*"),
     "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*"),
     "admin": ("*",),
