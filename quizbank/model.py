@@ -87,6 +87,8 @@ class Question:
     A true/false question has options ``("正确", "错误")``. `part` is derived from the section the
     question cites when a set is loaded; imported questions take the part they are imported into.
     `source` says where the question was read from ("Sheet1!R12", "line 7", "questions.yaml:40").
+    `basis` (依据) names the law, regulation or standard and its clause the answer rests on; for
+    practice-based knowledge, the handbook section and why no rule applies. Several are joined by "; ".
     """
 
     id: str
@@ -100,6 +102,7 @@ class Question:
     section: str | None = None
     part: Part = "professional"
     source: str | None = None
+    basis: str = ""  # 依据: the law/standard and clause, e.g. "《安全生产法》第二十八条; GB 30871-2022 5.3"
 
 
 @dataclass(frozen=True)

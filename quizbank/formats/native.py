@@ -25,7 +25,7 @@ from quizbank.model import (
 )
 
 FORMAT = "native"
-FIELDS = ("id", "type", "section", "difficulty", "tags", "stem", "options", "answer", "explanation")
+FIELDS = ("id", "type", "section", "difficulty", "tags", "stem", "options", "answer", "explanation", "basis")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -186,6 +186,11 @@ def _question(item: _Mapping, name: str, label: str) -> tuple[Question | None, l
     if not isinstance(explanation, str):
         explanation = str(explanation)
 
+    basis = item.get("basis") or ""
+    if not isinstance(basis, str):
+        problem("basis", "basis must be text, e.g. 《安全生产法》第二十八条")
+        basis = ""
+
     if problems:
         return None, problems
     return (
@@ -200,6 +205,7 @@ def _question(item: _Mapping, name: str, label: str) -> tuple[Question | None, l
             tags=tuple(t.strip() for t in tags),
             section=section.strip() if section else None,
             source=f"{label}:{item.line}",
+            basis=basis.strip(),
         ),
         [],
     )
@@ -307,6 +313,8 @@ def write(questions: Iterable[Question]) -> bytes:
             item["answer"] = "".join(_letter(i) for i in q.answer)
         if q.explanation:
             item["explanation"] = q.explanation
+        if q.basis:
+            item["basis"] = q.basis
         items.append(item)
     if not items:
         return b"[]\n"
