@@ -11,6 +11,8 @@ from dataclasses import replace
 from quizbank.model import ImportResult, Problem, Question
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# What a spreadsheet may run as a formula when a cell starts with it (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 Source = bytes | str | os.PathLike
 
@@ -77,6 +79,23 @@ def load_text(source: Source, *, name: str = "", max_bytes: int = DEFAULT_MAX_BY
     """A text file's contents (bounded as `load_bytes`, decoded as `decode_text`); FormatError names
     the file as `source_name` does."""
     return decode_text(load_bytes(source, name=name, max_bytes=max_bytes), source_name(source, name))
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe, so it stays text.
+
+    The one guard every spreadsheet the project writes goes through (the xlsx and csv writers, the
+    template, the web exports); reading our own files strips it again (`unguard_formula`)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unguard_formula(text: str) -> str:
+    """`neutralise_formula` undone: ``'=1+1`` → ``=1+1``; any other text as it is."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
 
 
 def content_id(question: Question) -> str:

@@ -20,24 +20,36 @@ from python_calamine import CalamineWorkbook
 
 from quizbank.formats.common import (
     DEFAULT_MAX_BYTES,
+    FORMULA_START,
     FormatError,
     Source,
     failure,
     finish,
     load_bytes,
     load_text,
+    neutralise_formula,
     source_name,
 )
 from quizbank.formats.table import Sheet, read_tables, template_rows
 from quizbank.model import ImportResult, Question
+
+__all__ = [
+    "DEFAULT_MAX_RATIO",
+    "DEFAULT_MAX_UNPACKED",
+    "FORMULA_START",
+    "check_workbook",
+    "neutralise_formula",
+    "read",
+    "read_csv",
+    "write",
+    "write_csv",
+]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 ZIP_MAGIC = b"PK\x03\x04"
 DEFAULT_MAX_UNPACKED = 500 * 1024 * 1024
 DEFAULT_MAX_RATIO = 100  # xlsx parts compress ~5–30×; a bomb compresses thousands of times
 RATIO_CHECK_FROM = 1024 * 1024  # tiny parts may compress well; only large ones can hurt
-# What a spreadsheet may run as a formula when a cell starts with it (OWASP "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 Progress = Callable[[int], None] | None
 T = TypeVar("T")
@@ -148,7 +160,7 @@ def read_csv(
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
         start = 1
         for record in _counted(reader, progress):
-            yield start, [_unguard(c) for c in record]
+            yield start, record
             start = reader.line_num + 1
 
     try:
@@ -158,23 +170,9 @@ def read_csv(
     return finish(questions, problems, "csv")
 
 
-def neutralise_formula(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe, so it stays text.
-
-    Every export of the project (csv and xlsx alike) goes through this; reading our csv strips it again."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _unguard(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(FORMULA_START):
-        return value[1:]
-    return value
-
-
 def write(questions: Iterable[Question]) -> bytes:
-    """Questions → an xlsx in our template. Text is stored as text: ``=…`` never becomes a formula."""
+    """Questions → an xlsx in our template. Text is stored as text, and text a spreadsheet would take
+    for a formula (``=…``) carries the guard's apostrophe (see `template_rows`)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("题库")
     for row in template_rows(questions):
@@ -191,9 +189,9 @@ def write(questions: Iterable[Question]) -> bytes:
 
 
 def write_csv(questions: Iterable[Question]) -> bytes:
-    """Questions → a UTF-8 csv (with BOM, so Excel shows the Chinese) in our template."""
+    """Questions → a UTF-8 csv (with BOM, so Excel shows the Chinese) in our template, formulas guarded."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     for row in template_rows(questions):
-        writer.writerow([neutralise_formula(v) for v in row])
+        writer.writerow(row)
     return out.getvalue().encode("utf-8-sig")

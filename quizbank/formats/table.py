@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from itertools import chain, islice
 
 from quizbank.formats import text as t
+from quizbank.formats.common import neutralise_formula, unguard_formula
 from quizbank.model import (
     MAX_OPTIONS,
     OPTION_LABELS,
@@ -32,6 +33,7 @@ for _field, _names in {
     "options": "选项 题目选项 答案选项 备选项 备选答案 选项内容 options",
     "answer": "答案 题目答案 正确答案 标准答案 参考答案 试题答案 answer",
     "explanation": "解析 答案解析 试题解析 题目解析 解释 答题解析 explanation",
+    "basis": "依据 出题依据 法规依据 依据条款 法律依据 标准依据 basis",
     "difficulty": "难度 难易度 难易程度 难度系数 难度等级 difficulty",
     "tags": "知识点 标签 关键词 tags",
     "section": "章节 所属章节 章 节 section",
@@ -68,6 +70,7 @@ class Layout:
     options: int | None = None  # one cell with every option
     option_columns: tuple[int, ...] = ()  # 选项A, 选项B, …
     explanation: int | None = None
+    basis: int | None = None
     difficulty: int | None = None
     tags: int | None = None
     section: int | None = None
@@ -86,6 +89,7 @@ class Layout:
             options=s(self.options),
             option_columns=tuple(c + by for c in self.option_columns),
             explanation=s(self.explanation),
+            basis=s(self.basis),
             difficulty=s(self.difficulty),
             tags=s(self.tags),
             section=s(self.section),
@@ -143,6 +147,7 @@ def find_layout(row: Sequence[object]) -> Layout | None:
         options=fields.get("options"),
         option_columns=tuple(ordered),
         explanation=fields.get("explanation"),
+        basis=fields.get("basis"),
         difficulty=fields.get("difficulty"),
         tags=fields.get("tags"),
         section=fields.get("section"),
@@ -152,9 +157,11 @@ def find_layout(row: Sequence[object]) -> Layout | None:
 
 
 def cell(row: Sequence[object], col: int | None) -> str:
+    """A cell's clean text; our own formula guard (``'=…``, see `neutralise_formula`) is taken off."""
     if col is None or col < 0 or col >= len(row):
         return ""
-    return t.clean(row[col])
+    text = t.clean(row[col])
+    return unguard_formula(text) if text[:1] == "'" else text
 
 
 def _fit_shift(layout: Layout, rows: Sequence[Sequence[object]]) -> int:
@@ -244,19 +251,21 @@ def read_tables(sheets: Iterable[Sheet], where: Where) -> tuple[list[Question], 
             if layout is None:
                 first_sheet = sheet.name
             layout = sheet_layout
-        previous_number: int | None = None
-        for number, row in chain(head, rows):
-            if _is_empty(row):
-                continue
+        expected: int | None = None  # the number the next row carries when the rows are numbered
+        data = ((n, r) for n, r in chain(head, rows) if not _is_empty(r))
+        current = next(data, None)
+        while current is not None:
+            number, row = current
+            current = next(data, None)
             if header_key(cell(row, layout.stem)) in _STEM_HEADERS:
                 found = find_layout(row)
                 if found is not None:  # the header repeated further down
                     layout = found
                     continue
-            raw_stem = cell(row, layout.stem)
-            expected = previous_number + 1 if previous_number is not None else None
-            q, problem = read_row(row, layout, where(sheet.name, number), expected)
-            previous_number = t.stem_number(raw_stem)
+            following = t.stem_number(cell(current[1], layout.stem)) if current is not None else None
+            stem, taken = t.number_stem(cell(row, layout.stem), expected, following)
+            expected = taken + 1 if taken is not None else expected + 1 if expected is not None else None
+            q, problem = read_row(row, layout, where(sheet.name, number), stem)
             if q is not None:
                 questions.append(q)
             if problem is not None:
@@ -276,16 +285,18 @@ _STEM_HEADERS = frozenset(k for k, v in HEADER_FIELDS.items() if v == "stem")
 
 
 def read_row(
-    row: Sequence[object], layout: Layout, where: str, expected_number: int | None = None
+    row: Sequence[object], layout: Layout, where: str, stem: str | None = None
 ) -> tuple[Question | None, Problem | None]:
     """One data row → a question, or a problem saying why it was skipped (or what was assumed).
 
-    `expected_number` is the number the stem should carry when the rows are numbered in sequence."""
+    `stem` is the row's stem once its numbering is removed (`read_tables` decides that from the row
+    sequence); without it, only numbering that cannot be text is removed."""
 
     def skip(message: str) -> tuple[None, Problem]:
         return None, Problem(where, message, skipped=True)
 
-    stem = t.strip_stem_number(cell(row, layout.stem), expected_number)
+    if stem is None:
+        stem = t.strip_stem_number(cell(row, layout.stem))
     answer_text = cell(row, layout.answer)
     if layout.options is not None:
         options_text = cell(row, layout.options)
@@ -376,6 +387,7 @@ def read_row(
         options=options,
         answer=answer,
         explanation=cell(row, layout.explanation),
+        basis=cell(row, layout.basis),
         difficulty=difficulty,
         tags=tags,
         section=cell(row, layout.section) or None,
@@ -411,11 +423,13 @@ def split_tags(text: str) -> list[str]:
     return [x.strip() for x in re.split(r"[,，、;；\n]", text) if x.strip()]
 
 
-TAIL_HEADERS = ("答案", "解析", "难度", "知识点", "章节")
+TAIL_HEADERS = ("答案", "解析", "依据", "难度", "知识点", "章节")
 
 
 def template_rows(questions: Iterable[Question]) -> Iterable[list[object]]:
-    """Our own template: 题型, 题干, 选项A…选项F (…H when needed), 答案, 解析, 难度, 知识点, 章节."""
+    """Our own template: 题型, 题干, 选项A…选项F (…H when needed), 答案, 解析, 依据, 难度, 知识点, 章节.
+
+    Every text a spreadsheet would run as a formula is guarded (`neutralise_formula`)."""
     questions = list(questions)
     n_options = max([6, *(len(q.options) for q in questions if q.type != "truefalse")])
     yield ["题型", "题干", *(f"选项{OPTION_LABELS[i]}" for i in range(n_options)), *TAIL_HEADERS]
@@ -426,13 +440,15 @@ def template_rows(questions: Iterable[Question]) -> Iterable[list[object]]:
         else:
             options = [*q.options, *[""] * (n_options - len(q.options))]
             answer = t.letters(q.answer)
-        yield [
+        row = [
             QUESTION_TYPE_NAMES[q.type],
             q.stem,
             *options,
             answer,
             q.explanation,
+            q.basis,
             q.difficulty,
             "，".join(q.tags),
             q.section or "",
         ]
+        yield [neutralise_formula(v) for v in row]

@@ -77,25 +77,47 @@ def stem_number(stem: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# A number and what follows it: the separator run, then the next character (to tell "1.5米" from "1.甲").
+_NUMBER_THEN = re.compile(r"^\s*(\d+)([ \t]*[.．、,，:：]*[ \t]*)(.?)", re.S)
+_REPEATED_NUMBER = re.compile(r"(\d+)\s*[.．、，]\s*(\S)")
+
+
+def number_stem(
+    stem: str, expected: int | None = None, following: int | None = None
+) -> tuple[str, int | None]:
+    """A stem without its numbering, and the number taken as numbering (None when it kept its number).
+
+    Numbering that cannot be text is always removed: ``12、`` ``12．甲`` ``263<TAB>`` ``155,、`` ``(12)``
+    ``第12题``. A number that may be text (``79 车辆``, ``78车辆``, ``1.15cm``, ``600兆瓦``) is numbering
+    only when the row sequence says so: it is `expected` (the previous number + 1), or the next row
+    (`following`) carries the number after it, as where numbering restarts at 1 in a new block.
+    """
+    m = _NUMBER_THEN.match(stem)
+    if m is None:
+        stripped = _STEM_NUMBER.sub("", stem, count=1).strip()
+        return (stripped or stem.strip()), None
+    number, separator, after = int(m.group(1)), m.group(2), m.group(3)
+    rest = stem[m.end(2) :].strip()
+    if not rest:
+        return stem.strip(), None
+    marks = separator.strip()
+    certain = "\t" in separator or "、" in marks or (marks and not after.isdigit())
+    in_sequence = number == expected or (following is not None and following == number + 1)
+    if not (certain or in_sequence):
+        return stem.strip(), None
+    again = _REPEATED_NUMBER.match(rest) if marks else None
+    if again and int(again.group(1)) == number and again.group(2) not in "0123456789":
+        rest = rest[again.end(1) :].lstrip(" \t.．、，")  # "536、536.焊接…", but not "12、12.5米…"
+    return rest, number
+
+
 def strip_stem_number(stem: str, expected: int | None = None) -> str:
     """``12．压力容器…`` → ``压力容器…``; a stem that is only a number is left as it is.
 
     `expected` is the number this row should carry (the previous row's + 1): a stem starting with it is
-    numbered even where the text goes on with a digit (``113.1Cr18Ni9…``), and a number written twice
-    (``536、536.焊接…``) goes too.
+    numbered even where the text goes on with a digit (``113.1Cr18Ni9…``). See `number_stem`.
     """
-    stripped = stem
-    if expected is not None:
-        numbered = re.compile(rf"^\s*{expected}\s*[.．、，]\s*")
-        m = numbered.match(stem)
-        if m and stem[m.end() :].strip():
-            stripped = stem[m.end() :]
-            again = numbered.match(stripped)
-            if again and stripped[again.end() :][:1] not in "0123456789":
-                stripped = stripped[again.end() :]  # "536、536.焊接…", but not "12、12.5米…"
-            return stripped.strip()
-    stripped = _STEM_NUMBER.sub("", stem, count=1).strip()
-    return stripped or stem.strip()
+    return number_stem(stem, expected)[0]
 
 
 def strip_option_label(text: str, label: str | None = None, *, bare: bool = False) -> str:
@@ -225,10 +247,52 @@ def split_options(cell: str) -> tuple[str, ...]:
         labelled = _by_labels(parts)
         if len(labelled) > 1:  # otherwise the A was text ("ABS系统|EBD系统")
             parts, bare = labelled, True
-    return tuple(
+    options = tuple(
         strip_option_label(p, OPTION_LABELS[i] if i < len(OPTION_LABELS) else None, bare=bare)
         for i, p in enumerate(parts)
     )
+    if len(options) < len(OPTION_LABELS):
+        sequence = _by_label_sequence(text)
+        if len(sequence) > len(options):
+            return sequence
+    return options
+
+
+# A label of the sequence A, B, C… in any case and width, with the punctuation after it if any.
+_SEQUENCE_LABEL = re.compile(r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])([A-Ha-hＡ-Ｈａ-ｈ])[ \t]*([.．、,，:：)）]?)")
+_DELIMITERS = " \t\n*#|"
+
+
+def _by_label_sequence(text: str) -> tuple[str, ...]:
+    """The options a reader sees by following the labels A, B, C… in order, whatever separates them.
+
+    ``**A、甲**B、乙 C、丙D、丁`` and ``**a、甲b、乙c,丙`` hold four and three options. A label is a
+    letter followed by punctuation, or an upper-case letter standing after a delimiter (``**B乙``).
+    Where both a delimited and a glued label could be the next one, the delimited one wins
+    (``A.维生素B、C B.钙``). Empty tuple when no such reading of two or more options exists.
+    """
+    labels = []
+    for m in _SEQUENCE_LABEL.finditer(text):
+        letter = unicodedata.normalize("NFKC", m.group(1))
+        start = m.start(1)
+        delimited = start == 0 or text[start - 1] in _DELIMITERS
+        if m.group(2) or (delimited and letter.isupper() and not text[m.end() : m.end() + 1].isascii()):
+            labels.append((OPTION_LABELS.index(letter.upper()), start, m.end(), delimited))
+    if not labels or labels[0][0] != 0 or text[: labels[0][1]].strip(_DELIMITERS):
+        return ()
+    chain = [labels[0]]
+    for index in range(1, len(OPTION_LABELS)):
+        after = chain[-1][2] + 1  # an option holds at least one character
+        candidates = [x for x in labels if x[0] == index and x[1] >= after]
+        if not candidates:
+            break
+        chain.append(next((x for x in candidates if x[3]), candidates[0]))
+    ends = [x[1] for x in chain[1:]] + [len(text)]
+    pieces = (
+        text[x[2] : end].strip(_DELIMITERS + "；;").rstrip("(（") for x, end in zip(chain, ends, strict=True)
+    )
+    options = tuple(p.strip() for p in pieces)
+    return options if len(options) > 1 and all(options) else ()
 
 
 def _label_quality(part: str) -> int:
