@@ -8,9 +8,10 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from quizbank.formats.limits import DEFAULT_LIMITS, ReadLimits
 from quizbank.model import ImportResult, Problem, Question
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_bytes
 # What a spreadsheet may run as a formula when a cell starts with it (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -75,10 +76,18 @@ def decode_text(data: bytes, where: str) -> str:
     raise FormatError(where, "无法识别文本编码（应为 UTF-8 或 GBK）")
 
 
-def load_text(source: Source, *, name: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """A text file's contents (bounded as `load_bytes`, decoded as `decode_text`); FormatError names
-    the file as `source_name` does."""
-    return decode_text(load_bytes(source, name=name, max_bytes=max_bytes), source_name(source, name))
+def load_text(
+    source: Source, *, name: str = "", max_bytes: int = DEFAULT_MAX_BYTES, max_lines: int | None = None
+) -> str:
+    """A text file's contents (bounded as `load_bytes`, decoded as `decode_text`, at most `max_lines`
+    lines); FormatError names the file as `source_name` does."""
+    where = source_name(source, name)
+    data = load_bytes(source, name=name, max_bytes=max_bytes)
+    if max_lines is not None:
+        lines = data.count(b"\n") + 1
+        if lines > max_lines:
+            raise FormatError(where, f"行数太多：{lines} 行，上限 {max_lines} 行；请分成几个文件导入")
+    return decode_text(data, where)
 
 
 def neutralise_formula(value: object) -> object:
@@ -136,11 +145,18 @@ def failure(error: FormatError, format: str) -> ImportResult:
 
 
 def read_text(
-    source: Source, format: str, parse: Callable[[str], ImportResult], *, name: str, max_bytes: int
+    source: Source,
+    format: str,
+    parse: Callable[[str], ImportResult],
+    *,
+    name: str,
+    max_bytes: int | None = None,
+    limits: ReadLimits | None = None,
 ) -> ImportResult:
     """`parse` the text of a file (bounded and decoded as `load_text`), or the failure to load it."""
+    limits = (limits or DEFAULT_LIMITS).replace(max_bytes=max_bytes)
     try:
-        text = load_text(source, name=name, max_bytes=max_bytes)
+        text = load_text(source, name=name, max_bytes=limits.max_bytes, max_lines=limits.max_lines)
     except FormatError as e:
         return failure(e, format)
     return parse(text)
