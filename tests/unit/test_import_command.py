@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from quizbank.cli import main
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-GIFT = CORPUS / "gift" / "moodle-questions.gift.txt"
+from tests.corpus import corpus_path
 
 
 def write_csv(tmp_path, text: str, name="bank.csv") -> Path:
@@ -50,9 +48,8 @@ def test_json_output_is_one_object_with_questions_and_problems(tmp_path, capsys)
     ]
 
 
-@pytest.mark.skipif(not GIFT.is_file(), reason=f"corpus not found at {GIFT}")
 def test_gift_fixture_summary_counts_per_type_and_lists_problems_with_lines(capsys):
-    assert main(["import", str(GIFT), "--dry-run"]) == 0
+    assert main(["import", str(corpus_path("gift", "moodle-questions.gift.txt")), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "可导入 5 题" in out and "单选题 1，多选题 1，判断题 3" in out
     assert "line 5: 配对题（matching）不支持" in out
