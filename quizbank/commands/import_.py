@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections import Counter
-from typing import Any
+from typing import Any, TextIO
 
 from quizbank import formats
 from quizbank.model import QUESTION_TYPE_NAMES, ImportResult, Question
@@ -62,13 +62,22 @@ def question_json(q: Question) -> dict[str, Any]:
     return out
 
 
-def result_json(path: str, result: ImportResult) -> dict[str, Any]:
-    return {
-        "file": path,
-        "format": result.format,
-        "questions": [question_json(q) for q in result.questions],
-        "problems": [{"where": p.where, "message": p.message, "skipped": p.skipped} for p in result.problems],
-    }
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def write_result_json(path: str, result: ImportResult, out: TextIO) -> None:
+    """The --json object of DESIGN §5 (file, format, questions, problems), written one question at a
+    time, never the whole text at once (the JSON of 100,000 questions is tens of MB)."""
+    encode = _ENCODER.encode
+    out.write(f'{{"file": {encode(path)}, "format": {encode(result.format)}, "questions": [')
+    for i, q in enumerate(result.questions):
+        out.write(", " if i else "")
+        out.write(encode(question_json(q)))
+    out.write('], "problems": [')
+    for i, p in enumerate(result.problems):
+        out.write(", " if i else "")
+        out.write(encode({"where": p.where, "message": p.message, "skipped": p.skipped}))
+    out.write("]}\n")
 
 
 def summary(path: str, result: ImportResult) -> str:
@@ -117,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     result = _read(path, fmt, max_bytes)
 
     if args.json:
-        print(json.dumps(result_json(path, result), ensure_ascii=False))
+        write_result_json(path, result, sys.stdout)
     else:
         print(summary(path, result))
     if not result.questions:

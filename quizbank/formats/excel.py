@@ -23,6 +23,7 @@ from quizbank.formats.common import (
     FORMULA_START,
     FormatError,
     Source,
+    collection_paused,
     failure,
     finish,
     load_bytes,
@@ -197,12 +198,13 @@ def read(
 
     problems: list = []
     try:
-        questions, row_problems = read_tables(sheets(), lambda sheet, row: f"{sheet}!R{row}")
+        with collection_paused():
+            questions, row_problems = read_tables(sheets(), lambda sheet, row: f"{sheet}!R{row}")
+            return finish(questions, [*problems, *row_problems], "excel")
     except FormatError as e:
         return failure(e, "excel")
     finally:
         workbook.close()
-    return finish(questions, [*problems, *row_problems], "excel")
 
 
 def _too_many_cells(cells: int, limits: ReadLimits) -> str:
@@ -239,10 +241,11 @@ def read_csv(
             start = reader.line_num + 1
 
     try:
-        questions, problems = read_tables([Sheet(None, rows())], lambda _sheet, line: f"line {line}")
+        with collection_paused():
+            questions, problems = read_tables([Sheet(None, rows())], lambda _sheet, line: f"line {line}")
+            return finish(questions, problems, "csv")
     except csv.Error as e:
         return failure(FormatError(source_name(source, name), f"csv 格式错误：{e}"), "csv")
-    return finish(questions, problems, "csv")
 
 
 def write(questions: Iterable[Question]) -> bytes:

@@ -8,13 +8,14 @@ remarks, empty trailing columns) are ignored. Each row becomes a question or a p
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, islice
 
 from quizbank.formats import text as t
-from quizbank.formats.common import neutralise_formula, unguard_formula
+from quizbank.formats.common import content_key, neutralise_formula, unguard_formula
 from quizbank.model import (
     MAX_OPTIONS,
     OPTION_LABELS,
@@ -113,9 +114,13 @@ def column_letter(index: int) -> str:
 
 def header_key(cell: object) -> str:
     key = t.clean(cell)
-    key = re.sub(r"[(（\[【].*?[)）\]】]", "", key)
-    key = re.sub(r"[\s*:：]+", "", key)
+    key = _HINT.sub("", key)
+    key = _HEADER_NOISE.sub("", key)
     return key.lower() if key.isascii() else key
+
+
+_HINT = re.compile(r"[(（\[【].*?[)）\]】]")
+_HEADER_NOISE = re.compile(r"[\s*:：]+")
 
 
 def find_layout(row: Sequence[object]) -> Layout | None:
@@ -154,6 +159,20 @@ def find_layout(row: Sequence[object]) -> Layout | None:
         category=fields.get("category"),
         headers=tuple(t.clean(c) for c in row),
     )
+
+
+def short_cell(row: Sequence[object], col: int | None) -> str:
+    """`cell` for a column whose values repeat (type, answer, difficulty, tags, section)."""
+    if col is None or col < 0 or col >= len(row):
+        return ""
+    value = row[col]
+    return _clean_repeated(value) if value.__class__ is str and len(value) <= 64 else cell(row, col)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clean_repeated(value: str) -> str:
+    text = t.clean(value)
+    return unguard_formula(text) if text[:1] == "'" else text
 
 
 def cell(row: Sequence[object], col: int | None) -> str:
@@ -257,13 +276,21 @@ def read_tables(sheets: Iterable[Sheet], where: Where) -> tuple[list[Question], 
         while current is not None:
             number, row = current
             current = next(data, None)
-            if header_key(cell(row, layout.stem)) in _STEM_HEADERS:
+            raw_stem = cell(row, layout.stem)
+            if (
+                raw_stem[:1].lower() in _STEM_HEADER_FIRST
+                and len(raw_stem) <= _LONGEST_HEADER
+                and header_key(raw_stem) in _STEM_HEADERS
+            ):
                 found = find_layout(row)
                 if found is not None:  # the header repeated further down
                     layout = found
                     continue
-            following = t.stem_number(cell(current[1], layout.stem)) if current is not None else None
-            stem, taken = t.number_stem(cell(row, layout.stem), expected, following)
+            stem, taken = t.number_stem(raw_stem, expected)
+            if taken is None and current is not None and raw_stem[:1].isdigit():
+                # the next row's number, where it is numbering whatever comes before it ("2．起重…")
+                following = t.number_stem(cell(current[1], layout.stem))[1]
+                stem, taken = t.number_stem(raw_stem, expected, following)
             expected = taken + 1 if taken is not None else expected + 1 if expected is not None else None
             q, problem = read_row(row, layout, where(sheet.name, number), stem)
             if q is not None:
@@ -282,6 +309,8 @@ def _is_notes(rows: list[tuple[int, Sequence[object]]]) -> bool:
 
 
 _STEM_HEADERS = frozenset(k for k, v in HEADER_FIELDS.items() if v == "stem")
+_STEM_HEADER_FIRST = frozenset(k[0] for k in _STEM_HEADERS)
+_LONGEST_HEADER = 40  # a header cell with its hint; a longer cell is a stem, not a repeated header
 
 
 def read_row(
@@ -297,11 +326,11 @@ def read_row(
 
     if stem is None:
         stem = t.strip_stem_number(cell(row, layout.stem))
-    answer_text = cell(row, layout.answer)
+    answer_text = short_cell(row, layout.answer)
     if layout.options is not None:
         options_text = cell(row, layout.options)
         options = t.split_options(options_text)
-        if re.fullmatch(r"[A-Ha-h\s.．、,，]+", options_text) and len(options_text.split()) > 1:
+        if _LETTERS_ONLY.fullmatch(options_text) and len(options_text.split()) > 1:
             return skip(f"{layout.name(layout.options)}只有选项字母、没有选项内容（图片选项？），不能导入")
     else:
         raw = [cell(row, c) for c in layout.option_columns]
@@ -317,7 +346,7 @@ def read_row(
     note: Problem | None = None
     qtype: QuestionType | None
     if layout.type is not None:
-        type_text = cell(row, layout.type)
+        type_text = short_cell(row, layout.type)
         qtype = t.question_type(type_text)
         if qtype is None:
             if not type_text:
@@ -368,20 +397,22 @@ def read_row(
         return skip(str(e))
 
     difficulty = 3
-    difficulty_text = cell(row, layout.difficulty)
+    difficulty_text = short_cell(row, layout.difficulty)
     if difficulty_text:
         parsed = parse_difficulty(difficulty_text)
-        if parsed is None and note is None:
+        if parsed is not None:
+            difficulty = parsed
+        elif note is None:
             note = Problem(
                 where, f"难度“{difficulty_text}”无法识别（应为 1–5 或 易/中/难），按 3 导入", False
             )
-        else:
-            difficulty = parsed
     tags = tuple(
-        dict.fromkeys(x for x in [cell(row, layout.category), *split_tags(cell(row, layout.tags))] if x)
+        dict.fromkeys(
+            x for x in [short_cell(row, layout.category), *split_tags(short_cell(row, layout.tags))] if x
+        )
     )
     question = Question(
-        id="",
+        id=content_key(qtype, stem, options, answer),
         type=qtype,
         stem=stem,
         options=options,
@@ -390,7 +421,7 @@ def read_row(
         basis=cell(row, layout.basis),
         difficulty=difficulty,
         tags=tags,
-        section=cell(row, layout.section) or None,
+        section=short_cell(row, layout.section) or None,
         source=where,
     )
     return question, note
@@ -408,6 +439,7 @@ def _infer_type(answer_text: str, options: tuple[str, ...]) -> QuestionType | No
     return "single" if n == 1 else "multiple"
 
 
+@functools.lru_cache(maxsize=256)
 def parse_difficulty(text: str) -> int | None:
     key = text.strip()
     try:
@@ -419,8 +451,13 @@ def parse_difficulty(text: str) -> int | None:
     return None
 
 
-def split_tags(text: str) -> list[str]:
-    return [x.strip() for x in re.split(r"[,，、;；\n]", text) if x.strip()]
+@functools.lru_cache(maxsize=4096)
+def split_tags(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in _TAG_SEPARATORS.split(text) if x.strip()) if text else ()
+
+
+_TAG_SEPARATORS = re.compile(r"[,，、;；\n]")
+_LETTERS_ONLY = re.compile(r"[A-Ha-h\s.．、,，]+")
 
 
 TAIL_HEADERS = ("答案", "解析", "依据", "难度", "知识点", "章节")

@@ -8,6 +8,7 @@ them into the model's values, or say plainly why they cannot.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -61,14 +62,24 @@ class AnswerError(ValueError):
 
 def clean(value: object) -> str:
     """A cell's text: numbers without a spurious ``.0``, whitespace trimmed, NFC normalised."""
-    if value is None:
+    if value.__class__ is str:
+        text = value
+    elif value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool):
-        value = "TRUE" if value else "FALSE"
-    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip().replace("\u3000", " ").strip()
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool):
+            value = "TRUE" if value else "FALSE"
+        text = str(value)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        if "\u3000" in text:
+            text = text.strip().replace("\u3000", " ")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
 
 
 def stem_number(stem: str) -> int | None:
@@ -89,8 +100,9 @@ def number_stem(
 
     Numbering that cannot be text is always removed: ``12、`` ``12．甲`` ``263<TAB>`` ``155,、`` ``(12)``
     ``第12题``. A number that may be text (``79 车辆``, ``78车辆``, ``1.15cm``, ``600兆瓦``) is numbering
-    only when the row sequence says so: it is `expected` (the previous number + 1), or the next row
-    (`following`) carries the number after it, as where numbering restarts at 1 in a new block.
+    only when the row sequence says so: it is `expected` (the number after the previous row's
+    numbering), or the next row's numbering (`following`, numbering that cannot be text) is the number
+    after it, as where numbering restarts at 1 in a new block. Neither says so in an unnumbered bank.
     """
     m = _NUMBER_THEN.match(stem)
     if m is None:
@@ -135,11 +147,16 @@ def strip_option_label(text: str, label: str | None = None, *, bare: bool = Fals
     return text
 
 
+@functools.lru_cache(maxsize=256)
 def question_type(name: str) -> QuestionType | None:
     """The model's type for a 题型 cell (``单选题``, ``多项选择题``, ``single``), or None."""
-    key = re.sub(r"\s+", "", clean(name)).lower()
-    key = re.sub(r"[(（].*?[)）]", "", key)
+    key = _SPACES.sub("", clean(name)).lower()
+    key = _BRACKETED.sub("", key)
     return TYPE_NAMES.get(key)
+
+
+_SPACES = re.compile(r"\s+")
+_BRACKETED = re.compile(r"[(（].*?[)）]")
 
 
 def truth(text: str) -> bool | None:
@@ -159,10 +176,15 @@ def answer_text(text: str) -> str:
     checked (see `answer_letters`).
     """
     key = unicodedata.normalize("NFKC", text).upper()
-    key = re.sub(r"^(答案|正确答案|ANSWER)\s*[:：]?", "", key.strip())
-    return re.sub(r"[\s,，、;；/|+.。]+", "", key)
+    key = _ANSWER_PREFIX.sub("", key.strip())
+    return _ANSWER_SEPARATORS.sub("", key)
 
 
+_ANSWER_PREFIX = re.compile(r"^(答案|正确答案|ANSWER)\s*[:：]?")
+_ANSWER_SEPARATORS = re.compile(r"[\s,，、;；/|+.。]+")
+
+
+@functools.lru_cache(maxsize=1024)
 def answer_letters(text: str) -> tuple[int, ...]:
     """``ACD``, ``A,C``, ``A、C``, ``a c``, full-width ``ＡＣ`` → sorted 0-based indices.
 
@@ -241,26 +263,56 @@ def split_options(cell: str) -> tuple[str, ...]:
             break
     else:
         parts = _split_inline(text)
-    parts = [_fold_label(p) for p in parts if p]
-    bare = False
-    if len(parts) > 1 and parts[0][0] == "A":
-        labelled = _by_labels(parts)
-        if len(labelled) > 1:  # otherwise the A was text ("ABS系统|EBD系统")
-            parts, bare = labelled, True
-    options = tuple(
-        strip_option_label(p, OPTION_LABELS[i] if i < len(OPTION_LABELS) else None, bare=bare)
-        for i, p in enumerate(parts)
-    )
-    if len(options) < len(OPTION_LABELS):
-        sequence = _by_label_sequence(text)
+    parts = [p for p in parts if p]
+    if 1 < len(parts) <= len(OPTION_LABELS) and all(p[0] == OPTION_LABELS[i] for i, p in enumerate(parts)):
+        options = tuple(map(_after_own_label, parts))  # the usual case: every piece starts with its label
+    else:
+        options = _labelled_options([_fold_label(p) for p in parts])
+    if len(options) < len(OPTION_LABELS) and _NEXT_LABEL[len(options)].search(text):
+        sequence = _by_label_sequence(text)  # a label after the last option read: another reading?
         if len(sequence) > len(options):
             return sequence
     return options
 
 
+def _labelled_options(parts: list[str]) -> tuple[str, ...]:
+    bare = False
+    if len(parts) > 1 and parts[0][0] == "A":
+        labelled = _by_labels(parts)
+        if len(labelled) > 1:  # otherwise the A was text ("ABS系统|EBD系统")
+            parts, bare = labelled, True
+    return tuple(
+        strip_option_label(p, OPTION_LABELS[i] if i < len(OPTION_LABELS) else None, bare=bare)
+        for i, p in enumerate(parts)
+    )
+
+
+def _after_own_label(part: str) -> str:
+    """`strip_option_label(part, part[0], bare=True)` for a piece known to start with its own label."""
+    rest = part[1:].lstrip()
+    if rest and rest[0] in _LABEL_PUNCT_CHARS:
+        text = rest[1:].strip()
+        if text:
+            return text
+    return part[1:].strip() if len(part) > 1 else part
+
+
+_LABEL_PUNCT_CHARS = frozenset(".．、:：)）")
+
 # A label of the sequence A, B, C… in any case and width, with the punctuation after it if any.
 _SEQUENCE_LABEL = re.compile(r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])([A-Ha-hＡ-Ｈａ-ｈ])[ \t]*([.．、,，:：)）]?)")
 _DELIMITERS = " \t\n*#|"
+
+
+def _full_width(letter: str) -> str:
+    return chr(ord(letter) + 0xFEE0)
+
+
+# For each count of options read, the label that would come next, as `_SEQUENCE_LABEL` finds it.
+_NEXT_LABEL = [
+    re.compile(rf"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[{x}{x.lower()}{_full_width(x)}{_full_width(x.lower())}]")
+    for x in OPTION_LABELS
+]
 
 
 def _by_label_sequence(text: str) -> tuple[str, ...]:
@@ -324,13 +376,16 @@ def _by_labels(parts: list[str]) -> list[str]:
 
 def _missing_label(option: str, label: str) -> int:
     """Where `label` (or its look-alike) starts an option inside `option`; 0 when it does not."""
-    m = re.search(rf"(?<=\S)\s*({label}\s*{_LABEL_PUNCT})", option[2:])
+    m = _GLUED_LABEL[label].search(option[2:])
     if m:
         return m.start(1) + 2
     lookalike = _LOOKALIKE.get(label)
     if lookalike and lookalike in option[2:]:
         return option.rindex(lookalike)
     return 0
+
+
+_GLUED_LABEL = {x: re.compile(rf"(?<=\S)\s*({x}\s*{_LABEL_PUNCT})") for x in OPTION_LABELS}
 
 
 def _fold_label(part: str) -> str:
