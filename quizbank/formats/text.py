@@ -264,11 +264,12 @@ def split_options(cell: str) -> tuple[str, ...]:
     else:
         parts = _split_inline(text)
     parts = [p for p in parts if p]
-    if 1 < len(parts) <= len(OPTION_LABELS) and all(p[0] == OPTION_LABELS[i] for i, p in enumerate(parts)):
+    if 1 < len(parts) <= len(OPTION_LABELS) and [p[0] for p in parts] == _LABEL_RUNS[len(parts)]:
         options = tuple(map(_after_own_label, parts))  # the usual case: every piece starts with its label
     else:
         options = _labelled_options([_fold_label(p) for p in parts])
-    if len(options) < len(OPTION_LABELS) and _NEXT_LABEL[len(options)].search(text):
+    n = len(options)
+    if n < len(OPTION_LABELS) and not _NEXT_LETTERS[n].isdisjoint(text) and _NEXT_LABEL[n].search(text):
         sequence = _by_label_sequence(text)  # a label after the last option read: another reading?
         if len(sequence) > len(options):
             return sequence
@@ -298,6 +299,7 @@ def _after_own_label(part: str) -> str:
 
 
 _LABEL_PUNCT_CHARS = frozenset(".．、:：)）")
+_LABEL_RUNS = [list(OPTION_LABELS[:n]) for n in range(len(OPTION_LABELS) + 1)]
 
 # A label of the sequence A, B, C… in any case and width, with the punctuation after it if any.
 _SEQUENCE_LABEL = re.compile(r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])([A-Ha-hＡ-Ｈａ-ｈ])[ \t]*([.．、,，:：)）]?)")
@@ -313,6 +315,7 @@ _NEXT_LABEL = [
     re.compile(rf"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[{x}{x.lower()}{_full_width(x)}{_full_width(x.lower())}]")
     for x in OPTION_LABELS
 ]
+_NEXT_LETTERS = [frozenset((x, x.lower(), _full_width(x), _full_width(x.lower()))) for x in OPTION_LABELS]
 
 
 def _by_label_sequence(text: str) -> tuple[str, ...]:
