@@ -130,8 +130,14 @@ def declared_cells(zf: zipfile.ZipFile, part: str) -> int:
     return max(rows, 0) * max(columns, 0)
 
 
-def _counted(rows: Iterable[T], progress: Progress) -> Iterator[T]:
+def _counted(rows: Iterable[T], progress: Progress) -> Iterable[T]:
     """`rows` as they are read, telling `progress` how many every 1000 rows and at the end."""
+    if progress is None:
+        return rows  # nobody is told: no generator between the reader and the rows
+    return _counting(rows, progress)
+
+
+def _counting(rows: Iterable[T], progress: Callable[[int], None]) -> Iterator[T]:
     n = 0
     for row in rows:
         yield row
@@ -143,11 +149,13 @@ def _counted(rows: Iterable[T], progress: Progress) -> Iterator[T]:
         progress(n)
 
 
-def _sheet_rows(sheet, progress: Progress) -> Iterator[tuple[int, Sequence[object]]]:
+def _sheet_rows(sheet, progress: Progress) -> Iterable[tuple[int, Sequence[object]]]:
     # iter_rows starts at row 1 but at the sheet's first used column.
     pad = [""] * sheet.start[1] if sheet.start else []
-    for number, row in _counted(enumerate(sheet.iter_rows(), start=1), progress):
-        yield number, (pad + row) if pad else row
+    numbered = _counted(enumerate(sheet.iter_rows(), start=1), progress)
+    if not pad:
+        return numbered
+    return ((number, pad + row) for number, row in numbered)
 
 
 def read(
