@@ -198,7 +198,10 @@ def _fit_shift(layout: Layout, rows: Sequence[Sequence[object]]) -> int:
 
 
 def _is_empty(row: Sequence[object]) -> bool:
-    return all(c is None or c == "" or not t.clean(c) for c in row)
+    for c in row:
+        if c is not None and c != "" and t.clean(c):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -406,11 +409,7 @@ def read_row(
             note = Problem(
                 where, f"难度“{difficulty_text}”无法识别（应为 1–5 或 易/中/难），按 3 导入", False
             )
-    tags = tuple(
-        dict.fromkeys(
-            x for x in [short_cell(row, layout.category), *split_tags(short_cell(row, layout.tags))] if x
-        )
-    )
+    tags = _tags(short_cell(row, layout.category), short_cell(row, layout.tags))
     question = Question(
         id=content_key(qtype, stem, options, answer),
         type=qtype,
@@ -425,6 +424,12 @@ def read_row(
         source=where,
     )
     return question, note
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags(category: str, tags: str) -> tuple[str, ...]:
+    """The 作业种类 (when given) and the 知识点 of a row, each once, in order."""
+    return tuple(dict.fromkeys(x for x in [category, *split_tags(tags)] if x))
 
 
 def _infer_type(answer_text: str, options: tuple[str, ...]) -> QuestionType | None:
