@@ -198,7 +198,7 @@ def _fit_shift(layout: Layout, rows: Sequence[Sequence[object]]) -> int:
 
 
 def _is_empty(row: Sequence[object]) -> bool:
-    for c in row:
+    for c in row:  # noqa: SIM110 - a loop, not all(generator): this runs once per row
         if c is not None and c != "" and t.clean(c):
             return False
     return True
