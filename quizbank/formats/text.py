@@ -159,6 +159,7 @@ _SPACES = re.compile(r"\s+")
 _BRACKETED = re.compile(r"[(（].*?[)）]")
 
 
+@functools.lru_cache(maxsize=1024)
 def truth(text: str) -> bool | None:
     """True for 对/√/正确/T/TRUE, False for 错/×/错误/F/FALSE, None otherwise."""
     key = unicodedata.normalize("NFKC", text).strip().upper().rstrip("。.")
@@ -206,6 +207,7 @@ def letters(answer: tuple[int, ...]) -> str:
     return "".join(OPTION_LABELS[i] if 0 <= i < len(OPTION_LABELS) else str(i) for i in answer)
 
 
+@functools.lru_cache(maxsize=1024)
 def true_false_answer(text: str, options: tuple[str, ...] = ()) -> int:
     """The index into ``("正确", "错误")`` for a 判断题 answer.
 
@@ -231,6 +233,7 @@ def true_false_answer(text: str, options: tuple[str, ...] = ()) -> int:
     return index
 
 
+@functools.lru_cache(maxsize=1024)
 def true_false_options(options: tuple[str, ...]) -> bool:
     """Whether a row's options are a true/false pair (正确/错误, 对/错, √/×) in either order."""
     if len(options) != 2:
