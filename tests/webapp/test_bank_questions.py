@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from quizbank.blueprints import blueprint_to_dict, default_blueprint
 from tests.webapp.bank_builders import bank_rows, bank_world, xlsx
+from tests.webapp.base_builders import make_department, make_org, make_person, make_post, make_user
 from tests.webapp.builders import fresh, make_attempt, make_exam
-from webapp.models import Blueprint as BlueprintRow
-from webapp.models import Question, QuestionSet
-from webapp.services import exams
-from webapp.services.sets import bank_rows as live_rows
-from webapp.testing import make_department, make_org, make_person, make_post, make_user
+from webapp.bank.models import Blueprint as BlueprintRow
+from webapp.bank.models import Question, QuestionSet
+from webapp.bank.sets import bank_rows as live_rows
+from webapp.exams import service as exams
 
 MARCH_1, MARCH_9 = datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 3, 9, tzinfo=UTC)
 

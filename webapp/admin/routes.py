@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from webapp.admin import accounts, audit, departments, policy, tokens
 from webapp.admin.forms import (
     ActionForm,
     DepartmentAddForm,
@@ -21,12 +20,13 @@ from webapp.admin.forms import (
     TokenForm,
     UserForm,
 )
-from webapp.admin.signing_key import key_info
-from webapp.db import session
-from webapp.models import ROLE_NAMES, ROLES, Department, Organisation, User
-from webapp.paging import page_count, page_number, pager_args
-from webapp.security import require_role
-from webapp.templating import NavItem
+from webapp.admin.service import accounts, audit, departments, policy, tokens
+from webapp.admin.service.signing_key import key_info
+from webapp.infra.db import session
+from webapp.infra.nav import NavItem
+from webapp.infra.paging import page_count, page_number, pager_args
+from webapp.infra.security import require_role
+from webapp.org.models import ROLE_NAMES, ROLES, Department, Organisation, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 NAV = [NavItem("admin.index", "系统管理", ("admin",), "企业与部门、用户与角色、规则设置、访问令牌、签名密钥")]
