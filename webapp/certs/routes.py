@@ -23,7 +23,8 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from quizbank.certificates import qr_png, qr_svg
+from quizbank import rules
+from quizbank.certificates import InvalidToken, qr_png, qr_svg, token_from_text
 from webapp.certs import service
 from webapp.certs.models import Certificate, SpecialCertificate
 from webapp.certs.openapi import OPENAPI
@@ -103,8 +104,8 @@ def verify_form():
     text = (request.args.get("t") or "").strip()
     if text:
         try:
-            token = service.token_from_text(text)
-        except service.InvalidToken:
+            token = token_from_text(text)
+        except InvalidToken:
             token = text
         return redirect(url_for("certs.verify_page", token=token))
     return render_template("certs/verify_form.html")
@@ -245,7 +246,7 @@ def index():
         within=within,
         statuses=STATUS_FILTERS,
         withins=service.WITHIN_CHOICES,
-        names=service.rules.CERTIFICATE_STATUS_NAMES,
+        names=rules.CERTIFICATE_STATUS_NAMES,
     )
 
 

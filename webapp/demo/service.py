@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.bank.sets import bank_rows
-from webapp.certs.service import seed_demo_certificates
+from webapp.demo.certificates import seed_demo_certificates
 from webapp.demo.history import seed_history
 from webapp.exams.models import Exam
 from webapp.exams.service import schedule_exam
