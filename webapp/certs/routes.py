@@ -1,31 +1,28 @@
-"""Certificate pages and API: the public verify page and JSON, the public key, the worker's 我的证书 with QR
-and PDF, the staff lists (status, expiring within 30/60/90 days), suspension/revocation, and the external
-特种作业操作证 records with their due list."""
+"""Certificate pages: the public verify page, the worker's 我的证书 with QR and PDF, the staff lists (status,
+expiring within 30/60/90 days), suspension/revocation, and the external 特种作业操作证 records with their due
+list. The JSON API is in webapp.certs.api, on the same blueprint."""
 
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
 
 from quizbank import rules
 from quizbank.certificates import InvalidToken, qr_png, qr_svg, token_from_text
 from webapp.certs import service
+from webapp.certs.blueprint import MANAGERS, STAFF, STATUS_FILTERS, bp, status_filter, within_filter
+from webapp.certs.forms import ChangeForm, SpecialForm
 from webapp.certs.models import Certificate, SpecialCertificate
 from webapp.certs.openapi import OPENAPI
 from webapp.infra import clock
@@ -44,18 +41,12 @@ from webapp.infra.security import (
 from webapp.org.models import Department, Person, Post
 from webapp.standing.service import standing_json
 
-bp = Blueprint("certs", __name__)
-bp.record_once(lambda state: service.init_app(state.app))
-
-STAFF = ("trainer", "hr", "admin", "inspector")
-MANAGERS = ("trainer", "admin")
-STATUS_FILTERS = ("valid", "expiring", "suspended", "revoked", "expired")
-
 NAV = [
     NavItem("certs.mine", "我的证书", ("worker",), "合格证、二维码和打印版"),
     NavItem("certs.index", "合格证", ("trainer", "hr", "admin"), "合格证状态、即将到期、暂停与吊销"),
     NavItem("certs.special_due", "特种作业操作证", ("trainer", "hr", "admin"), "登记操作证，复审与到期提醒"),
 ]
+
 
 __all__ = ["NAV", "OPENAPI", "bp"]
 
@@ -141,24 +132,6 @@ def verify_page(token: str):
     return render_template("certs/verify.html", live=live, data=data, staff=staff, today=today)
 
 
-@bp.get("/api/v1/certificates/verify/<token>")
-@public
-def api_verify(token: str):
-    cert = service.find_by_token(session, token)
-    live = service.live_status(session, cert)
-    return jsonify(service.public_json(session, live))
-
-
-@bp.get("/api/v1/certificates/public-key")
-@public
-def public_key():
-    return Response(
-        service.public_key_pem(),
-        mimetype="application/x-pem-file",
-        headers={"Content-Disposition": 'inline; filename="quizbank-signing-key.pub.pem"'},
-    )
-
-
 # --- a certificate's QR and PDF (the holder, or staff of its organisation) -------------------------------
 
 
@@ -218,26 +191,10 @@ def mine():
 # --- staff: lists, detail, suspend / revoke / reinstate ------------------------------------------------------
 
 
-def _within() -> int | None:
-    raw = request.args.get("within", "")
-    if not raw:
-        return None
-    if not raw.isdigit() or int(raw) not in service.WITHIN_CHOICES:
-        raise ApiError(400, "bad_within", "within 只能是 30、60 或 90（天）")
-    return int(raw)
-
-
-def _status_filter() -> str | None:
-    status = request.args.get("status") or None
-    if status is not None and status not in STATUS_FILTERS:
-        raise ApiError(400, "bad_status", f"status 只能是 {'、'.join(STATUS_FILTERS)}")
-    return status
-
-
 @bp.get("/certificates")
 @require_role("trainer", "hr", "admin")
 def index():
-    status, within = _status_filter(), _within()
+    status, within = status_filter(), within_filter()
     lives = service.list_live(session, visible_org_ids(), status=status, within_days=within)
     return render_template(
         "certs/index.html",
@@ -247,39 +204,6 @@ def index():
         statuses=STATUS_FILTERS,
         withins=service.WITHIN_CHOICES,
         names=rules.CERTIFICATE_STATUS_NAMES,
-    )
-
-
-@bp.get("/api/v1/certificates")
-@require_role("trainer", "hr", "admin", "inspector")
-def api_list():
-    lives = service.list_live(session, visible_org_ids(), status=_status_filter(), within_days=_within())
-    return jsonify(
-        [
-            {
-                "id": live.cert.id,
-                "person_id": live.cert.person_id,
-                "holder": live.cert.person.name,
-                "employee_no": live.cert.person.employee_no,
-                "url": service.url_of(live.cert),
-                **service.public_json(session, live),
-            }
-            for live in lives
-        ]
-    )
-
-
-class ChangeForm(FlaskForm):
-    action = SelectField(
-        "操作",
-        choices=[
-            SelectChoice("suspend", "暂停"),
-            SelectChoice("revoke", "吊销"),
-            SelectChoice("reinstate", "恢复（取消人工暂停）"),
-        ],
-    )
-    reason = TextAreaField(
-        "原因", validators=[DataRequired("请填写原因"), Length(max=200, message="原因不超过 200 字")]
     )
 
 
@@ -317,58 +241,12 @@ def change(cert_id: int):
     return redirect(url_for("certs.detail", cert_id=cert.id))
 
 
-def _api_change(cert_id: int, action: str):
-    cert = get_owned(Certificate, cert_id)
-    data = request.get_json(silent=True) or {}
-    service.change(session, cert, action, str(data.get("reason") or ""), current_user, clock.today())
-    session.flush()
-    return jsonify(service.public_json(session, service.live_status(session, cert)))
-
-
-@bp.post("/api/v1/certificates/<int:cert_id>/suspend")
-@require_role(*MANAGERS)
-def api_suspend(cert_id: int):
-    return _api_change(cert_id, "suspend")
-
-
-@bp.post("/api/v1/certificates/<int:cert_id>/revoke")
-@require_role(*MANAGERS)
-def api_revoke(cert_id: int):
-    return _api_change(cert_id, "revoke")
-
-
-@bp.post("/api/v1/certificates/<int:cert_id>/reinstate")
-@require_role(*MANAGERS)
-def api_reinstate(cert_id: int):
-    return _api_change(cert_id, "reinstate")
-
-
-# --- 特种作业操作证 ------------------------------------------------------------------------------------------
-
-
-class SpecialForm(FlaskForm):
-    person = StringField("工号", validators=[DataRequired("请填写工号")])
-    number = StringField("操作证号", validators=[DataRequired("请填写操作证号"), Length(max=60)])
-    kind = StringField("作业类别（操作项目）", validators=[DataRequired("请填写作业类别"), Length(max=100)])
-    post = SelectField("对应岗位", validators=[Optional()])
-    issued = DateField("初次领证日期", validators=[DataRequired("请填写发证日期")])
-    review_due = DateField("应复审日期（不填：发证后 3 年）", validators=[Optional()])
-    expires = DateField("有效期至（不填：发证后 6 年）", validators=[Optional()])
-
-
 @bp.get("/special-certificates")
 @require_role("trainer", "hr", "admin")
 def special_due():
-    within = _within() or 30
+    within = within_filter() or 30
     dues = service.specials_due(session, visible_org_ids(), within)
     return render_template("certs/special_due.html", dues=dues, within=within, withins=service.WITHIN_CHOICES)
-
-
-@bp.get("/api/v1/special-certificates")
-@require_role("trainer", "hr", "admin", "inspector")
-def api_special_due():
-    dues = service.specials_due(session, visible_org_ids(), _within() or 30)
-    return jsonify([service.special_json(d) for d in dues])
 
 
 @bp.route("/special-certificates/new", methods=["GET", "POST"])
@@ -435,3 +313,6 @@ def person_certificates(person_id: int):
         lives=lives,
         specials=[service.special_status(r, today) for r in service.specials_of(session, person)],
     )
+
+
+from webapp.certs import api  # noqa: E402, F401  (registers the JSON routes on bp)
