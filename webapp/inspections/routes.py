@@ -1,67 +1,30 @@
-"""Inspection pages (the inspector's tablet) and the inspection, spot-test and standing API endpoints.
-
-One blueprint, two URL spaces: pages under /inspections, JSON under /api/v1 (errors there are JSON).
-Views are thin: scope and role checks here, use cases in `webapp.inspections.service`.
-"""
+"""Inspection pages (the inspector's tablet). Views are thin: scope and role checks here, use cases in
+`webapp.inspections.service`. The JSON API is in webapp.inspections.api, on the same blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from quizbank import rules
-from webapp.certs import service as certificates
 from webapp.exams import service as exam_service
 from webapp.exams.models import Attempt
 from webapp.infra import clock
-from webapp.infra.api import created, json_body
 from webapp.infra.db import session
 from webapp.infra.errors import ApiError
 from webapp.infra.nav import NavItem
 from webapp.infra.security import get_owned, require_role, scoped, visible_org_ids
 from webapp.inspections import report_files
 from webapp.inspections import service as service
+from webapp.inspections.blueprint import READ, RUN, bp, inspection_of, person_in, runnable
 from webapp.inspections.models import Inspection
 from webapp.inspections.openapi import OPENAPI
-from webapp.org.models import Department, Organisation, Person, Post
+from webapp.org.models import Department, Organisation, Person
 from webapp.standing import service as standing_service
-
-bp = Blueprint("inspections", __name__)
-
-RUN = ("inspector", "admin")  # open inspections, spot-test, record 三违, close
-READ = ("inspector", "trainer", "admin")  # read inspections and their reports
-STANDING_READERS = ("inspector", "trainer", "hr", "admin")
 
 NAV = [NavItem("inspections.index", "现场检查", RUN, "逢查必考、三违记录、检查报告")]
 __all__ = ["NAV", "OPENAPI", "bp"]
-
-
-# --- shared lookups ------------------------------------------------------------------------------------------
-
-
-def _inspection(inspection_id: int) -> Inspection:
-    return get_owned(Inspection, inspection_id)
-
-
-def _runnable(inspection_id: int) -> Inspection:
-    """The inspection, for its own inspector (an admin may act too); others of the scope only read it."""
-    inspection = _inspection(inspection_id)
-    if inspection.inspector_id != current_user.id and not current_user.has_role("admin"):
-        raise ApiError(403, "not_your_inspection", "只有发起本次检查的检查人员可以操作。")
-    return inspection
-
-
-def _person_in(inspection: Inspection, person_id) -> Person:
-    if not isinstance(person_id, int) or isinstance(person_id, bool):
-        try:
-            person_id = int(person_id)
-        except (TypeError, ValueError):
-            raise ApiError(400, "bad_request", "person_id 必须是整数") from None
-    person = session.get(Person, person_id)
-    if person is None or person.organisation_id != inspection.organisation_id:
-        raise ApiError(404, "not_found", "没有找到该人员")
-    return person
 
 
 def _departments() -> list[tuple[Organisation, list[Department]]]:
@@ -115,7 +78,7 @@ def open_page():
 @bp.get("/inspections/<int:inspection_id>")
 @require_role(*READ)
 def show(inspection_id: int):
-    inspection = _inspection(inspection_id)
+    inspection = inspection_of(inspection_id)
     people = service.department_people(session, inspection)
     today = clock.today()
     standings = standing_service.standings_of(session, people, today)
@@ -138,7 +101,7 @@ def show(inspection_id: int):
 @bp.get("/inspections/<int:inspection_id>/find")
 @require_role(*READ)
 def find(inspection_id: int):
-    inspection = _inspection(inspection_id)
+    inspection = inspection_of(inspection_id)
     code = request.args.get("code", "")
     person = service.find_person(session, inspection, code)
     if person is None:
@@ -176,8 +139,8 @@ def badge(organisation_id: int, employee_no: str):
 @bp.get("/inspections/<int:inspection_id>/people/<int:person_id>")
 @require_role(*READ)
 def person(inspection_id: int, person_id: int):
-    inspection = _inspection(inspection_id)
-    worker = _person_in(inspection, person_id)
+    inspection = inspection_of(inspection_id)
+    worker = person_in(inspection, person_id)
     standings = standing_service.standings_of(session, [worker])[worker.id]
     attempts = [a for a in service.spot_tests(session, inspection) if a.person_id == worker.id]
     return render_template(
@@ -196,8 +159,8 @@ def person(inspection_id: int, person_id: int):
 @require_role(*RUN)
 def spot_test_page(inspection_id: int, person_id: int):
     """Kiosk: the worker confirms with their PIN on the inspector's tablet, then sits the spot test."""
-    inspection = _runnable(inspection_id)
-    worker = _person_in(inspection, person_id)
+    inspection = runnable(inspection_id)
+    worker = person_in(inspection, person_id)
     post_code = request.values.get("post") or None
     error = None
     if request.method == "POST":
@@ -227,7 +190,7 @@ def _kiosk_attempt(inspection: Inspection, attempt_id: int) -> Attempt:
 @bp.get("/inspections/<int:inspection_id>/spot-tests/<int:attempt_id>")
 @require_role(*RUN)
 def kiosk(inspection_id: int, attempt_id: int):
-    inspection = _inspection(inspection_id)
+    inspection = inspection_of(inspection_id)
     attempt = _kiosk_attempt(inspection, attempt_id)
     exam_service.finalize_if_expired(session, attempt, clock.now())
     if attempt.is_submitted:
@@ -240,7 +203,7 @@ def kiosk(inspection_id: int, attempt_id: int):
 @bp.get("/inspections/<int:inspection_id>/spot-tests/<int:attempt_id>/result")
 @require_role(*RUN)
 def kiosk_result(inspection_id: int, attempt_id: int):
-    inspection = _inspection(inspection_id)
+    inspection = inspection_of(inspection_id)
     attempt = _kiosk_attempt(inspection, attempt_id)
     exam_service.finalize_if_expired(session, attempt, clock.now())
     if not attempt.is_submitted:
@@ -254,8 +217,8 @@ def kiosk_result(inspection_id: int, attempt_id: int):
 @bp.post("/inspections/<int:inspection_id>/findings")
 @require_role(*RUN)
 def finding_page(inspection_id: int):
-    inspection = _runnable(inspection_id)
-    worker = _person_in(inspection, request.form.get("person_id"))
+    inspection = runnable(inspection_id)
+    worker = person_in(inspection, request.form.get("person_id"))
     try:
         service.record_finding(
             session, inspection, worker, category=request.form.get("category", ""),
@@ -274,7 +237,7 @@ def finding_page(inspection_id: int):
 @bp.post("/inspections/<int:inspection_id>/close")
 @require_role(*RUN)
 def close_page(inspection_id: int):
-    inspection = _runnable(inspection_id)
+    inspection = runnable(inspection_id)
     try:
         service.close_inspection(session, inspection, clock.now())
     except ApiError as e:
@@ -288,7 +251,7 @@ def close_page(inspection_id: int):
 @bp.get("/inspections/<int:inspection_id>/report")
 @require_role(*READ)
 def report_page(inspection_id: int):
-    inspection = _inspection(inspection_id)
+    inspection = inspection_of(inspection_id)
     return render_template(
         "inspections/report.html", report=service.report(session, inspection, clock.today())
     )
@@ -297,7 +260,7 @@ def report_page(inspection_id: int):
 @bp.get("/inspections/<int:inspection_id>/report.pdf")
 @require_role(*READ)
 def report_pdf(inspection_id: int):
-    inspection = _inspection(inspection_id)
+    inspection = inspection_of(inspection_id)
     data = report_files.report_pdf(service.report(session, inspection, clock.today()))
     return _download(data, "application/pdf", f"inspection-{inspection.id}.pdf")
 
@@ -305,7 +268,7 @@ def report_pdf(inspection_id: int):
 @bp.get("/inspections/<int:inspection_id>/report.xlsx")
 @require_role(*READ)
 def report_xlsx(inspection_id: int):
-    inspection = _inspection(inspection_id)
+    inspection = inspection_of(inspection_id)
     data = report_files.report_xlsx(service.report(session, inspection, clock.today()))
     return _download(
         data,
@@ -321,133 +284,4 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-# --- JSON API ------------------------------------------------------------------------------------------------
-
-
-def inspection_json(inspection: Inspection) -> dict:
-    current = service.report(session, inspection, clock.today())
-    return {
-        "id": inspection.id,
-        "organisation_id": inspection.organisation_id,
-        "department_id": inspection.department_id,
-        "department": inspection.department.name,
-        "inspector": inspection.inspector.display_name,
-        "note": inspection.note,
-        "opened_at": inspection.opened_at.isoformat(),
-        "closed_at": inspection.closed_at.isoformat() if inspection.closed_at else None,
-        "tally": current.tally,
-        "spot_tests": [
-            {
-                "attempt_id": row.attempt.id,
-                "person_id": row.person.id,
-                "name": row.person.name,
-                "employee_no": row.person.employee_no,
-                "post": row.post.code,
-                "state": row.state,
-                "score": row.attempt.score,
-                "max_score": row.attempt.max_score,
-                "passed": row.attempt.passed,
-            }
-            for row in current.tested
-        ],
-        "findings": [
-            {
-                "id": f.id,
-                "person_id": f.person_id,
-                "name": f.person.name,
-                "category": f.category,
-                "note": f.note,
-                "post": f.post_code,
-            }
-            for f in current.findings
-        ],
-        "owed": {
-            str(person_id): [standing_service.standing_json(ps) for ps in standings]
-            for person_id, standings in current.standings.items()
-        },
-    }
-
-
-@bp.post("/api/v1/inspections")
-@require_role(*RUN)
-def api_open():
-    data = json_body()
-    department_id = data.get("department_id")
-    if not isinstance(department_id, int) or isinstance(department_id, bool):
-        raise ApiError(400, "bad_request", "department_id 必须是整数")
-    note = data.get("note") or ""
-    if not isinstance(note, str):
-        raise ApiError(400, "bad_request", "note 必须是字符串")
-    department = get_owned(Department, department_id)
-    inspection = service.open_inspection(
-        session, department=department, inspector=current_user, note=note, now=clock.now()
-    )
-    return created({"id": inspection.id}, url_for("inspections.api_show", inspection_id=inspection.id))
-
-
-@bp.get("/api/v1/inspections/<int:inspection_id>")
-@require_role(*READ)
-def api_show(inspection_id: int):
-    return jsonify(inspection_json(_inspection(inspection_id)))
-
-
-@bp.post("/api/v1/inspections/<int:inspection_id>/spot-tests")
-@require_role(*RUN)
-def api_spot_test(inspection_id: int):
-    data = json_body()
-    inspection = _runnable(inspection_id)
-    worker = _person_in(inspection, data.get("person_id"))
-    pin, post = data.get("pin"), data.get("post")
-    if not isinstance(pin, str | int) or isinstance(pin, bool):
-        raise ApiError(400, "bad_request", "pin 必须是字符串")
-    if post is not None and not isinstance(post, str):
-        raise ApiError(400, "bad_request", "post 必须是岗位代码")
-    now = clock.now()
-    attempt = service.start_spot_test(
-        session, inspection, worker, pin=str(pin), post_code=post, inspector=current_user, now=now
-    )
-    return created(
-        exam_service.attempt_json(session, attempt, now), url_for("api.attempt", attempt_id=attempt.id)
-    )
-
-
-@bp.post("/api/v1/inspections/<int:inspection_id>/findings")
-@require_role(*RUN)
-def api_finding(inspection_id: int):
-    data = json_body()
-    inspection = _runnable(inspection_id)
-    worker = _person_in(inspection, data.get("person_id"))
-    for name in ("category", "note", "post"):
-        if data.get(name) is not None and not isinstance(data.get(name), str):
-            raise ApiError(400, "bad_request", f"{name} 必须是字符串")
-    finding = service.record_finding(
-        session, inspection, worker, category=data.get("category") or "", note=data.get("note") or "",
-        post_code=data.get("post") or None, by=current_user, today=clock.today(), now=clock.now(),
-    )  # fmt: skip
-    return created({"id": finding.id})
-
-
-@bp.post("/api/v1/inspections/<int:inspection_id>/close")
-@require_role(*RUN)
-def api_close(inspection_id: int):
-    inspection = _runnable(inspection_id)
-    service.close_inspection(session, inspection, clock.now())
-    return jsonify(inspection_json(inspection))
-
-
-@bp.get("/api/v1/people/<int:person_id>/standing")
-@require_role(*STANDING_READERS)
-def api_standing(person_id: int):
-    worker = get_owned(Person, person_id)
-    code = request.args.get("post") or None
-    posts = standing_service.posts_of(session, [worker.id])[worker.id]
-    if code:
-        post = session.scalar(scoped(select(Post), Post).where(Post.code == code))
-        if post is None:
-            raise ApiError(404, "unknown_post", f"没有岗位 {code!r}")
-    elif posts:
-        post = posts[0]
-    else:
-        raise ApiError(409, "no_post", "该人员没有登记岗位，请用 ?post=岗位代码 指定。")
-    ps = standing_service.standing_of(session, worker, post)
-    return jsonify(standing_service.standing_json(ps, certificates.certificates_json(session, ps)))
+from webapp.inspections import api  # noqa: E402, F401  (registers the JSON routes on bp)
