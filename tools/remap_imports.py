@@ -16,9 +16,10 @@ from collections import defaultdict
 from pathlib import Path
 
 
-def read_map(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+def read_map(path: Path) -> tuple[dict[str, str], dict[str, dict[str, tuple[str, str]]]]:
+    """[modules]: old module -> new module; [names]: old module -> {name: (new module, new name)}."""
     modules: dict[str, str] = {}
-    names: dict[str, dict[str, str]] = defaultdict(dict)
+    names: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     section = "modules"
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
@@ -32,7 +33,8 @@ def read_map(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
             modules[old] = new
         elif section == "names":
             old_module, name = old.rsplit(".", 1)
-            names[old_module][name] = new.rsplit(".", 1)[0]
+            new_module, new_name = new.rsplit(".", 1)
+            names[old_module][name] = (new_module, new_name)
     return modules, dict(names)
 
 
@@ -59,14 +61,15 @@ def render(indent: str, module: str, items: list[tuple[str, str | None]], commen
     return f"{indent}from {module} import {body}{comment}"
 
 
-def rewrite_from(m: re.Match, modules: dict[str, str], names: dict[str, dict[str, str]]) -> str:
+def rewrite_from(m: re.Match, modules: dict[str, str], names: dict[str, dict[str, tuple[str, str]]]) -> str:
     indent, module = m["indent"], m["module"]
     comment = m["comment"] or ""
     items = split_names(m["paren"] if m["paren"] is not None else m["plain"])
     groups: dict[str, list[tuple[str, str | None]]] = {}
     for name, alias in items:
         if module in names and name in names[module]:
-            target, item = names[module][name], (name, alias)
+            target, new_name = names[module][name]
+            item = (new_name, alias or (name if new_name != name else None))
         elif f"{module}.{name}" in modules:  # `from parent import moved_module [as x]`
             new = modules[f"{module}.{name}"]
             parent, _, leaf = new.rpartition(".")
@@ -85,7 +88,7 @@ def rewrite_from(m: re.Match, modules: dict[str, str], names: dict[str, dict[str
     )
 
 
-def rewrite(text: str, modules: dict[str, str], names: dict[str, dict[str, str]]) -> str:
+def rewrite(text: str, modules: dict[str, str], names: dict[str, dict[str, tuple[str, str]]]) -> str:
     text = FROM_IMPORT.sub(lambda m: rewrite_from(m, modules, names), text)
     for old in sorted(modules, key=len, reverse=True):
         text = re.sub(rf"(?<![\w.]){re.escape(old)}(?![\w])", modules[old], text)
