@@ -61,6 +61,16 @@ WITHDRAWN: tuple[Withdrawn, ...] = (
         replaced_by="GB 2894-2025",
         source="460.net.cn show-292902; book118 GB2894-2025 修改解读; 查于 2026-12-06",
     ),
+    # GB 15577-2018《粉尘防爆安全规程》 is the current edition and replaces GB 15577-2007. Confirmed 2026-12-06:
+    # public regulation knowledge bases dated 2026 cite "GB 15577-2018 第9.5条"/"6.3.2" as the current text,
+    # and the 2013 official letter 安监总厅管四函〔2013〕117号 (m.jxly88.cn/Laws/Notice/201308/320971.shtml)
+    # shows 2007 as the edition then in force.
+    Withdrawn(
+        name="GB 15577-2007《粉尘防爆安全规程》",
+        pattern=r"GB\s*15577\s*[-—–]\s*2007",
+        replaced_by="GB 15577-2018",
+        source="code search: two 2026 regulation knowledge bases citing GB 15577-2018; jxly88.cn 320971; 查于 2026-12-06",
+    ),
     # JJG 693-2011《可燃气体检测报警器检定规程》 (施行 2011-12-14) replaces JJG 693-2004 and JJG 940-1998.
     # Confirmed 2026-12-06: 360doc.com/content/23/0821/16/1433386_1093334866.shtml and dqzhy.cn/detail-140.html
     # (both reproduce the title page "代替 JJG 693-2004、JJG 940-1998").
@@ -143,6 +153,12 @@ def test_no_set_cites_a_withdrawn_text_as_current(set_id):
     assert set_citations(REGISTRY.set(set_id)) == []
 
 
+def _name(prefix: str) -> str:
+    """The entry whose name starts with `prefix` (tests do not depend on the order of WITHDRAWN)."""
+    (name,) = [w.name for w in WITHDRAWN if w.name.startswith(prefix)]
+    return name
+
+
 def test_each_withdrawn_entry_names_its_replacement_and_source():
     assert [w.name for w in WITHDRAWN if not (w.replaced_by and w.source)] == []
     # each pattern recognises the way its own entry is written
@@ -168,10 +184,10 @@ def test_a_mention_teaching_the_old_text_as_current_is_reported():
     qs = question_set([q], sections=[section(id="sec-a", body="安全色按 GB 2893 执行。")])
     found = [(c.where, c.withdrawn) for c in set_citations(qs)]
     assert found == [
-        (f"{q.id} explanation", WITHDRAWN[2].name),
-        (f"{q.id} explanation", WITHDRAWN[4].name),
-        (f"{q.id} stem", WITHDRAWN[0].name),
-        ("handbook #sec-a", WITHDRAWN[1].name),
+        (f"{q.id} explanation", _name("GB 2894-2008")),
+        (f"{q.id} explanation", _name("JJG 693-2004")),
+        (f"{q.id} stem", _name("原国家安全监管总局令第30号")),
+        ("handbook #sec-a", _name("GB 2893")),
     ]
 
 
@@ -184,10 +200,10 @@ def test_a_stem_may_ask_about_a_withdrawn_text_when_the_explanation_teaches_its_
     )
     unexplained = question(stem="30号令在2026年6月1日以后仍是现行依据。", explanation="说法错误。")
     found = [(c.where, c.withdrawn) for c in set_citations(question_set([asked, unexplained]))]
-    assert found == [(f"{unexplained.id} stem", WITHDRAWN[0].name)]
+    assert found == [(f"{unexplained.id} stem", _name("原国家安全监管总局令第30号"))]
 
 
 def test_the_agency_prefix_of_a_current_rule_is_not_a_replacement_marker():
     # "原国家安全监管总局令第30号" alone does not say the rule was replaced: 原 belongs to the agency's name.
     found = current_citations("特种作业按原国家安全监管总局令第30号执行。", "stem")
-    assert [c.withdrawn for c in found] == [WITHDRAWN[0].name]
+    assert [c.withdrawn for c in found] == [_name("原国家安全监管总局令第30号")]
