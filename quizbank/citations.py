@@ -18,7 +18,7 @@ from typing import Literal
 from quizbank.model import Question, Section
 from quizbank.register import LawEntry, entry_key, replacement
 
-_NUMERAL = r"[一二三四五六七八九十百千零〇两\d]+"
+_NUMERAL = r"[一二三四五六七八九十百千零〇两\d]+(?:\.\d+)*"
 _CLAUSE = rf"第\s*{_NUMERAL}\s*条(?:\s*第\s*{_NUMERAL}\s*款)?(?:\s*第\s*{_NUMERAL}\s*项)?|第\s*{_NUMERAL}\s*[项章节]|附[录件]\s*[A-Z\d]+(?:\.\d+)*|\d+(?:\.\d+)+"
 _STANDARD = r"(?<![A-Za-z])(?P<code>GBZ|GB|AQ|TSG|JGJ|HG|SH|SY|DL|NB|JB|YJ|WS|MT|CJJ|GA|XF)(?:\s*/\s*(?P<kind>[TZ]))?\s*(?P<body>[A-Z]?\d+(?:\.\d+)?)(?:\s*[-—–－]\s*(?P<year>(?:19|20)\d{2})(?!\d))?"
 _CITATION = re.compile(
@@ -110,9 +110,10 @@ class ReviewFlag:
     def message(self) -> str:
         cited = f"{self.entry.label}{self.citation.clause and ' ' + self.citation.clause}"
         when = f"（{self.entry.withdrawn.isoformat()}）" if self.entry.withdrawn else ""
+        status = self.entry.status if self.entry.status.startswith("已") else f"已{self.entry.status}"
         if self.replaced_by is not None:
-            return f"依据 {cited} 已{self.entry.status}{when}，现行为 {self.replaced_by.label}：请对照新文本复核。"
-        return f"依据 {cited} 已{self.entry.status}{when}：请复核本题是否仍然成立。"
+            return f"依据 {cited} {status}{when}，现行为 {self.replaced_by.label}：请对照新文本复核。"
+        return f"依据 {cited} {status}{when}：请复核本题是否仍然成立。"
 
 
 def needs_review(

@@ -26,6 +26,16 @@ STATUSES: tuple[Status, ...] = ("现行", "已废止", "被替代")
 FIELDS = ("number", "title", "issuer", "status", "effective", "withdrawn", "replaced_by")
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so "2021-13-01" is reported rather than raised."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass(frozen=True)
 class LawEntry:
     """A law, regulation or standard. `number` is the standard or order number with its year
@@ -68,7 +78,7 @@ def read_register(text: bytes | str, *, name: str = REGISTER_FILE) -> RegisterRe
         except UnicodeDecodeError as e:
             return RegisterRead((), (Problem(name, f"不是 UTF-8 文本（第 {e.start} 字节）"),))
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{name}:{mark.line + 1}" if mark else name
@@ -81,7 +91,7 @@ def read_register(text: bytes | str, *, name: str = REGISTER_FILE) -> RegisterRe
     problems: list[Problem] = []
     for node in root.value:
         where = f"{name}:{node.start_mark.line + 1}"
-        entry = _entry(yaml.safe_load(yaml.serialize(node)), where, problems)
+        entry = _entry(yaml.load(yaml.serialize(node), Loader=_Loader), where, problems)
         if entry is not None:
             entries.append((entry, where))
     problems += register_problems(entries)
