@@ -15,7 +15,10 @@ from quizbank.itemchecks import CHECKS, Finding
 from quizbank.questionsets import QUESTIONS_FILE, is_set_folder, load_folder, set_folders
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-EXIT_CODES = "退出码 / exit codes: 0 = 没有错误级问题（可能有警告、提示）；1 = 有错误级问题，或有文件读不出题目；2 = 用法错误（路径不存在、无法判断文件格式）。"
+EXIT_CODES = """退出码 / exit codes:
+  0 = 没有错误级问题（可能有警告、提示） / no error-level finding
+  1 = 有错误级问题，或有题目读不出 / an error-level finding, or rows that could not be read
+  2 = 用法错误（路径不存在、无法判断文件格式） / usage error (no such path, unknown format)"""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,13 +32,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check = sub.add_parser(
         "check",
         help="题目体检并找出重复题（不需要数据库）/ item checks and near-duplicates",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "读取题库文件（Excel/CSV/GIFT/Aiken/YAML，与 quizbank import 相同）或题集文件夹，"
-            "逐题检查出题毛病（干扰项太少、答案位置集中、“以上都对”、否定词未强调、选项长短悬殊、"
-            "选项重复、判断题绝对化用语、解析写选项字母、没有依据），并在所有给出的文件之间找出近似重复的题"
-            "（忽略标点、空格、“（ ）”、题号、全半角和选项顺序）。一个岗位的题库 = 通用题集 + 专业题集，一起给出即可。"
-            ' --json 输出 {"warnings": [{where, check, severity, message}], "duplicates": [[where, …], …]}。 '
-            + EXIT_CODES
+            "读取题库文件（Excel/CSV/GIFT/Aiken/YAML，与 quizbank import 相同）或题集文件夹，不需要数据库。\n"
+            "逐题检查出题毛病：干扰项太少、答案位置集中、“以上都对”、否定词未强调、选项长短悬殊、\n"
+            "选项重复、判断题绝对化用语、解析写选项字母、没有依据；\n"
+            "并在所有给出的文件之间找出近似重复的题（忽略标点、空格、“（ ）”、题号、全半角和选项顺序）。\n"
+            "一个岗位的题库 = 通用题集 + 专业题集，一起给出即可。\n\n"
+            '--json 输出一个 JSON 对象：{"warnings": [{"where", "check", "severity", "message"}],\n'
+            '                           "duplicates": [[where, where, …], …]}'
         ),
         epilog=EXIT_CODES,
     )
