@@ -9,11 +9,13 @@ sorted, as tuples of positions in the input, so the same bank always gives the s
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from quizbank.model import Question
@@ -24,8 +26,23 @@ _NUMBERING = re.compile(
     r"^\s*(?:第\s*\d+\s*题\s*[.、．:：]?|[（(]\s*\d+\s*[)）]|\d+\s*[.、．:：)）](?!\d))\s*"
 )
 _OPTION_LABEL = re.compile(r"^\s*[A-Ha-h]\s*[.、．:：)）]\s*")
-_KEPT_PUNCTUATION = frozenset("%‰")  # "50%" and "50‰" are different answers
-_NUMERIC_JOINERS = frozenset(".:/-")  # "1.5 m", "1:2", "3/4", "GB 3608-2008" keep their meaning
+_KEPT_PUNCTUATION = "%‰"  # "50%" and "50‰" are different answers
+_NUMERIC_JOINERS = ".:/-"  # "1.5 m", "1:2", "3/4", "GB 3608-2008" keep their meaning between digits
+_JOINED = re.compile(r"(?<=\d)[.:/-](?=\d)")
+_PROTECT = str.maketrans(_NUMERIC_JOINERS, "\ue000\ue001\ue002\ue003")
+_RESTORE = str.maketrans("\ue000\ue001\ue002\ue003", _NUMERIC_JOINERS)
+
+
+@functools.cache
+def _dropped() -> dict[int, None]:
+    """str.translate table deleting whitespace, separators and punctuation (but % and ‰)."""
+    table: dict[int, None] = {}
+    for cp in range(0x10000):
+        ch = chr(cp)
+        category = unicodedata.category(ch)
+        if ch.isspace() or category[0] == "Z" or (category[0] == "P" and ch not in _KEPT_PUNCTUATION):
+            table[cp] = None
+    return table
 
 
 def normalise_text(text: str, *, numbered: bool = True) -> str:
@@ -34,19 +51,8 @@ def normalise_text(text: str, *, numbered: bool = True) -> str:
     text = unicodedata.normalize("NFKC", text or "").lower()
     if numbered:
         text = _NUMBERING.sub("", text)
-    kept: list[str] = []
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            continue
-        category = unicodedata.category(ch)
-        if category[0] == "Z":
-            continue
-        if category[0] == "P" and ch not in _KEPT_PUNCTUATION:
-            between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
-            if not (ch in _NUMERIC_JOINERS and between_digits):
-                continue
-        kept.append(ch)
-    return "".join(kept)
+    text = _JOINED.sub(lambda m: m.group().translate(_PROTECT), text)
+    return text.translate(_dropped()).translate(_RESTORE)
 
 
 def normalise_option(text: str) -> str:
@@ -62,22 +68,13 @@ def comparable_parts(q: Question) -> tuple[str, str]:
     return stem, "|".join(sorted(normalise_option(o) for o in q.options))
 
 
-def _similar(a: tuple[str, str], b: tuple[str, str], similarity: float) -> bool:
-    """Stems and options each near-identical: "总质量是指" and "装载质量是指" with the same options
-    are different questions, though the texts as a whole are 90 % alike."""
-    return all(
-        Indel.normalized_similarity(x, y, score_cutoff=similarity) >= similarity
-        for x, y in zip(a, b, strict=True)
-    )
-
-
 def duplicate_groups(
     questions: Sequence[Question], similarity: float = SIMILARITY
 ) -> tuple[tuple[int, ...], ...]:
     """Groups (two or more) of near-identical questions, as ascending positions in `questions`,
     ordered by their first position. Near-identity is transitive here: a≈b and b≈c put a, b, c together."""
     parts = [comparable_parts(q) for q in questions]
-    texts = [f"{stem}|{options}" if stem else "" for stem, options in parts]
+    texts = [f"{stem}|{options}" if stem else "" for stem, options in parts]  # "" for an empty stem
     parent = list(range(len(texts)))
 
     def root(i: int) -> int:
@@ -101,9 +98,12 @@ def duplicate_groups(
         else:
             first_of[text] = i
             distinct.append(i)
-    for i, j in _candidate_pairs([texts[i] for i in distinct], similarity):
-        if _similar(parts[distinct[i]], parts[distinct[j]], similarity):
-            join(distinct[i], distinct[j])
+    # True/false questions (no options to compare) and choice questions never match each other.
+    for kind in (False, True):
+        these = [i for i in distinct if bool(parts[i][1]) == kind]
+        fields = [parts[i] if kind else parts[i][:1] for i in these]
+        for i, j in _similar_pairs(fields, similarity):
+            join(these[i], these[j])
 
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(texts)):
@@ -124,49 +124,103 @@ def group_of(groups: Iterable[Iterable[str]]) -> Mapping[str, int]:
     return {question_id: n for n, group in enumerate(groups) for question_id in group}
 
 
-def _tokens(text: str) -> list[tuple[str, int]]:
-    """Character bigrams, each numbered by its occurrence, so set overlap counts repeated bigrams."""
-    seen: Counter[str] = Counter()
-    out = []
-    for k in range(len(text) - 1):
-        gram = text[k : k + 2]
-        out.append((gram, seen[gram]))
-        seen[gram] += 1
-    return out
+def _tokens(text: str) -> set[str]:
+    """Character bigrams, a repeated one numbered by its occurrence ("安全", "安全\x01"), so the overlap
+    of two token sets counts a repeated bigram as often as both texts hold it."""
+    if len(text) < 2:  # no bigram: such a text is near-identical only to itself
+        return {"\x00" + text}
+    grams = [text[k : k + 2] for k in range(len(text) - 1)]
+    tokens = set(grams)
+    if len(tokens) == len(grams):  # no bigram repeats: the usual case
+        return tokens
+    seen: dict[str, int] = {}
+    tokens = set()
+    for g in grams:
+        occurrence = seen.get(g, 0)
+        seen[g] = occurrence + 1
+        tokens.add(g + chr(occurrence) if occurrence else g)
+    return tokens
 
 
-def _candidate_pairs(texts: Sequence[str], similarity: float) -> list[tuple[int, int]]:
-    """Pairs (i < j) of texts whose Indel ratio reaches `similarity` (stem and options each alike make
-    the whole text alike, so this is every pair `_similar` can accept).
+def _similar_pairs(records: Sequence[tuple[str, ...]], similarity: float) -> list[tuple[int, int]]:
+    """Pairs (i < j) of records whose every field (stem, options) has an Indel ratio ≥ `similarity`.
 
     Why prefix filtering finds every such pair: if ratio(a, b) ≥ r, the longest common subsequence has
     L = r(|a|+|b|)/2 characters in at most d+1 runs (d = (1-r)(|a|+|b|) edits), so the texts share at
-    least L-d-1 bigrams; the ratio also bounds |b| ≥ |a|·r/(2-r). So each text must share at least
-    `need` bigrams with any partner, and two such texts share one of their |tokens|-need+1 rarest
-    bigrams. Only those are indexed; only texts meeting in the index are compared."""
-    token_lists = [_tokens(t) for t in texts]
-    frequency: Counter[tuple[str, int]] = Counter(tok for toks in token_lists for tok in set(toks))
-    index: dict[tuple[str, int], list[int]] = defaultdict(list)
+    least L-d-1 bigrams; the ratio also bounds |b| ≥ |a|·r/(2-r). So a field must share at least
+    `need` bigrams with its partner's, and the two share one of their |tokens|-need+1 rarest bigrams.
+    Only those are indexed, per field; only records meeting in the index of every field are compared."""
+    if not records:
+        return []
+    width = len(records[0])
+    ranks = []
+    for f in range(width):
+        frequency: Counter[str] = Counter()
+        for r in records:
+            frequency.update(_tokens(r[f]))
+        # The global order: rarest first, ties by token, as one rank per token.
+        ranks.append(
+            {tok: n for n, tok in enumerate(sorted(frequency, key=lambda t, c=frequency: (c[t], t)))}
+        )
+    indexes: list[dict[str, list[int]]] = [defaultdict(list) for _ in range(width)]
     shortest = similarity / (2 - similarity)
     found: list[tuple[int, int]] = []
-    order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
-    for i in order:
-        a = texts[i]
-        toks = sorted(set(token_lists[i]), key=lambda t: (frequency[t], t))
-        n = len(a)
-        need = int((1.5 * similarity - 1) * (n + n * shortest) - 1)
-        prefix = toks if need <= 0 else toks[: max(len(toks) - need + 1, 1)]
-        candidates: set[int] = set()
-        for tok in prefix:
-            candidates.update(index[tok])
-            index[tok].append(i)
-        for j in candidates:
-            b = texts[j]  # processed earlier, so not longer than a
-            if len(b) < n * shortest:
-                continue
-            if Indel.normalized_similarity(a, b, score_cutoff=similarity) >= similarity:
+    # Shortest stems first: a posting too short for this stem is too short for every later one.
+    for i in sorted(range(len(records)), key=lambda i: (len(records[i][0]), i)):
+        candidates: set[int] | None = None
+        for f in range(width):
+            text = records[i][f]
+            field_candidates = _probe(text, i, indexes[f], ranks[f], shortest, similarity, records, f == 0)
+            candidates = field_candidates if candidates is None else candidates & field_candidates
+        if not candidates:
+            continue
+        others = sorted(candidates)
+        stem = records[i][0]
+        for _, _, k in process.extract(
+            stem,
+            [records[j][0] for j in others],
+            scorer=Indel.normalized_similarity,
+            score_cutoff=similarity,
+            limit=None,
+        ):
+            j = others[k]
+            if all(
+                Indel.normalized_similarity(records[i][f], records[j][f], score_cutoff=similarity)
+                >= similarity
+                for f in range(1, width)
+            ):
                 found.append((min(i, j), max(i, j)))
     return found
+
+
+def _probe(
+    text: str,
+    i: int,
+    index: dict[str, list[int]],
+    rank: dict[str, int],
+    shortest: float,
+    similarity: float,
+    records: Sequence[tuple[str, ...]],
+    prune: bool,
+) -> set[int]:
+    """Records already indexed that share a prefix token with `text`; then index record `i` under it."""
+    tokens = sorted(_tokens(text), key=rank.__getitem__)
+    n = len(text)
+    need = int((1.5 * similarity - 1) * (n + n * shortest) - 1)
+    prefix = tokens if need <= 0 else tokens[: max(len(tokens) - need + 1, 1)]
+    too_short = n * shortest
+    candidates: set[int] = set()
+    for tok in prefix:
+        postings = index[tok]
+        if prune:
+            drop = 0
+            while drop < len(postings) and len(records[postings[drop]][0]) < too_short:
+                drop += 1
+            if drop:
+                del postings[:drop]
+        candidates.update(postings)
+        postings.append(i)
+    return candidates
 
 
 __all__ = [
