@@ -117,17 +117,24 @@ class ReviewFlag:
 
 
 def needs_review(
-    questions: Iterable[Question], sections: Iterable[Section], register: Sequence[LawEntry]
+    questions: Iterable[Question],
+    sections: Iterable[Section],
+    register: Sequence[LawEntry],
+    *,
+    handbook: str = "",
 ) -> tuple[ReviewFlag, ...]:
     """Every question (by its basis) and section (by its title and text) citing a withdrawn or replaced
-    entry, once per subject and entry, questions first, each in the order given."""
+    entry, once per subject and entry, questions first, each in the order given. A section's place is
+    ``handbook:line`` when the handbook file is named."""
     flags: list[ReviewFlag] = []
     for q in questions:
         flags += _flags("question", q.id, q.source or q.id, q.basis, register)
     for s in sections:
-        flags += _flags(
-            "section", s.id, f"{s.id}（第 {s.line} 行）" if s.line else s.id, f"{s.title}\n{s.body}", register
-        )
+        if handbook and s.line:
+            where = f"{handbook}:{s.line}"
+        else:
+            where = f"{s.id}（第 {s.line} 行）" if s.line else s.id
+        flags += _flags("section", s.id, where, f"{s.title}\n{s.body}", register)
     return tuple(flags)
 
 

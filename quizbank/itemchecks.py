@@ -37,6 +37,7 @@ CHECKS: dict[str, str] = {
     "absolute_words": "判断题含绝对化用语",
     "explanation_names_letter": "解析提到选项字母",
     "no_basis": "没有依据",
+    "cites_withdrawn": "依据已废止或被替代（待复核）",  # found by citations.needs_review
 }
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from quizbank import formats
 from quizbank.bankcheck import BankReport, Batch, check_bank
 from quizbank.itemchecks import CHECKS, Finding
-from quizbank.questionsets import QUESTIONS_FILE, is_set_folder, load_folder, set_folders
+from quizbank.questionsets import HANDBOOK_FILE, QUESTIONS_FILE, is_set_folder, load_folder, set_folders
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 EXIT_CODES = """退出码 / exit codes:
@@ -75,7 +75,16 @@ def _batches(path: str) -> tuple[list[Batch], list[Finding]]:
             if loaded.set is not None:
                 qs = loaded.set.questions
                 places = tuple(f"{folder}/{q.source}" if q.source else f"{folder}: {q.id}" for q in qs)
-                batches.append(Batch(loaded.set.id, qs, places))
+                batches.append(
+                    Batch(
+                        loaded.set.id,
+                        qs,
+                        places,
+                        loaded.set.handbook.sections,
+                        loaded.set.register,
+                        handbook=str(folder / HANDBOOK_FILE),
+                    )
+                )
         return batches, unreadable
     if not p.is_file():
         raise _Usage(f"找不到文件或文件夹 {path}")

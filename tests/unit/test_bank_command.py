@@ -218,3 +218,32 @@ def test_papers_drawn_from_the_forklift_corpus_never_hold_two_of_a_group():
         paper = assemble_seeded(index, bp, seed, groups=groups)
         drawn = Counter(groups[pq.question.id] for pq in paper.questions if pq.question.id in groups)
         assert not drawn or max(drawn.values()) == 1, seed
+
+
+def test_a_set_citing_a_replaced_text_of_its_register_is_flagged_for_review(tmp_path, capsys):
+    cites = question(
+        id="h-1",
+        stem="作业高度 10 m 属于几级高处作业？",
+        options=("Ⅰ级", "Ⅱ级", "Ⅲ级", "Ⅳ级"),
+        section="h-sec",
+        basis="GB/T 3608-2008 3.1",
+    )
+    folder = write_set_folder(tmp_path / "height", question_set([cites], id="height", post="height"))
+    (folder / "laws.yaml").write_text(
+        "- number: GB/T 3608-2008\n  title: 高处作业分级\n  status: 被替代\n  replaced_by: GB/T 3608-2099\n"
+        "- number: GB/T 3608-2099\n  title: 高处作业分级\n",
+        encoding="utf-8",
+    )
+    code, body = run_json(capsys, "bank", "check", str(folder), "--json")
+    flagged = [w for w in body["warnings"] if w["check"] == "cites_withdrawn"]
+    line = flagged[0]["where"].rsplit(":", 1)[1] if flagged else ""
+    assert line.isdigit()
+    assert flagged == [
+        {
+            "where": f"{folder}/questions.yaml:{line}",
+            "check": "cites_withdrawn",
+            "severity": "warning",
+            "message": "依据 GB/T 3608-2008《高处作业分级》 3.1 已被替代，现行为 GB/T 3608-2099《高处作业分级》：请对照新文本复核。",
+        }
+    ]
+    assert code == 0
