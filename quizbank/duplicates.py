@@ -2,10 +2,10 @@
 
 Texts are normalised first (full/half width, case, blanks such as "（ ）" and "____", punctuation,
 leading numbering and option labels; option order ignored), equal normalised questions group at once,
-and the rest are compared with rapidfuzz's Indel ratio, but only pairs that share a rare character
-bigram (prefix filtering), so 100,000 questions are not compared all against all. Groups come back
-sorted, as tuples of positions in the input, so the same bank always gives the same groups.
-"""
+and the rest are near-duplicates when the stems and the sorted options each reach an Indel ratio of 0.9
+(rapidfuzz). Only pairs sharing a rare character bigram in their stems and in their options are compared
+(prefix filtering), so 100,000 questions are not compared all against all. Groups come back sorted, as
+tuples of positions in the input, so the same bank always gives the same groups."""
 
 from __future__ import annotations
 
