@@ -20,9 +20,16 @@ from quizbank.duplicates import duplicate_ids, group_of
 from quizbank.plugins import discover
 from tests.builders import question, question_set, write_set_folder
 
-CORPUS_FORKLIFT = Path(__file__).resolve().parents[2].parent.parent / "shared/corpus/excel/省级叉车司机.xlsx"
-if not CORPUS_FORKLIFT.exists():
-    CORPUS_FORKLIFT = Path("/work/shared/corpus/excel/省级叉车司机.xlsx")
+REPO = Path(__file__).resolve().parents[2]
+# ../shared/corpus beside the project; a git worktree (…/wt/<name>) finds it one level further up.
+CORPUS_FORKLIFT = next(
+    (
+        root / "shared" / "corpus" / "excel" / "省级叉车司机.xlsx"
+        for root in (REPO.parent, REPO.parent.parent)
+        if (root / "shared" / "corpus" / "excel" / "省级叉车司机.xlsx").exists()
+    ),
+    REPO.parent / "shared" / "corpus" / "excel" / "省级叉车司机.xlsx",
+)
 
 
 def write_csv(tmp_path: Path, *rows: str, name: str = "bank.csv") -> Path:
