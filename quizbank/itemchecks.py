@@ -194,7 +194,7 @@ def _long_option(q: Question, options: list[str]) -> list[tuple[str, Severity, s
     extra = lengths[longest] - median
     if lengths[longest] <= LONG_OPTION_FACTOR * median or extra < LONG_OPTION_MIN_EXTRA:
         return []
-    if longest in q.answer and q.type == "single":
+    if longest in q.answer:
         return [
             (
                 "long_option",

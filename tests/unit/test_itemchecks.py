@@ -211,3 +211,9 @@ def test_accepted_findings_are_left_out_and_others_kept():
     kept = check_items([q], accepted={("q1", "negative_stem"), ("other", "no_basis")})
     assert [f.check for f in kept] == ["no_basis"]
     assert check_items(_singles([0] * 20), batch="s", accepted={("s", "key_position")}) == ()
+
+
+def test_a_long_key_of_a_multiple_choice_question_is_a_warning_too():
+    long = "作业前办理许可证，检测合格并设专人监护后方可进入"
+    q = multiple(basis=GOOD_BASIS, options=("通风", long, "戴手套", "先进去", "喊人"), answer=(0, 1))
+    assert checks(q) == {"long_option": "warning"}
