@@ -20,7 +20,7 @@ def bench_app(home: str, url: str | None = None, schema: str | None = None, extr
     from flask import Blueprint
 
     from webapp import create_app
-    from webapp.security import csrf_exempt, public
+    from webapp.infra.security import csrf_exempt, public
 
     config: dict = {"INSTANCE_PATH": home, "SECRET_KEY": "bench", **(extra or {})}
     config["DATABASE_URL"] = url or f"sqlite:///{home}/bench.sqlite"
@@ -41,8 +41,7 @@ def bench_app(home: str, url: str | None = None, schema: str | None = None, extr
 
 def fresh_tables(app) -> None:
     """Every table dropped and created again from the models (no migrations, no question sets)."""
-    from webapp.db import Base, database
-    from webapp.models import import_all_models
+    from webapp.infra.db import Base, database, import_all_models
 
     import_all_models()
     engine = database(app).engine

@@ -32,10 +32,10 @@ from benchmarks._server import bench_app, fresh_tables, serving, throughput  # n
 def _seed(home: str, people: int) -> list[str]:
     """`people` certified welders; every third failed a spot test since. Returns their tokens."""
     from quizbank import rules
-    from webapp.db import database
-    from webapp.services import certificates
-    from webapp.services.standing import record_event
-    from webapp.testing import make_department, make_org, make_person, make_post
+    from tests.webapp.base_builders import make_department, make_org, make_person, make_post
+    from webapp.certs import service as certificates
+    from webapp.infra.db import database
+    from webapp.standing.service import record_event
 
     app = bench_app(home, os.environ.get("DATABASE_URL"))
     fresh_tables(app)

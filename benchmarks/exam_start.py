@@ -57,11 +57,11 @@ def _seed(home: str, url: str | None, schema: str | None, workers: int) -> tuple
     from sqlalchemy import insert, select
     from werkzeug.security import generate_password_hash
 
-    from webapp.clock import now
-    from webapp.db import database, transaction
-    from webapp.models import Organisation, Person, PersonPost, Post, User, UserRole
-    from webapp.services.exams import schedule_exam
-    from webapp.startup import prepare
+    from webapp import prepare
+    from webapp.exams.service import schedule_exam
+    from webapp.infra.clock import now
+    from webapp.infra.db import database, transaction
+    from webapp.org.models import Organisation, Person, PersonPost, Post, User, UserRole
 
     app = bench_app(home, url, schema)
     prepare(app)  # migrate + load the discovered sets, as `quizbank serve` does

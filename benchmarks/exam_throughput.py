@@ -45,10 +45,10 @@ CONFIG = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}  # sign-in is not what i
 
 
 def _seed(home: str, url: str | None, schema: str | None, workers: int) -> int:
-    from webapp.clock import now
-    from webapp.db import database
-    from webapp.services.exams import schedule_exam
-    from webapp.testing import make_org, make_post, make_question_sets, make_worker
+    from tests.webapp.base_builders import make_org, make_post, make_question_sets, make_worker
+    from webapp.exams.service import schedule_exam
+    from webapp.infra.clock import now
+    from webapp.infra.db import database
 
     app = bench_app(home, url, schema, CONFIG)
     fresh_tables(app)
@@ -90,7 +90,7 @@ class Worker:
         return r.status, data
 
     def sign_in(self) -> None:
-        from webapp.testing import TEST_PASSWORD
+        from tests.webapp.base_builders import TEST_PASSWORD
 
         status, data = self.call(
             "POST", "/api/v1/login", {"username": self.username, "password": TEST_PASSWORD}

@@ -28,8 +28,9 @@ KINDS = ("periodic", "periodic", "spot", "makeup", "qualification", "retraining"
 
 
 def seed(app, n_attempts: int, rng: random.Random) -> int:
-    from webapp.db import Base, database
-    from webapp.models import Attempt, Department, Organisation, Person, Post
+    from webapp.exams.models import Attempt
+    from webapp.infra.db import Base, database
+    from webapp.org.models import Department, Organisation, Person, Post
 
     engine = database(app).engine
     Base.metadata.create_all(engine)
@@ -121,7 +122,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from webapp import create_app
-    from webapp.db import database
+    from webapp.infra.db import database
     from webapp.reports.export import to_xlsx
     from webapp.reports.service import pass_rates
 

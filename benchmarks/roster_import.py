@@ -40,10 +40,9 @@ def _roster(people: int) -> bytes:
 
 
 def _run(home: str, data: bytes, *, hash_pins: bool) -> dict[str, float]:
+    from tests.webapp.base_builders import Client, make_department, make_org, make_post, make_user
     from webapp import create_app
-    from webapp.db import Base, database, transaction
-    from webapp.models import import_all_models
-    from webapp.testing import Client, make_department, make_org, make_post, make_user
+    from webapp.infra.db import Base, database, import_all_models, transaction
 
     config = {"INSTANCE_PATH": home, "SECRET_KEY": "bench"}  # production hashing: no PASSWORD_HASH_METHOD
     config["DATABASE_URL"] = os.environ.get("DATABASE_URL") or f"sqlite:///{home}/bench.sqlite"
@@ -91,7 +90,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
         measured = _run(a, data, hash_pins=True)
         anchor = _run(b, data, hash_pins=False)
-    from webapp.security import PIN_HASH_METHOD
+    from webapp.infra.security import PIN_HASH_METHOD
 
     print(
         json.dumps(

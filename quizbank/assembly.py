@@ -10,7 +10,7 @@ options are shuffled except for true/false (正确 stays first). Seed and permut
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from quizbank.blueprints import Shortfall, is_usable, shortfalls
@@ -123,13 +123,20 @@ def _pick(
 
 
 def assemble(
-    bank: Sequence[Question] | BankIndex, blueprint: Blueprint, rng: random.Random, *, seed: int | None = None
+    bank: Sequence[Question] | BankIndex,
+    blueprint: Blueprint,
+    rng: random.Random,
+    *,
+    seed: int | None = None,
+    groups: Mapping[str, Hashable] | None = None,
 ) -> Paper:
     """Draw a paper. Raises `BankShortfall` when the bank cannot satisfy the blueprint.
 
     Each cell gets exactly `count` questions of its type, part and difficulties; required tags are met
-    within the cells (a tagged question counts toward its cell); no question appears twice."""
+    within the cells (a tagged question counts toward its cell); no question appears twice. `groups`
+    maps question id → duplicate group (`duplicates.group_of`): at most one question of a group is drawn."""
     index = bank if isinstance(bank, BankIndex) else index_bank(bank)
+    groups = groups or {}
     cells = blueprint.cells
     pools = [index.pool(c) if c.count else [] for c in cells]
     if any(c.count > len(p) for c, p in zip(cells, pools, strict=True)):
@@ -137,6 +144,19 @@ def assemble(
 
     chosen: list[list[Question]] = [[] for _ in cells]
     taken_ids: set[str] = set()
+    taken_groups: set[Hashable] = set()
+
+    def free(q: Question) -> bool:
+        if q.id in taken_ids:
+            return False
+        group = groups.get(q.id)
+        return group is None or group not in taken_groups
+
+    def mark(q: Question) -> None:
+        taken_ids.add(q.id)
+        group = groups.get(q.id)
+        if group is not None:
+            taken_groups.add(group)
 
     for req in blueprint.required_tags:
         have = sum(1 for picks in chosen for q in picks if req.tag in q.tags)
@@ -144,12 +164,12 @@ def assemble(
 
         def accept(item: tuple[int, Question]) -> bool:
             i, q = item
-            return q.id not in taken_ids and len(chosen[i]) < cells[i].count
+            return free(q) and len(chosen[i]) < cells[i].count
 
         def take(item: tuple[int, Question]) -> None:
             i, q = item
             chosen[i].append(q)
-            taken_ids.add(q.id)
+            mark(q)
 
         if _pick(rng, candidates, req.at_least - have, accept, take) < req.at_least - have:
             raise BankShortfall(
@@ -163,8 +183,8 @@ def assemble(
             rng,
             pools[i],
             need,
-            lambda q: q.id not in taken_ids,
-            lambda q, i=i: (chosen[i].append(q), taken_ids.add(q.id)),
+            free,
+            lambda q, i=i: (chosen[i].append(q), mark(q)),
         )
         if got < need:
             raise BankShortfall(
@@ -192,9 +212,15 @@ def _tag_shortfall(tag: str, needed: int, chosen: list[list[Question]]) -> Short
     return Shortfall(needed, sum(1 for picks in chosen for q in picks if tag in q.tags), tag=tag)
 
 
-def assemble_seeded(bank: Sequence[Question] | BankIndex, blueprint: Blueprint, seed: int) -> Paper:
+def assemble_seeded(
+    bank: Sequence[Question] | BankIndex,
+    blueprint: Blueprint,
+    seed: int,
+    *,
+    groups: Mapping[str, Hashable] | None = None,
+) -> Paper:
     """`assemble` with ``random.Random(seed)``: the same seed and bank give the same paper."""
-    return assemble(bank, blueprint, random.Random(seed), seed=seed)
+    return assemble(bank, blueprint, random.Random(seed), seed=seed, groups=groups)
 
 
 def rebuild(

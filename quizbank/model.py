@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from quizbank.register import LawEntry
 
 QuestionType = Literal["single", "multiple", "truefalse"]
 QUESTION_TYPES: tuple[QuestionType, ...] = ("single", "multiple", "truefalse")
@@ -116,6 +119,7 @@ class QuestionSet:
     handbook: Handbook
     questions: tuple[Question, ...]
     source: str = ""  # "entry point general = question_sets.general", "folder /path"
+    register: tuple[LawEntry, ...] = ()  # 法规标准库 shipped with the set (laws.yaml)
 
     @property
     def is_general(self) -> bool:

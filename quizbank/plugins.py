@@ -26,6 +26,7 @@ from quizbank.questionsets import (
     load_texts,
     set_folders,
 )
+from quizbank.register import REGISTER_FILE
 
 ENTRY_POINT_GROUP = "quizbank.question_sets"
 
@@ -236,6 +237,11 @@ def _from_package(set_id: str, package: types.ModuleType, source: str) -> _Candi
             problems.append(Problem(shown, f"missing: package {package.__name__} has no {file_name}"))
     if problems:
         return _Candidate(source, LoadedSet(None, tuple(problems)), questions_name)
+    laws = root.joinpath(REGISTER_FILE)
+    try:
+        register = laws.read_bytes() if laws.is_file() else None
+    except OSError as e:
+        return _broken(source, f"cannot read {base}/{REGISTER_FILE}: {e}")
     loaded = load_texts(
         files[HANDBOOK_FILE],
         files[QUESTIONS_FILE],
@@ -243,6 +249,8 @@ def _from_package(set_id: str, package: types.ModuleType, source: str) -> _Candi
         source=source,
         handbook_name=handbook_name,
         questions_name=questions_name,
+        register=register,
+        register_name=f"{base}/{REGISTER_FILE}",
     )
     return _Candidate(source, loaded, questions_name)
 

@@ -23,6 +23,7 @@ from quizbank.model import (
     Question,
     QuestionSet,
 )
+from quizbank.register import REGISTER_FILE, read_register
 
 HANDBOOK_FILE = "handbook.md"
 QUESTIONS_FILE = "questions.yaml"
@@ -72,6 +73,7 @@ def load_folder(folder: Path, *, set_id: str | None = None, source: str | None =
     ]
     if missing:
         return LoadedSet(None, tuple(missing))
+    register_path = folder / REGISTER_FILE
     return load_texts(
         handbook_path.read_bytes(),
         questions_path.read_bytes(),
@@ -79,6 +81,8 @@ def load_folder(folder: Path, *, set_id: str | None = None, source: str | None =
         source=source or f"folder {folder}",
         handbook_name=str(handbook_path),
         questions_name=str(questions_path),
+        register=register_path.read_bytes() if register_path.is_file() else None,
+        register_name=str(register_path),
     )
 
 
@@ -90,9 +94,17 @@ def load_texts(
     source: str = "",
     handbook_name: str = HANDBOOK_FILE,
     questions_name: str = QUESTIONS_FILE,
+    register: bytes | str | None = None,
+    register_name: str = REGISTER_FILE,
 ) -> LoadedSet:
-    """Build a set from the contents of handbook.md and questions.yaml; names label the messages."""
+    """Build a set from the contents of handbook.md, questions.yaml and (when the set ships one)
+    laws.yaml; names label the messages."""
     problems: list[Problem] = []
+    entries = ()
+    if register is not None:
+        read_laws = read_register(register, name=register_name)
+        problems += read_laws.problems
+        entries = read_laws.entries
     if isinstance(handbook, bytes):
         try:
             handbook = handbook.decode("utf-8-sig")
@@ -112,7 +124,14 @@ def load_texts(
     default_part = "general" if hb.post is None else "professional"
     qs = tuple(dataclasses.replace(q, part=parts.get(q.section or "", default_part)) for q in read.questions)
     question_set = QuestionSet(
-        id=set_id, title=hb.title, version=hb.version, posts=posts, handbook=hb, questions=qs, source=source
+        id=set_id,
+        title=hb.title,
+        version=hb.version,
+        posts=posts,
+        handbook=hb,
+        questions=qs,
+        source=source,
+        register=entries,
     )
     problems += check_set(
         question_set,

@@ -27,6 +27,7 @@ from quizbank.model import (
     Section,
     TagRequirement,
 )
+from quizbank.register import LawEntry
 
 _ids = itertools.count(1)
 
@@ -212,3 +213,10 @@ def write_set_folder(folder: Path, qs: QuestionSet) -> Path:
     (folder / "handbook.md").write_text(write_handbook(qs.handbook), encoding="utf-8")
     (folder / "questions.yaml").write_bytes(native.write(qs.questions))
     return folder
+
+
+def law(title: str = "高处作业分级", number: str = "GB/T 3608-2008", **overrides) -> LawEntry:
+    """A register entry (法规标准库), in force unless `status` says otherwise."""
+    fields = dict(title=title, number=number, issuer="", status="现行")
+    fields.update(overrides)
+    return LawEntry(**fields)

@@ -4,9 +4,9 @@
   QUIZBANK_TEST_DATABASE_URL is set (each test run gets its own schema, dropped at the end).
 - ``db``: a session on the app's database for arranging data (commit it before requests see it; call
   ``db.rollback()`` before reading what requests wrote since: a session keeps its snapshot and identity map).
-- ``client``: a `webapp.testing.Client` (sends the CSRF token on writes; ``client.sign_in(username)``).
+- ``client``: a `tests.webapp.base_builders.Client` (sends the CSRF token on writes; ``client.sign_in(username)``).
 - ``clock``: a settable clock the app reads (``clock.set(dt)``, ``clock.advance(minutes=5)``).
-Builders live in `webapp.testing` (make_org, make_user, make_worker, make_question_sets…).
+Builders live in `tests.webapp.base_builders` (make_org, make_user, make_worker, make_question_sets…).
 """
 
 from __future__ import annotations
@@ -81,10 +81,9 @@ def app_config(tmp_path, pg_schema, clock) -> dict:
 
 @pytest.fixture
 def app(app_config):
+    from tests.webapp.base_builders import Client
     from webapp import create_app
-    from webapp.db import Base, database
-    from webapp.models import import_all_models
-    from webapp.testing import Client
+    from webapp.infra.db import Base, database, import_all_models
 
     app = create_app(app_config)
     import_all_models()
@@ -98,7 +97,7 @@ def app(app_config):
 
 @pytest.fixture
 def db(app):
-    from webapp.db import database
+    from webapp.infra.db import database
 
     # No app context is held open here: requests made meanwhile must each get their own `g`.
     s = database(app).sessionmaker()

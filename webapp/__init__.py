@@ -1,8 +1,9 @@
-"""The web shell: `create_app(config)` builds a Flask app; there is no module-level app.
+"""The web shell: `create_app(config)` builds a Flask app; there is no module-level app. `prepare(app)` is
+what `quizbank serve` and `quizbank demo` do before anything else.
 
 Feature areas are blueprints listed in BLUEPRINTS (one line each). A blueprint module exposes ``bp`` and
-may expose ``NAV`` (navigation entries, see webapp.nav) and ``OPENAPI`` (paths/components merged into
-/api/v1/openapi.json, see webapp.api.openapi).
+may expose ``NAV`` (navigation entries, see webapp.infra.nav) and ``OPENAPI`` (paths/components merged into
+/api/v1/openapi.json, see webapp.infra.openapi). The layout rule is DESIGN.md §4.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ BLUEPRINTS: list[str] = [
     "webapp.bank",
     "webapp.reports",
     "webapp.roster",
-    "webapp.inspections.views",
-    "webapp.training.views",
-    "webapp.certs.views",
+    "webapp.inspections.routes",
+    "webapp.training.routes",
+    "webapp.certs.routes",
     "webapp.admin",
 ]
 
@@ -79,7 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False
 
-    from webapp import db, http_headers, security, templating
+    from webapp.infra import db, http_headers, security, templating
 
     db.init_app(app)
     security.init_app(app)
@@ -90,3 +91,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
         app.extensions.setdefault("quizbank_modules", []).append(module)
     return app
+
+
+def prepare(app: Flask, *, demo: bool = False, folders=()) -> dict | None:
+    """Migrate the database, upsert the discovered question sets (and their posts); seed the demo when asked.
+    Returns the demo's logins when seeded."""
+    from quizbank.plugins import discover
+    from webapp.bank.sets import sync_registry
+    from webapp.demo.service import seed_demo
+    from webapp.infra import clock
+    from webapp.infra.db import transaction
+    from webapp.infra.migrate import upgrade
+
+    upgrade(app)
+    registry = discover(folders)
+    with app.app_context(), transaction(app) as s:
+        sync_registry(s, registry.sets)
+    if not demo:
+        return None
+    with app.app_context(), transaction(app) as s:
+        return seed_demo(s, clock.now())

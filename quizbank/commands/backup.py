@@ -26,7 +26,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from webapp.db import default_database_url
+    from webapp.infra.db import default_database_url
 
     url = default_database_url()
     dest: Path = args.dest

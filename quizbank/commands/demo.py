@@ -28,8 +28,7 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from quizbank.commands._sets_path import sets_path_folders
-    from webapp import create_app
-    from webapp.startup import prepare
+    from webapp import create_app, prepare
 
     app = create_app({"QUIZBANK_BASE_URL": args.base_url} if args.base_url else None)
     demo = prepare(app, demo=True, folders=sets_path_folders())
@@ -37,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(demo, ensure_ascii=False))
         return 0
-    from webapp.services.demo_history import SHOWCASE
+    from webapp.demo.history import SHOWCASE
 
     print("\n".join(login_lines(demo, notes=SHOWCASE)))
     return 0

@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         return 0
     try:
-        from webapp.bank_import import import_questions
+        from webapp.bank.cli import import_questions
     except ImportError as e:
         print(
             f"quizbank import: 无法写入数据库：没有安装 web 应用（webapp）：{e}；可先用 --dry-run 检查文件",

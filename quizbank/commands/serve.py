@@ -33,8 +33,7 @@ def run(args: argparse.Namespace) -> int:
     import waitress
 
     from quizbank.commands._sets_path import sets_path_folders
-    from webapp import create_app
-    from webapp.startup import prepare
+    from webapp import create_app, prepare
 
     app = create_app()
     demo = prepare(app, demo=args.demo, folders=sets_path_folders())
@@ -63,8 +62,8 @@ def print_demo_logins(app, demo: dict, host: str, port: int) -> None:
     import os
 
     from quizbank.commands.demo import login_lines
-    from webapp.services.demo import ORG_NAME
-    from webapp.services.demo_history import SHOWCASE
+    from webapp.demo.history import SHOWCASE
+    from webapp.demo.service import ORG_NAME
 
     configured = app.config.get("QUIZBANK_BASE_URL") or os.environ.get("QUIZBANK_BASE_URL")
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host

@@ -16,10 +16,10 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture
 def live_server(app_config):
     """The app with an open exam for worker `w1` (password TEST_PASSWORD), served by waitress."""
+    from tests.webapp.base_builders import make_user, make_worker
     from tests.webapp.builders import make_exam
-    from webapp.clock import now
-    from webapp.db import database
-    from webapp.testing import make_user, make_worker
+    from webapp.infra.clock import now
+    from webapp.infra.db import database
 
     app = fresh_app(app_config)
     with app.app_context(), database(app).sessionmaker() as s:

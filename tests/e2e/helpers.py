@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from webapp.testing import TEST_PASSWORD
+from tests.webapp.base_builders import TEST_PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -16,8 +16,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 def fresh_app(app_config: dict):
     """The app on a real clock (the countdown runs), its tables dropped and created empty."""
     from webapp import create_app
-    from webapp.db import Base, database
-    from webapp.models import import_all_models
+    from webapp.infra.db import Base, database, import_all_models
 
     app = create_app({**app_config, "CLOCK": None})
     import_all_models()
@@ -29,8 +28,8 @@ def fresh_app(app_config: dict):
 
 def make_demo_site(s, *, per_type: int = 30):
     """示范化工有限公司 with 生产一车间 and the welding post with its questions: (org, department, post)."""
+    from tests.webapp.base_builders import make_department, make_org
     from tests.webapp.builders import make_post_with_questions
-    from webapp.testing import make_department, make_org
 
     org = make_org(s, "示范化工有限公司")
     dept = make_department(s, org, "生产一车间")
@@ -42,7 +41,7 @@ def served(app) -> Iterator[str]:
     """`app` served by waitress on 127.0.0.1 at a free port: yields its base URL."""
     from waitress import create_server
 
-    from webapp.db import database
+    from webapp.infra.db import database
 
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -72,10 +72,10 @@ def exam_closing_soon(app_config):
     from datetime import timedelta
 
     from tests.e2e.helpers import fresh_app, make_demo_site, served
+    from tests.webapp.base_builders import make_worker
     from tests.webapp.builders import make_exam
-    from webapp.clock import now
-    from webapp.db import database
-    from webapp.testing import make_worker
+    from webapp.infra.clock import now
+    from webapp.infra.db import database
 
     app = fresh_app(app_config)
     with app.app_context(), database(app).sessionmaker() as s:

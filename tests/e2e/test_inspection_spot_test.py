@@ -20,11 +20,11 @@ WORKERS = [("张伟", "SF001"), ("王芳", "SF002"), ("李娜", "SF003"), ("刘�
 @pytest.fixture
 def inspection_server(app_config):
     """A served app with a department of qualified welders (PIN 2468) and an inspector granted the enterprise."""
+    from tests.webapp.base_builders import make_org, make_person, make_user
     from tests.webapp.builders import make_grant
     from tests.webapp.standing_builders import qualify
-    from webapp.clock import today
-    from webapp.db import database
-    from webapp.testing import make_org, make_person, make_user
+    from webapp.infra.clock import today
+    from webapp.infra.db import database
 
     app = fresh_app(app_config)
     with app.app_context(), database(app).sessionmaker() as s:

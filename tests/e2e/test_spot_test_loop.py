@@ -18,12 +18,12 @@ def loop_server(app_config, tmp_path):
     """A served app (real clock) with 张三丰 (工号 SF001, PIN 1234) certified for 电焊工 through the
     certificates service, an inspector granted the enterprise, and a trainer."""
     from quizbank import rules
+    from tests.webapp.base_builders import make_org, make_user, make_worker
     from tests.webapp.builders import make_grant, make_training
-    from webapp import clock
-    from webapp.db import database
-    from webapp.services import certificates
-    from webapp.services.standing import record_event
-    from webapp.testing import make_org, make_user, make_worker
+    from webapp.certs import service as certificates
+    from webapp.infra import clock
+    from webapp.infra.db import database
+    from webapp.standing.service import record_event
 
     app = fresh_app(app_config)
     with app.app_context(), database(app).sessionmaker() as s:
@@ -50,8 +50,9 @@ def loop_server(app_config, tmp_path):
 def _key(app, attempt_id: int) -> list[list[int]]:
     """The right choices (paper positions) per question, in paper order: read from the database, since
     no page ever shows the key before submit."""
-    from webapp.db import database
-    from webapp.models import Attempt, Question
+    from webapp.bank.models import Question
+    from webapp.exams.models import Attempt
+    from webapp.infra.db import database
 
     with database(app).sessionmaker() as s:
         attempt = s.get(Attempt, attempt_id)
@@ -59,8 +60,8 @@ def _key(app, attempt_id: int) -> list[list[int]]:
 
 
 def _latest_attempt(app, kind: str) -> int:
-    from webapp.db import database
-    from webapp.models import Attempt
+    from webapp.exams.models import Attempt
+    from webapp.infra.db import database
 
     with database(app).sessionmaker() as s:
         return s.scalar(select(Attempt.id).where(Attempt.kind == kind).order_by(Attempt.id.desc()))

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from quizbank.assembly import BankShortfall, assemble, assemble_seeded, index_bank, rebuild
 from quizbank.blueprints import cell_matches, default_blueprint
+from quizbank.duplicates import group_of
 from quizbank.model import Cell
 from tests.builders import bank, blueprint, cell, multiple, question, truefalse
 
@@ -159,3 +160,56 @@ def test_rebuild_refuses_a_layout_that_does_not_fit():
     some = next(q for q in BANK if q.type == "single")
     with pytest.raises(ValueError, match="does not fit"):
         rebuild(BY_ID, bp, [(some.id, (0, 1))])
+
+
+# Duplicate groups: at most one question of a group on a paper.
+
+
+def _grouped_bank(copies: int):
+    """BANK with `copies` near-copies of every question; groups = original + its copies."""
+    extra = [dataclasses.replace(q, id=f"{q.id}~{k}") for q in BANK for k in range(copies)]
+    groups = {q.id: q.id.split("~")[0] for q in (*BANK, *extra)}
+    return (*BANK, *extra), groups
+
+
+def _groups_on(paper, groups):
+    return Counter(groups[pq.question.id] for pq in paper.questions if pq.question.id in groups)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=seeds, kind=kinds, copies=st.integers(min_value=1, max_value=3))
+def test_a_paper_holds_at_most_one_question_of_a_duplicate_group(seed, kind, copies):
+    grouped, groups = _grouped_bank(copies)
+    bp = default_blueprint(kind)
+    paper = assemble_seeded(grouped, bp, seed, groups=groups)
+    assert_satisfies(paper, bp)
+    assert max(_groups_on(paper, groups).values()) == 1
+
+
+def test_with_1000_seeds_no_paper_holds_two_of_a_group():
+    grouped, groups = _grouped_bank(1)
+    bp = blueprint([cell("single", "professional", 30)])
+    index = index_bank(grouped)
+    both_drawn_somewhere = False
+    for seed in range(1000):
+        paper = assemble_seeded(index, bp, seed, groups=groups)
+        assert max(_groups_on(paper, groups).values()) == 1, seed
+        ids = {pq.question.id for pq in paper.questions}
+        both_drawn_somewhere |= any("~" in i for i in ids) and any("~" not in i for i in ids)
+    # the copies are drawn too (one of a group, not always the first): the groups limit, they do not hide
+    assert both_drawn_somewhere
+    without_groups = [assemble_seeded(index, bp, seed) for seed in range(200)]
+    assert any(max(_groups_on(p, groups).values()) > 1 for p in without_groups)
+
+
+def test_a_bank_with_too_few_groups_for_a_cell_is_a_shortfall():
+    a = question(id="a", part="professional")
+    copies = [dataclasses.replace(a, id=f"a{k}") for k in range(3)]
+    with pytest.raises(BankShortfall):
+        assemble_seeded(
+            copies, blueprint([cell("single", "professional", 2)]), 1, groups=group_of([("a0", "a1", "a2")])
+        )
+    paper = assemble_seeded(
+        copies, blueprint([cell("single", "professional", 1)]), 1, groups=group_of([("a0", "a1", "a2")])
+    )
+    assert len(paper.questions) == 1

@@ -107,11 +107,11 @@ def test_format_that_cannot_be_told_exits_2(tmp_path, capsys):
 
 def test_without_dry_run_the_result_goes_to_the_web_shell_once(tmp_path, monkeypatch, capsys):
     calls = []
-    fake = types.ModuleType("webapp.bank_import")
+    fake = types.ModuleType("webapp.bank.cli")
     fake.import_questions = lambda result, *, post, organisation: (
         calls.append((result, post, organisation)) or len(result.questions)
     )
-    monkeypatch.setitem(sys.modules, "webapp.bank_import", fake)
+    monkeypatch.setitem(sys.modules, "webapp.bank.cli", fake)
     path = write_csv(tmp_path, BANK)
     assert main(["import", str(path), "--post", "welding", "--organisation", "7"]) == 0
     ((result, post, organisation),) = calls
@@ -123,15 +123,15 @@ def test_refusal_by_the_web_shell_exits_1_and_says_nothing_was_written(tmp_path,
     def refuse(result, *, post, organisation):
         raise ValueError("unknown post nowhere")
 
-    fake = types.ModuleType("webapp.bank_import")
+    fake = types.ModuleType("webapp.bank.cli")
     fake.import_questions = refuse
-    monkeypatch.setitem(sys.modules, "webapp.bank_import", fake)
+    monkeypatch.setitem(sys.modules, "webapp.bank.cli", fake)
     assert main(["import", str(write_csv(tmp_path, BANK)), "--post", "nowhere"]) == 1
     assert "全部未导入" in capsys.readouterr().err
 
 
 def test_missing_web_shell_is_a_clear_error(tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "webapp.bank_import", None)  # import fails
+    monkeypatch.setitem(sys.modules, "webapp.bank.cli", None)  # import fails
     assert main(["import", str(write_csv(tmp_path, BANK))]) == 1
     assert "--dry-run" in capsys.readouterr().err
 

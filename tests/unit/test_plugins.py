@@ -251,3 +251,20 @@ def test_an_installed_plugin_is_listed_by_sets_list_and_gone_once_uninstalled(tm
         assert row["loaded"] is True and row["problems"] == []
     listed = quizbank_json("sets", "list", "--json")
     assert not [s for s in listed["sets"] if s["id"] == set_id]
+
+
+def test_a_plugin_package_ships_its_law_register_and_a_bad_one_is_reported_at_its_line(tmp_path, monkeypatch):
+    folder = write_set_folder(tmp_path / "qb_pkg_laws", welding_set())
+    (folder / "laws.yaml").write_text(
+        "- number: GB 9448-1999\n  title: 焊接与切割安全\n  status: 现行\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    fake_entry_points(monkeypatch, ("welding", "qb_pkg_laws"))
+    registry = discover()
+    assert registry.problems == ()
+    assert [e.label for e in registry.sets[0].register] == ["GB 9448-1999《焊接与切割安全》"]
+
+    (folder / "laws.yaml").write_text("- title: 焊接与切割安全\n  status: 作废\n", encoding="utf-8")
+    registry = discover()
+    assert registry.sets == ()
+    assert any(p.where.endswith("laws.yaml:1") and "作废" in p.message for p in registry.problems)

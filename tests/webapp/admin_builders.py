@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
+from tests.webapp.base_builders import make_department, make_org, make_person, make_user
 from tests.webapp.builders import make_grant
-from webapp.models import Organisation, User
-from webapp.testing import make_department, make_org, make_person, make_user
+from webapp.org.models import Organisation, User
 
 
 def admin_world(db) -> dict:

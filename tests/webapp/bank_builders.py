@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from openpyxl import Workbook
 
-from webapp.models import Organisation
-from webapp.testing import make_org, make_question_sets, make_user
+from tests.webapp.base_builders import make_org, make_question_sets, make_user
+from webapp.org.models import Organisation
 
 TEMPLATE_HEADER = [
     "题型",

@@ -1,4 +1,4 @@
-"""Builders shared by the web tests of several areas, on top of `webapp.testing` (make_org, make_department,
+"""Builders shared by the web tests of several areas, on top of `tests.webapp.base_builders` (make_org, make_department,
 make_post, make_person, make_user, make_worker, make_question_sets): a post with its questions, an exam, an
 attempt row, an inspector's grant, training; and clients signed in as a user.
 
@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from quizbank import rules
-from webapp.models import Attempt, Department, Exam, InspectorGrant, Organisation, Person, Post, User
-from webapp.services.exams import schedule_exam
-from webapp.services.standing import record_event
-from webapp.testing import TEST_PASSWORD, make_post, make_question_sets
+from tests.webapp.base_builders import TEST_PASSWORD, make_post, make_question_sets
+from webapp.exams.models import Attempt, Exam
+from webapp.exams.service import schedule_exam
+from webapp.org.models import Department, InspectorGrant, Organisation, Person, Post, User
+from webapp.standing.service import record_event
 
 
 def make_post_with_questions(s, code: str = "welding", name: str = "电焊工", *, per_type: int = 30) -> Post:

@@ -7,10 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from tests.webapp.base_builders import make_department, make_org, make_user, make_worker
 from tests.webapp.builders import make_exam, make_grant, make_post_with_questions, make_training
+from webapp.bank.models import Question
 from webapp.certs.models import Certificate
-from webapp.models import Attempt, Exam, Organisation, Person, Post, Question
-from webapp.testing import make_department, make_org, make_user, make_worker
+from webapp.exams.models import Attempt, Exam
+from webapp.org.models import Organisation, Person, Post
 
 
 def world(db, clock, *, special_operation: bool = False) -> dict:

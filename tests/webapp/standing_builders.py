@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from quizbank import rules
-from webapp.models import Event, Person
+from webapp.org.models import Person
+from webapp.standing.models import Event
 
-# webapp.testing.core_questions: single → 乙, multiple → 甲+丙, true/false → 正确
+# tests.webapp.base_builders.core_questions: single → 乙, multiple → 甲+丙, true/false → 正确
 RIGHT = {"single": {"乙"}, "multiple": {"甲", "丙"}, "truefalse": {"正确"}}
 
 

@@ -11,8 +11,8 @@ from fnmatch import fnmatch
 import pytest
 from werkzeug.routing import Rule
 
-from webapp.models import ROLES
-from webapp.testing import make_org, make_post, make_user, make_worker
+from tests.webapp.base_builders import make_org, make_post, make_user, make_worker
+from webapp.org.models import ROLES
 
 # Endpoints each role may reach (fnmatch patterns over endpoint names). Everything else must be refused.
 # Public endpoints (@public) and any-signed-in ones (@signed_in) are checked separately below.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.webapp.admin_builders import admin_world, grant
-from webapp.models import ROLES
+from webapp.org.models import ROLES
 
 ADMIN_PAGES = (
     "/admin/",
@@ -34,7 +34,7 @@ def test_every_admin_page_opens_for_an_admin(client, world):
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
 def test_admin_pages_are_refused_to_every_other_role(app, db, world, role):
-    from webapp.testing import make_org, make_user
+    from tests.webapp.base_builders import make_org, make_user
 
     org = make_org(db, f"丙企业-{role}")
     make_user(db, org, f"only-{role}", (role,))
@@ -77,7 +77,7 @@ def test_another_organisations_department_is_not_found(client, world):
 def test_an_admin_who_is_also_a_granted_inspector_does_not_administer_the_granted_organisation(
     app, db, client, world
 ):
-    from webapp.models import UserRole
+    from webapp.org.models import UserRole
 
     db.add(UserRole(user_id=world["admin"], role="inspector"))
     db.commit()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests.webapp.admin_builders import admin_world
 from webapp.admin.models import AuditEntry
-from webapp.models import Department, Organisation, Person
+from webapp.org.models import Department, Organisation, Person
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from quizbank.rules import SPOT_FAIL_CHOICES, Policy
 from tests.webapp.admin_builders import admin_world
-from webapp.admin import policy
 from webapp.admin.models import AuditEntry
-from webapp.models import Organisation
-from webapp.services.standing import policy_of
+from webapp.admin.service import policy
+from webapp.org.models import Organisation
+from webapp.standing.service import policy_of
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.webapp.admin_builders import admin_world, shown_secret
 from webapp.admin.models import AuditEntry
-from webapp.models import ApiToken
+from webapp.org.models import ApiToken
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.webapp.admin_builders import admin_world, grant, shown_secret
 from tests.webapp.builders import can_sign_in
 from webapp.admin.models import AuditEntry
-from webapp.models import InspectorGrant, User
+from webapp.org.models import InspectorGrant, User
 
 
 @pytest.fixture
@@ -108,8 +108,8 @@ def test_an_admin_cannot_deactivate_themselves(db, client, world):
 
 
 def test_an_admin_may_remove_another_admins_role(db, client, world):
-    from webapp.models import Organisation
-    from webapp.testing import make_user
+    from tests.webapp.base_builders import make_user
+    from webapp.org.models import Organisation
 
     second = make_user(db, db.get(Organisation, world["org"]), "admin3", ("admin",))
     db.commit()
@@ -120,7 +120,7 @@ def test_an_admin_may_remove_another_admins_role(db, client, world):
 
 
 def test_a_deactivated_user_cannot_sign_in_until_reactivated(app, db, client, world):
-    from webapp.testing import TEST_PASSWORD
+    from tests.webapp.base_builders import TEST_PASSWORD
 
     r = client.post(
         f"/admin/users/{world['trainer']}", data={"display_name": "trainer1", "roles": ["trainer"]}
@@ -138,7 +138,7 @@ def test_a_deactivated_user_cannot_sign_in_until_reactivated(app, db, client, wo
 
 
 def test_a_reset_password_is_shown_once_and_replaces_the_old_one(app, db, client, world):
-    from webapp.testing import TEST_PASSWORD
+    from tests.webapp.base_builders import TEST_PASSWORD
 
     r = client.post(f"/admin/users/{world['trainer']}/password")
     assert r.status_code == 200

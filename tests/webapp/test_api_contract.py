@@ -10,8 +10,8 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
 from tests.webapp.cert_builders import answer, qualify, schedule, world
-from webapp.db import session as db_session
-from webapp.security import create_api_token
+from webapp.infra.db import session as db_session
+from webapp.infra.security import create_api_token
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def is_json_error(response, status: int, code: str | None = None) -> dict:
 
 
 def bearer(app, username: str) -> dict:
-    from webapp.models import User
+    from webapp.org.models import User
 
     with app.app_context():
         from sqlalchemy import select
@@ -255,7 +255,7 @@ def test_bad_attempt_requests_are_json_errors_with_the_right_status(app, client,
 
 
 def test_practice_of_an_unknown_section_is_404_and_of_a_section_without_questions_409(client, db, doc, w):
-    from webapp.testing import make_question_sets
+    from tests.webapp.base_builders import make_question_sets
 
     make_question_sets(db, "forklift", "叉车司机", per_type=1)  # section forklift-1: known, not for welding
     db.commit()

@@ -5,9 +5,17 @@ from __future__ import annotations
 import pytest
 from flask import Blueprint, jsonify
 
-from webapp.models import Organisation
-from webapp.security import create_api_token, get_owned, require_role
-from webapp.testing import TEST_PASSWORD, form_token, make_org, make_person, make_post, make_user, make_worker
+from tests.webapp.base_builders import (
+    TEST_PASSWORD,
+    form_token,
+    make_org,
+    make_person,
+    make_post,
+    make_user,
+    make_worker,
+)
+from webapp.infra.security import create_api_token, get_owned, require_role
+from webapp.org.models import Organisation
 
 
 @pytest.fixture
@@ -129,7 +137,7 @@ def test_a_bearer_token_authenticates_without_csrf_and_a_wrong_one_is_refused(db
     user = make_user(db, org, "integration", ("hr",))
     db.commit()
     with app.test_request_context():
-        from webapp.db import session
+        from webapp.infra.db import session
 
         token = create_api_token(session.get(type(user), user.id), "erp")
         session.commit()

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from quizbank.model import ImportResult
 from tests.webapp.bank_builders import bank_rows, bank_world, xlsx
+from tests.webapp.base_builders import make_org, make_post, make_user, make_worker
 from tests.webapp.builders import fresh
-from webapp.bank_import import import_questions
-from webapp.models import Question, QuestionSet, UploadPreview
-from webapp.testing import make_org, make_post, make_user, make_worker
+from webapp.bank.cli import import_questions
+from webapp.bank.models import Question, QuestionSet
+from webapp.uploads.models import UploadPreview
 
 
 @pytest.fixture

@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from quizbank.blueprints import blueprint_to_dict, default_blueprint
 from tests.webapp.bank_builders import bank_rows, bank_world, xlsx
+from tests.webapp.base_builders import make_department, make_org, make_person, make_post, make_user
 from tests.webapp.builders import fresh, make_attempt, make_exam
-from webapp.models import Blueprint as BlueprintRow
-from webapp.models import Question, QuestionSet
-from webapp.services import exams
-from webapp.services.sets import bank_rows as live_rows
-from webapp.testing import make_department, make_org, make_person, make_post, make_user
+from webapp.bank.models import Blueprint as BlueprintRow
+from webapp.bank.models import Question, QuestionSet
+from webapp.bank.paper_rules import blueprint_for
+from webapp.bank.sets import bank_rows as live_rows
+from webapp.exams import service as exams
 
 MARCH_1, MARCH_9 = datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 3, 9, tzinfo=UTC)
 
@@ -202,7 +203,7 @@ def test_a_saved_blueprint_is_what_exams_are_scheduled_with(client, db, org):
     assert client.post("/bank/blueprints/welding/spot", data=_blueprint_form(3)).status_code == 302
     fresh(db)
     post = make_post(db, "welding")
-    spec = exams.blueprint_for(db, org.id, post, "spot")
+    spec = blueprint_for(db, org.id, post, "spot")
     assert spec.question_count == 5 and spec.time_limit_minutes == 10
     exam = make_exam(db, org, post, kind="spot", opens_at=MARCH_1, closes_at=MARCH_9)
     assert exam.blueprint == blueprint_to_dict(spec)
@@ -210,7 +211,7 @@ def test_a_saved_blueprint_is_what_exams_are_scheduled_with(client, db, org):
     r = client.post("/bank/blueprints/welding/spot", data={**_blueprint_form(3), "action": "reset"})
     assert r.status_code == 302
     fresh(db)
-    assert exams.blueprint_for(db, org.id, post, "spot") == default_blueprint("spot")
+    assert blueprint_for(db, org.id, post, "spot") == default_blueprint("spot")
 
 
 def test_exam_list_counts_assigned_taken_and_passed(client, db, org):

@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 
 from quizbank.certificates import PUBLIC_KEY_FILE, SIGNING_KEY_FILE, load_public_key, verify_token
 from tests.webapp.cert_builders import certificate_of, qualify, schedule, sit, world
+from webapp.certs import service
 from webapp.certs.models import Certificate, SerialCounter
-from webapp.db import database, transaction
-from webapp.models import Event
-from webapp.services import certificates as service
+from webapp.infra.db import database, transaction
+from webapp.standing.models import Event
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_serials_count_up_per_year_and_never_repeat_under_concurrent_issuers(app
     def issue_one():
         try:
             with app.test_request_context(method="POST"), transaction(app) as s:
-                from webapp.models import Person, Post
+                from webapp.org.models import Person, Post
 
                 service.issue(s, s.get(Person, person_id), s.get(Post, post_id), on=date(2025, 3, 3))
         except BaseException as e:  # noqa: BLE001 — reported below
@@ -200,7 +200,7 @@ def test_suspension_and_revocation_are_events_with_a_reason_and_the_acting_user(
 
 
 def test_suspending_through_the_page_needs_a_reason_and_the_csrf_token(app, db, clock, w):
-    from webapp.testing import form_token
+    from tests.webapp.base_builders import form_token
 
     cert = qualify(app, db, clock, w)
     trainer = app.test_client()
@@ -249,7 +249,7 @@ def test_the_worker_sees_their_certificate_with_a_qr_that_decodes_to_the_verify_
 
 
 def test_a_worker_cannot_fetch_another_workers_certificate(app, db, clock, w):
-    from webapp.testing import make_worker
+    from tests.webapp.base_builders import make_worker
 
     cert = qualify(app, db, clock, w)
     make_worker(db, w["org"], "w2", w["post"])
@@ -292,7 +292,7 @@ def test_the_signing_key_is_made_once_on_first_start_and_published(app, app_conf
 
 def test_a_database_shared_by_two_app_processes_issues_distinct_serials(app, app_config, db, clock, w):
     from webapp import create_app
-    from webapp.models import Person, Post
+    from webapp.org.models import Person, Post
 
     second = create_app(app_config)
     for a in (app, second, app):
@@ -304,7 +304,7 @@ def test_a_database_shared_by_two_app_processes_issues_distinct_serials(app, app
 
 def test_a_retraining_exam_passed_after_off_duty_training_issues_a_retraining_certificate(app, db, clock, w):
     from quizbank import rules
-    from webapp.services.standing import record_event
+    from webapp.standing.service import record_event
 
     qualify(app, db, clock, w)
     worker = app.test_client()

@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from quizbank.certificates import token_from_text
 from quizbank.plugins import discover
+from webapp.bank.sets import sync_registry
 from webapp.certs.models import Certificate, SpecialCertificate
-from webapp.db import database
-from webapp.models import Event
-from webapp.services.demo import seed_demo
-from webapp.services.sets import sync_registry
+from webapp.demo.service import seed_demo
+from webapp.infra.db import database
+from webapp.standing.models import Event
 
 
 def _seed(app, clock, **config):

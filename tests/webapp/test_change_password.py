@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.webapp.base_builders import TEST_PASSWORD, form_token, make_org, make_person, make_user
 from tests.webapp.builders import can_sign_in, signed_in
-from webapp.models import User
-from webapp.testing import TEST_PASSWORD, form_token, make_org, make_person, make_user
+from webapp.org.models import User
 
 NEW = "新的密码-2468"
 

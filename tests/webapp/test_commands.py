@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 
 from quizbank.plugins import discover
 from tests.builders import bank, question_set, write_set_folder
-from webapp.db import database
-from webapp.models import Exam, Person, User
-from webapp.services.demo import seed_demo
-from webapp.services.sets import sync_registry
+from webapp.bank.sets import sync_registry
+from webapp.demo.service import seed_demo
+from webapp.exams.models import Exam
+from webapp.infra.db import database
+from webapp.org.models import Person, User
 
 
 def test_demo_is_idempotent_and_prints_the_design_shape(app, clock):

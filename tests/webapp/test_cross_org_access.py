@@ -17,10 +17,7 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from quizbank import model
-from tests.webapp.builders import make_grant, make_post_with_questions
-from webapp.models import ROLES, Post, Question
-from webapp.services.sets import load_question_set
-from webapp.testing import (
+from tests.webapp.base_builders import (
     core_questions,
     make_department,
     make_org,
@@ -28,6 +25,10 @@ from webapp.testing import (
     make_user,
     make_worker,
 )
+from tests.webapp.builders import make_grant, make_post_with_questions
+from webapp.bank.models import Question
+from webapp.bank.sets import load_question_set
+from webapp.org.models import ROLES, Post
 
 REFUSED = {403, 404}
 # Parameters that are not object ids (a fixed choice, or text the route only shows).
@@ -37,7 +38,7 @@ PUBLIC_BY_DESIGN = {"certs.verify_page", "certs.api_verify"}  # the signed token
 
 def _in_request(app, fn):
     with app.test_request_context():
-        from webapp.db import session
+        from webapp.infra.db import session
 
         out = fn(session)
         session.commit()
@@ -123,11 +124,11 @@ def enterprise_a(app, db, clock) -> dict:
 
     # A certificate, a special-operations certificate, a training session, upload previews, an API token.
     def rest(s):
-        from webapp.bank.previews import store_preview
-        from webapp.models import Person, User
-        from webapp.security import create_api_token
-        from webapp.services import certificates
+        from webapp.certs import service as certificates
+        from webapp.infra.security import create_api_token
+        from webapp.org.models import Person, User
         from webapp.training.service import record_session
+        from webapp.uploads.service import store_preview
 
         person = s.get(Person, w1.person_id)
         today = date(2025, 3, 3)
@@ -150,7 +151,7 @@ def enterprise_a(app, db, clock) -> dict:
         )  # fmt: skip
         create_api_token(s.get(User, trainer.id), "erp")
         s.flush()
-        from webapp.models import ApiToken
+        from webapp.org.models import ApiToken
 
         token = s.query(ApiToken).filter_by(user_id=trainer.id).one()
         return {

@@ -15,9 +15,9 @@ from alembic.migration import MigrationContext
 from flask import Blueprint, abort
 
 from webapp import create_app
-from webapp.db import Base, database, keep_changes_on_error, session
-from webapp.models import Organisation
-from webapp.security import public
+from webapp.infra.db import Base, database, keep_changes_on_error, session
+from webapp.infra.security import public
+from webapp.org.models import Organisation
 
 TEST_DB_URL = os.environ.get("QUIZBANK_TEST_DATABASE_URL")
 
@@ -49,7 +49,7 @@ def _empty_database_app(app_config, tmp_path) -> Iterator:
 
 
 def test_migrations_build_the_schema_the_models_describe(app_config, tmp_path):
-    from webapp.migrate import upgrade
+    from webapp.infra.migrate import upgrade
 
     with _empty_database_app(app_config, tmp_path) as app:
         upgrade(app)
@@ -58,7 +58,7 @@ def test_migrations_build_the_schema_the_models_describe(app_config, tmp_path):
                 MigrationContext.configure(c, opts={"compare_type": False}), Base.metadata
             )
         assert diff == [], (
-            f"models and migrations differ; add a migration (python -m webapp.migrate revision …): {diff}"
+            f"models and migrations differ; add a migration (python -m webapp.infra.migrate revision …): {diff}"
         )
         upgrade(app)  # a second start is a no-op
 
@@ -68,7 +68,7 @@ def test_upgrading_a_database_holding_referenced_rows_keeps_them_and_foreign_key
 ):
     """A batch migration on SQLite rebuilds a table (e.g. 0006 departments): with rows pointing at it (a
     demo seeded before that migration existed), the rebuild must not fail on the foreign keys."""
-    from webapp.migrate import upgrade
+    from webapp.infra.migrate import upgrade
 
     with _empty_database_app(app_config, tmp_path) as app:
         upgrade(app, "0005_people_phone")
@@ -147,7 +147,7 @@ def test_a_request_commits_on_success_and_keeps_nothing_on_error(app, db):
 
 
 def test_datetimes_are_stored_in_utc_and_read_back_aware(app, db):
-    from webapp.models import LoginThrottle
+    from webapp.org.models import LoginThrottle
 
     shanghai = timezone(timedelta(hours=8))
     db.add(LoginThrottle(key="k", window_start=datetime(2025, 1, 1, 8, 0, tzinfo=shanghai), count=1))
@@ -164,7 +164,7 @@ def test_two_cli_transactions_writing_at_once_both_succeed(app, db):
     import threading
     import time
 
-    from webapp.db import transaction
+    from webapp.infra.db import transaction
 
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
@@ -190,7 +190,7 @@ def test_two_cli_transactions_writing_at_once_both_succeed(app, db):
 
 
 def test_a_read_only_transaction_does_not_take_the_write_lock(app, db):
-    from webapp.db import transaction
+    from webapp.infra.db import transaction
 
     with transaction(app) as writer, transaction(app, write=False) as reader:
         writer.add(Organisation(name="甲", kind="enterprise", high_risk=False, policy={}))

@@ -12,14 +12,15 @@ from quizbank.assembly import assemble_seeded
 from quizbank.blueprints import default_blueprint
 from quizbank.grading import grade
 from quizbank.plugins import discover
-from webapp.db import Base, database
+from webapp.bank.sets import sync_registry
+from webapp.certs import service as certificates
+from webapp.demo.history import answers_for
+from webapp.demo.service import ORG_NAME, seed_demo
+from webapp.exams.models import Attempt
+from webapp.infra.db import Base, database
 from webapp.inspections.models import Finding, Inspection
-from webapp.models import Attempt, Organisation
+from webapp.org.models import Organisation
 from webapp.reports.service import pass_rates
-from webapp.services import certificates
-from webapp.services.demo import ORG_NAME, seed_demo
-from webapp.services.demo_history import answers_for
-from webapp.services.sets import sync_registry
 from webapp.training import service as training
 
 

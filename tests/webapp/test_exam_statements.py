@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import event, select, update
 
 from quizbank import model
-from webapp.db import database
-from webapp.models import Question, QuestionSet
-from webapp.services.exams import schedule_exam
-from webapp.services.sets import load_question_set
-from webapp.testing import make_org, make_post, make_question_sets, make_worker
+from tests.webapp.base_builders import make_org, make_post, make_question_sets, make_worker
+from webapp.bank.models import Question, QuestionSet
+from webapp.bank.sets import load_question_set
+from webapp.exams.service import schedule_exam
+from webapp.infra.db import database
 
 # The budget per request, with the signed-in user loaded with their roles (1 statement) included.
 START_BUDGET = 9  # person, exam, its posts, attempts, post, sets, live questions, insert (+ user)
@@ -136,7 +136,7 @@ def test_a_set_reloaded_after_the_bank_was_cached_is_drawn_as_reloaded(world, ap
     _start(first, world["exam"].id)
     row = db.scalar(select(QuestionSet).where(QuestionSet.key == "test-welding"))
     # The same version loaded again with new wording: rows are updated in place.
-    from webapp.testing import core_questions
+    from tests.webapp.base_builders import core_questions
 
     counts = {"single": 30, "multiple": 30, "truefalse": 30}
     reworded = tuple(

@@ -8,10 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from webapp.db import database
-from webapp.models import Attempt, Event, Response
-from webapp.services.exams import schedule_exam
-from webapp.testing import (
+from tests.webapp.base_builders import (
     make_department,
     make_org,
     make_post,
@@ -19,6 +16,10 @@ from webapp.testing import (
     make_user,
     make_worker,
 )
+from webapp.exams.models import Attempt, Response
+from webapp.exams.service import schedule_exam
+from webapp.infra.db import database
+from webapp.standing.models import Event
 
 
 @pytest.fixture
@@ -272,7 +273,7 @@ def test_a_trainer_schedules_an_exam_from_the_page(world, app, db):
         },
     )
     assert r.status_code == 302, r.get_data(True)
-    from webapp.models import Exam
+    from webapp.exams.models import Exam
 
     exam = db.scalar(select(Exam).where(Exam.title == "补考"))
     assert exam.kind == "makeup" and exam.blueprint["kind"] == "makeup"
@@ -304,7 +305,7 @@ def test_an_answer_arriving_while_the_paper_is_graded_waits_and_is_refused(world
     exists where requests run side by side: PostgreSQL."""
     import threading
 
-    from webapp.services import exams as service
+    from webapp.exams import service
 
     if database(app).engine.dialect.name == "sqlite":
         pytest.skip("SQLite runs one writing request at a time")

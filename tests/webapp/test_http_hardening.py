@@ -10,8 +10,8 @@ import stat
 
 import pytest
 
+from tests.webapp.base_builders import make_org, make_user, make_worker
 from tests.webapp.builders import make_post_with_questions
-from webapp.testing import make_org, make_user, make_worker
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_attempt_responses_and_signed_in_pages_are_not_stored_by_caches(client, 
 
 
 def test_a_password_shown_once_is_not_stored_by_caches(client, people, db):
-    from webapp.models import User
+    from webapp.org.models import User
 
     client.sign_in("admin1")
     user_id = db.query(User).filter_by(username="t1").one().id
@@ -136,7 +136,7 @@ def test_signing_in_starts_a_fresh_session(client, people):
 
 
 def test_the_form_login_starts_a_fresh_session_too(client, people):
-    from webapp.testing import form_token
+    from tests.webapp.base_builders import form_token
 
     token = form_token(client.get("/login").get_data(as_text=True))
     with client.session_transaction() as s:
@@ -165,8 +165,8 @@ def test_the_json_login_refuses_a_form_post(client, people):
 
 
 def _address_key_count(app) -> int:
-    from webapp.db import database
-    from webapp.models import LoginThrottle
+    from webapp.infra.db import database
+    from webapp.org.models import LoginThrottle
 
     with database(app).sessionmaker() as s:
         return len([r for r in s.query(LoginThrottle).all() if r.key.startswith("addr:")])

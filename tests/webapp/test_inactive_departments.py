@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from webapp.testing import make_department, make_org, make_person, make_user
+from tests.webapp.base_builders import make_department, make_org, make_person, make_user
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_a_deactivated_department_is_not_offered(client, org, username, url):
 def test_a_person_still_in_a_deactivated_department_keeps_it_on_their_form(client, db, org):
     from sqlalchemy import select
 
-    from webapp.models import Person
+    from webapp.org.models import Person
 
     person = db.scalar(select(Person).where(Person.employee_no == "E900"))
     html = _page(client, "hr1", f"/roster/people/{person.id}")

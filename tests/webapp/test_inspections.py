@@ -10,17 +10,13 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from tests.webapp.base_builders import make_department, make_org, make_person, make_user, make_worker
 from tests.webapp.builders import make_grant, make_post_with_questions
 from tests.webapp.standing_builders import answer_all, qualify
+from webapp.exams.models import Attempt
 from webapp.inspections.models import Inspection
-from webapp.models import Attempt, Event, Organisation
-from webapp.testing import (
-    make_department,
-    make_org,
-    make_person,
-    make_user,
-    make_worker,
-)
+from webapp.org.models import Organisation
+from webapp.standing.models import Event
 
 TODAY = date(2025, 3, 3)  # the test clock's date in China
 
@@ -265,7 +261,7 @@ def test_only_the_inspector_who_opened_the_inspection_starts_spot_tests_in_it(ap
 
 
 def test_a_person_of_another_enterprise_cannot_be_spot_tested(client, site, db):
-    from webapp.models import Person
+    from webapp.org.models import Person
 
     client.sign_in("insp")
     stranger = db.scalar(select(Person.id).where(Person.name == "赵六"))
@@ -380,7 +376,7 @@ def test_the_report_pdf_shows_the_chinese_text(client, site, tmp_path):
 
 
 def test_the_kiosk_pages_pin_then_paper_then_hand_back(client, site):
-    from webapp.testing import form_token
+    from tests.webapp.base_builders import form_token
 
     client.sign_in("insp")
     inspection_id = _open(client, site)
@@ -403,7 +399,7 @@ def test_the_kiosk_pages_pin_then_paper_then_hand_back(client, site):
 
 
 def test_a_finding_recorded_from_the_page_shows_on_the_inspection(client, site):
-    from webapp.testing import form_token
+    from tests.webapp.base_builders import form_token
 
     client.sign_in("insp")
     inspection_id = _open(client, site)

@@ -3,8 +3,8 @@ menus (admin), a few stay flat (worker)."""
 
 from __future__ import annotations
 
-from webapp.templating import NavItem, grouped_nav
-from webapp.testing import make_org, make_user
+from tests.webapp.base_builders import make_org, make_user
+from webapp.infra.nav import NavItem, grouped_nav
 
 
 def test_a_long_bar_is_gathered_into_menus_and_a_short_one_stays_flat():

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from webapp.templating import render_markdown
+from webapp.infra.templating import render_markdown
 
 
 @pytest.mark.parametrize(

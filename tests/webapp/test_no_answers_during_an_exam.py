@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.webapp.base_builders import make_department, make_org, make_worker
 from tests.webapp.builders import make_exam, make_post_with_questions
-from webapp.testing import make_department, make_org, make_worker
 
 
 @pytest.fixture

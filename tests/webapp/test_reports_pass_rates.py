@@ -8,8 +8,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tests.webapp.base_builders import make_department, make_org, make_person, make_post, make_user
 from tests.webapp.builders import make_attempt
-from webapp.testing import make_department, make_org, make_person, make_post, make_user
 
 
 @pytest.fixture

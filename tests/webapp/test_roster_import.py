@@ -14,9 +14,18 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tests.webapp.bank_builders import xlsx
+from tests.webapp.base_builders import (
+    form_token,
+    make_department,
+    make_org,
+    make_person,
+    make_post,
+    make_user,
+)
 from tests.webapp.builders import fresh
-from webapp.models import Department, Event, Person, UploadPreview, User
-from webapp.testing import form_token, make_department, make_org, make_person, make_post, make_user
+from webapp.org.models import Department, Person, User
+from webapp.standing.models import Event
+from webapp.uploads.models import UploadPreview
 
 HEADER = ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期", "身份证号", "手机", "PIN"]
 
@@ -143,7 +152,7 @@ def test_initial_pins_are_shown_once_in_the_commit_response_and_never_stored(cli
 
 
 def test_pins_use_the_cheaper_salted_kdf_and_full_cost_pin_hashes_still_sign_in(app, client, db, org):
-    from webapp.security import PIN_HASH_METHOD, check_secret, hash_pin
+    from webapp.infra.security import PIN_HASH_METHOD, check_secret, hash_pin
 
     client.sign_in("hr")
     r = upload(client, [HEADER, ["E1", "张三", "一车间", "电焊工", "正式", None, None, None, "24680"]])
@@ -168,8 +177,8 @@ def test_pins_use_the_cheaper_salted_kdf_and_full_cost_pin_hashes_still_sign_in(
 def test_a_long_standing_employee_is_hired_and_holds_their_posts_from_the_hire_date(client, db, org):
     from datetime import date
 
-    from webapp.models import Post
-    from webapp.services.standing import standing_of
+    from webapp.org.models import Post
+    from webapp.standing.service import standing_of
 
     client.sign_in("hr")
     r = upload(

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.webapp.base_builders import make_org, make_person, make_user
 from tests.webapp.builders import signed_in
-from webapp.models import User
-from webapp.testing import make_org, make_person, make_user
+from webapp.org.models import User
 
 
 @pytest.fixture

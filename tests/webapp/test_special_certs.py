@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.webapp.base_builders import form_token
 from tests.webapp.cert_builders import qualify, world
 from webapp.certs.models import SpecialCertificate
-from webapp.models import Event
-from webapp.testing import form_token
+from webapp.standing.models import Event
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from quizbank import rules
+from tests.webapp.base_builders import make_department, make_org, make_person, make_post, make_user
 from tests.webapp.standing_builders import add_event, qualify
-from webapp.models import Organisation, Person, Post
-from webapp.services import standing as standing_service
-from webapp.testing import make_department, make_org, make_person, make_post, make_user
+from webapp.org.models import Organisation, Person, Post
+from webapp.standing import service as standing_service
 
 TODAY = date(2025, 3, 3)
 
@@ -124,7 +124,7 @@ def test_many_people_are_computed_in_one_pass_like_one_by_one(db, org):
 
 
 def test_issued_certificates_are_listed_with_their_live_status_and_verify_url(app, client, org, db):
-    certs = pytest.importorskip("webapp.services.certificates")
+    certs = pytest.importorskip("webapp.certs.service")
     zhang = _person(db, "张三")
     post = db.query(Post).filter_by(code="welding").one()
     with app.test_request_context("/"):

@@ -9,9 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quizbank import rules
-from tests.webapp.standing_builders import add_event, answer_all, qualify
-from webapp.models import Event, Exam
-from webapp.testing import (
+from tests.webapp.base_builders import (
     form_token,
     make_department,
     make_org,
@@ -20,6 +18,9 @@ from webapp.testing import (
     make_question_sets,
     make_user,
 )
+from tests.webapp.standing_builders import add_event, answer_all, qualify
+from webapp.exams.models import Exam
+from webapp.standing.models import Event
 from webapp.training.models import Attendance, CaseExam, TrainingSession
 
 TODAY = date(2025, 3, 3)
@@ -45,7 +46,7 @@ def plant(db):
 
 
 def _fail_spot(db, person_id: int, on: date = TODAY) -> None:
-    from webapp.models import Person
+    from webapp.org.models import Person
 
     add_event(
         db,
@@ -203,7 +204,7 @@ def test_a_failed_makeup_sends_the_worker_to_offduty_retraining(app, client, pla
 
 
 def test_a_violation_case_needs_its_hours_before_the_retraining_exam_which_closes_it(app, client, plant, db):
-    from webapp.models import Person
+    from webapp.org.models import Person
 
     add_event(
         db,
@@ -260,7 +261,7 @@ def test_the_worker_sees_what_they_owe_and_by_when_on_their_home_page(app, clien
 
 
 def test_a_makeup_scheduled_for_one_worker_is_that_workers_alone(app, client, plant, db):
-    from webapp.models import Organisation, Person
+    from webapp.org.models import Organisation, Person
 
     make_user(db, db.get(Organisation, plant["org"]), "li", ("worker",), person=db.get(Person, plant["li"]))
     db.commit()

@@ -15,9 +15,9 @@ import zxingcpp
 from PIL import Image
 
 from quizbank.certificates import Claims, generate_key, sign_token, token_from_text
+from tests.webapp.base_builders import form_token
 from tests.webapp.cert_builders import changed_one_character, qualify, schedule, sit, world
-from webapp.services import certificates as service
-from webapp.testing import form_token
+from webapp.certs import service
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils not installed")
 

@@ -9,7 +9,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.models import ROLE_NAMES, ROLES
+from webapp.org.models import ROLE_NAMES, ROLES
 
 
 class OrganisationForm(FlaskForm):
@@ -55,4 +55,4 @@ class TokenForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    """CSRF only (buttons, and the policy form whose fields are read by webapp.admin.policy)."""
+    """CSRF only (buttons, and the policy form whose fields are read by webapp.admin.service.policy)."""

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.db import Base, UTCDateTime
-from webapp.models import User
+from webapp.infra.db import Base, UTCDateTime
+from webapp.org.models import User
 
 
 class AuditEntry(Base):

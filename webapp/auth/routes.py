@@ -18,9 +18,9 @@ from webapp.auth.service import (
     authenticate_pin,
     change_password,
 )
-from webapp.db import session
-from webapp.models import Organisation
-from webapp.security import public, safe_next, sign_out, signed_in
+from webapp.infra.db import session
+from webapp.infra.security import public, safe_next, sign_out, signed_in
+from webapp.org.models import Organisation
 
 bp = Blueprint("auth", __name__)
 

@@ -1,12 +1,11 @@
-"""Checking credentials, with the shared login throttle (see webapp.security)."""
+"""Checking credentials, with the shared login throttle (see webapp.infra.security)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from webapp.db import session
-from webapp.models import Person, User, UserRole
-from webapp.security import (
+from webapp.infra.db import session
+from webapp.infra.security import (
     Throttled,
     check_secret,
     check_throttle,
@@ -16,6 +15,7 @@ from webapp.security import (
     record_failure,
     throttle_keys,
 )
+from webapp.org.models import Person, User, UserRole
 
 __all__ = [
     "LoginRefused",

@@ -3,7 +3,7 @@ scheduling. Services live in `webapp.bank.service`, `webapp.bank.paper_rules`, `
 
 from webapp.bank import routes, rules_routes  # noqa: F401  (register routes on bp)
 from webapp.bank.blueprint import bp
-from webapp.templating import NavItem
+from webapp.infra.nav import NavItem
 
 NAV = [
     NavItem("bank.index", "题库", ("trainer", "admin"), "导入题库、查看和修改题目"),

@@ -1,8 +1,8 @@
 """Blueprints (组卷规则) per organisation, post and exam kind: the saved one or the core's default,
 checked against the bank the post draws from before it is saved.
 
-Exams use them through `webapp.services.exams.blueprint_for` (which reads the same `blueprints` rows),
-so a saved blueprint is what scheduling and spot tests draw with.
+Exams draw with `blueprint_for` (which reads the same `blueprints` rows), so a saved blueprint is what
+scheduling and spot tests draw with.
 """
 
 from __future__ import annotations
@@ -11,14 +11,31 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from quizbank import model
-from quizbank.blueprints import Shortfall, blueprint_to_dict, shortfalls
-from webapp.errors import ApiError
-from webapp.models import Blueprint as BlueprintRow
-from webapp.models import Post
-from webapp.services.exams import blueprint_for
-from webapp.services.sets import bank_rows, to_core
+from quizbank.blueprints import (
+    Shortfall,
+    blueprint_from_dict,
+    blueprint_to_dict,
+    default_blueprint,
+    shortfalls,
+)
+from webapp.bank.models import Blueprint as BlueprintRow
+from webapp.bank.sets import bank_rows, to_core
+from webapp.infra.errors import ApiError
+from webapp.org.models import Post
 
 __all__ = ["bank_for", "blueprint_for", "check", "reset", "save", "saved_row"]
+
+
+def blueprint_for(s: Session, organisation_id: int, post: Post, kind: str) -> model.Blueprint:
+    """The organisation's blueprint for this post and kind, else the default for the kind."""
+    row = s.scalar(
+        select(BlueprintRow).where(
+            BlueprintRow.organisation_id == organisation_id,
+            BlueprintRow.post_id == post.id,
+            BlueprintRow.kind == kind,
+        )
+    )
+    return blueprint_from_dict(row.spec) if row else default_blueprint(kind)
 
 
 def saved_row(s: Session, organisation_id: int, post: Post, kind: str) -> BlueprintRow | None:

@@ -15,12 +15,13 @@ from quizbank.formats.text import letters
 from webapp.bank import service
 from webapp.bank.blueprint import bp
 from webapp.bank.forms import ConfirmForm, QuestionForm, UploadForm
-from webapp.bank.previews import load_preview, mark_committed, store_preview
+from webapp.bank.models import Question
 from webapp.bank.template import template_workbook
-from webapp.db import session
-from webapp.models import Post, Question
-from webapp.paging import page_count, page_number, pager_args
-from webapp.security import get_owned, require_role, safe_next
+from webapp.infra.db import session
+from webapp.infra.paging import page_count, page_number, pager_args
+from webapp.infra.security import get_owned, require_role, safe_next
+from webapp.org.models import Post
+from webapp.uploads.service import load_preview, mark_committed, store_preview
 
 TRAINER = ("trainer", "admin")
 PER_PAGE = 50

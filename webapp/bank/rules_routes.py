@@ -14,11 +14,12 @@ from quizbank import model
 from quizbank.blueprints import blueprint_from_dict, blueprint_to_dict, describe_cell
 from webapp.bank import paper_rules
 from webapp.bank.blueprint import bp
-from webapp.bank.exam_stats import exam_stats
 from webapp.bank.forms import BlueprintForm
-from webapp.db import session
-from webapp.models import Exam, Post
-from webapp.security import require_role
+from webapp.exams.models import Exam
+from webapp.exams.stats import exam_stats
+from webapp.infra.db import session
+from webapp.infra.security import require_role
+from webapp.org.models import Post
 
 TRAINER = ("trainer", "admin")
 BLANK_ROWS = 2

@@ -2,7 +2,7 @@
 retiring. Nothing here commits; the request (or the CLI's transaction) does.
 
 Imported questions form an organisation-owned question set (key + version) loaded through
-`webapp.services.sets.load_question_set`, so they are drawn exactly like the built-in sets. Built-in
+`webapp.bank.sets.load_question_set`, so they are drawn exactly like the built-in sets. Built-in
 (plugin) sets are read-only here.
 """
 
@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from quizbank import formats, model
 from quizbank.questionsets import question_problems
-from webapp import clock
-from webapp.errors import ApiError
-from webapp.models import HandbookSection, Post, Question, QuestionSet
-from webapp.services.sets import load_question_set
+from webapp.bank.models import HandbookSection, Question, QuestionSet
+from webapp.bank.sets import load_question_set
+from webapp.infra import clock
+from webapp.infra.errors import ApiError
+from webapp.org.models import Post
 
 TEMPLATE_NOTES_SHEET = "说明"
 

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.db import Base, UTCDateTime
-from webapp.models.org import Person, Post
+from webapp.infra.db import Base, UTCDateTime
+from webapp.org.models import Person, Post
 
 
 class Certificate(Base):

@@ -1,10 +1,10 @@
-"""The certificate endpoints' part of /api/v1/openapi.json (merged by webapp.api.openapi)."""
+"""The certificate endpoints' part of /api/v1/openapi.json (merged by webapp.infra.openapi)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from webapp.api.openapi import ERRORS, _error, json_response
+from webapp.infra.openapi import ERRORS, _error, json_response
 
 _within = {
     "name": "within",

@@ -14,16 +14,17 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from quizbank.model import EXAM_KIND_NAMES, OPTION_LABELS, PART_NAMES, QUESTION_TYPE_NAMES
-from webapp import clock
-from webapp.api.exam_routes import own_attempt, post_by_code
-from webapp.db import session
-from webapp.errors import ApiError
-from webapp.home import HOME_SECTIONS
-from webapp.models import Attempt, Department, Exam, HandbookSection, Post, QuestionSet
-from webapp.security import current_person, get_owned, require_role, scoped, signed_in
-from webapp.services import exams as service
-from webapp.services.sets import bank_rows
-from webapp.templating import NavItem
+from webapp.bank.models import HandbookSection, QuestionSet
+from webapp.bank.sets import bank_rows
+from webapp.exams import service
+from webapp.exams.api import own_attempt, post_by_code
+from webapp.exams.models import Attempt, Exam
+from webapp.infra import clock
+from webapp.infra.db import session
+from webapp.infra.errors import ApiError
+from webapp.infra.nav import HOME_SECTIONS, NavItem
+from webapp.infra.security import current_person, get_owned, require_role, scoped, signed_in
+from webapp.org.models import Department, Post
 
 bp = Blueprint("exams", __name__)
 

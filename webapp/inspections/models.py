@@ -7,9 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.db import Base, UTCDateTime
-from webapp.models.org import Department, Person
-from webapp.models.security import User
+from webapp.infra.db import Base, UTCDateTime
+from webapp.org.models import Department, Person, User
 
 
 class Inspection(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from quizbank.rules.standing import CertificateStatus, OwedKind
-from webapp.api.openapi import ERRORS, _error, json_body, json_response
+from webapp.infra.openapi import ERRORS, _error, json_body, json_response
 
 
 def _ref(name: str) -> dict:

@@ -16,7 +16,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from quizbank.certificates import find_cjk_font, register_font
 from quizbank.formats.excel import neutralise_formula as neutralise
-from webapp import clock
+from webapp.infra import clock
 from webapp.inspections.service import Report
 
 STATE_NAMES = {"passed": "合格", "failed": "不合格", "running": "未交卷"}

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from quizbank import rules
 from webapp.auth.service import WRONG_PIN
-from webapp.errors import ApiError
-from webapp.inspections.models import Finding, Inspection
-from webapp.models import Attempt, Department, Person, Post, User
-from webapp.security import (
+from webapp.exams import service as exam_service
+from webapp.exams.models import Attempt
+from webapp.infra.errors import ApiError
+from webapp.infra.security import (
     Throttled,
     check_secret,
     check_throttle,
@@ -32,8 +32,9 @@ from webapp.security import (
     record_failure,
     throttle_keys,
 )
-from webapp.services import exams as exam_service
-from webapp.services import standing as standing_service
+from webapp.inspections.models import Finding, Inspection
+from webapp.org.models import Department, Person, Post, User
+from webapp.standing import service as standing_service
 
 SAMPLE_SHARE = 0.2  # suggest testing a fifth of the department…
 SAMPLE_MIN, SAMPLE_MAX = 2, 8  # …but at least two and at most eight people
@@ -134,7 +135,7 @@ def find_person(s: Session, inspection: Inspection, code: str) -> Person | None:
 def _person_from_certificate(s: Session, text: str) -> Person | None:
     """A certificate QR (verify URL or token): the holder, when the certificates area knows the token."""
     try:
-        from webapp.services import certificates as certs
+        from webapp.certs import service as certs
     except ImportError:
         return None
     try:

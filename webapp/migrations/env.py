@@ -1,12 +1,11 @@
-"""Alembic environment: the app's metadata and URL. Run through `webapp.migrate.upgrade(app)`, or
+"""Alembic environment: the app's metadata and URL. Run through `webapp.infra.migrate.upgrade(app)`, or
 `alembic -c webapp/migrations/alembic.ini upgrade head` (uses DATABASE_URL / QUIZBANK_HOME)."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from webapp.db import Base, default_database_url, make_engine
-from webapp.models import import_all_models
+from webapp.infra.db import Base, default_database_url, import_all_models, make_engine
 
 import_all_models()  # every area's tables on the metadata
 config = context.config
@@ -36,7 +35,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    from webapp.migrate import migrating
+    from webapp.infra.migrate import migrating
 
     engine = make_engine(config.get_main_option("sqlalchemy.url") or default_database_url())
     with engine.connect() as connection, migrating(connection):

@@ -19,8 +19,8 @@ def export_pass_rates(
 ) -> int:
     """Write the report to `out` (format from its suffix); returns the number of groups. ValueError (in
     Chinese) for an unknown grouping, organisation or suffix; the file is written only when all went well."""
-    from webapp.bank_import import find_organisation
-    from webapp.db import transaction
+    from webapp.infra.db import transaction
+    from webapp.org.service import find_organisation
     from webapp.reports import export
     from webapp.reports.service import GROUPINGS, pass_rates
 
@@ -31,7 +31,7 @@ def export_pass_rates(
         raise ValueError(f"--by：不支持“{by}”（可选：{'、'.join(GROUPINGS)}）")
     if app is None:
         from webapp import create_app
-        from webapp.migrate import upgrade
+        from webapp.infra.migrate import upgrade
 
         app = create_app()
         upgrade(app)

@@ -9,12 +9,12 @@ from flask import Blueprint, jsonify, render_template, request, send_file
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
-from webapp import clock
-from webapp.db import session
-from webapp.errors import ApiError
+from webapp.infra import clock
+from webapp.infra.db import session
+from webapp.infra.errors import ApiError
+from webapp.infra.security import require_role
 from webapp.reports import export
 from webapp.reports.service import COLUMNS, GROUPINGS, ReportError, parse_range, pass_rates, totals
-from webapp.security import require_role
 
 bp = Blueprint("reports", __name__)
 

@@ -20,9 +20,10 @@ from sqlalchemy import Integer, case, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
 from quizbank.model import EXAM_KINDS
-from webapp.clock import SHANGHAI, format_local
-from webapp.db import Base
-from webapp.models import Attempt, Department, Person, Post
+from webapp.exams.models import Attempt
+from webapp.infra.clock import SHANGHAI, format_local
+from webapp.infra.db import Base
+from webapp.org.models import Department, Person, Post
 
 GROUPINGS: dict[str, str] = {"post": "岗位", "department": "部门", "month": "月份", "inspection": "检查"}
 COUNTED_KINDS = tuple(k for k in EXAM_KINDS if k != "practice")

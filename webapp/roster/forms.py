@@ -6,7 +6,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from webapp.models import EMPLOYMENT_TYPES
+from webapp.org.models import EMPLOYMENT_TYPES
 
 
 class RosterUploadForm(FlaskForm):

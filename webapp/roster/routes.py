@@ -21,16 +21,16 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from wtforms.fields import SelectChoice
 
-from webapp import clock
-from webapp.bank.previews import load_preview, mark_committed, store_preview
-from webapp.db import session
-from webapp.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post, User
-from webapp.paging import page_count, page_number, pager_args
+from webapp.infra import clock
+from webapp.infra.db import session
+from webapp.infra.nav import NavItem
+from webapp.infra.paging import page_count, page_number, pager_args
+from webapp.infra.security import end_sessions, get_owned, hash_pin, require_role
+from webapp.org.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post, User
 from webapp.roster import service
 from webapp.roster.forms import ActionForm, PersonForm, RosterUploadForm
 from webapp.roster.template import pins_workbook, roster_template
-from webapp.security import end_sessions, get_owned, hash_pin, require_role
-from webapp.templating import NavItem
+from webapp.uploads.service import load_preview, mark_committed, store_preview
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
 NAV = [NavItem("roster.index", "花名册", ("hr", "admin"), "导入花名册，管理人员、岗位和 PIN")]

@@ -30,11 +30,11 @@ from sqlalchemy.orm import Session
 from quizbank import rules
 from quizbank.formats.common import FormatError
 from quizbank.formats.excel import DEFAULT_MAX_RATIO, DEFAULT_MAX_UNPACKED, check_workbook
-from webapp import clock
-from webapp.errors import ApiError
-from webapp.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post, User, UserRole
-from webapp.security import hash_pin
-from webapp.services.standing import record_event
+from webapp.infra import clock
+from webapp.infra.errors import ApiError
+from webapp.infra.security import hash_pin
+from webapp.org.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post, User, UserRole
+from webapp.standing.service import record_event
 
 COLUMNS = {
     "employee_no": ("工号", "员工编号", "职工号"),

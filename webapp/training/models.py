@@ -8,9 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.db import Base, UTCDateTime
-from webapp.models.exams import Exam
-from webapp.models.org import Person
+from webapp.exams.models import Exam
+from webapp.infra.db import Base, UTCDateTime
+from webapp.org.models import Person
 
 
 class TrainingSession(Base):

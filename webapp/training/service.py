@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizbank import rules
-from webapp import clock
-from webapp.errors import ApiError
-from webapp.models import Exam, Person, Post, User
-from webapp.services import standing as standing_service
-from webapp.services.exams import schedule_exam
+from webapp.exams.models import Exam
+from webapp.exams.service import schedule_exam
+from webapp.infra import clock
+from webapp.infra.errors import ApiError
+from webapp.org.models import Person, Post, User
+from webapp.standing import service as standing_service
 from webapp.training.models import Attendance, CaseExam, TrainingSession
 
 MAX_SESSION_HOURS = 200.0

@@ -7,7 +7,7 @@ Create Date: 2026-11-22 05:00:00
 
 from alembic import op
 import sqlalchemy as sa
-import webapp.db
+import webapp.infra.db
 
 
 revision = "0002_upload_previews"
@@ -26,9 +26,9 @@ def upgrade() -> None:
         sa.Column("filename", sa.String(length=300), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("result", sa.JSON(), nullable=True),
-        sa.Column("created_at", webapp.db.UTCDateTime(), nullable=False),
-        sa.Column("expires_at", webapp.db.UTCDateTime(), nullable=False),
-        sa.Column("committed_at", webapp.db.UTCDateTime(), nullable=True),
+        sa.Column("created_at", webapp.infra.db.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", webapp.infra.db.UTCDateTime(), nullable=False),
+        sa.Column("committed_at", webapp.infra.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["organisation_id"], ["organisations.id"], name=op.f("fk_upload_previews_organisation_id_organisations")
         ),

@@ -7,7 +7,7 @@ Create Date: 2026-11-22 04:20:00
 
 from alembic import op
 import sqlalchemy as sa
-import webapp.db
+import webapp.infra.db
 
 
 revision = "0003_certificates"
@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("expires_on", sa.Date(), nullable=False),
         sa.Column("attempt_id", sa.Integer(), nullable=True),
         sa.Column("event_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", webapp.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", webapp.infra.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["attempt_id"], ["attempts.id"], name=op.f("fk_certificates_attempt_id_attempts")),
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_certificates_event_id_events")),
         sa.ForeignKeyConstraint(
@@ -64,7 +64,7 @@ def upgrade() -> None:
         sa.Column("issued_on", sa.Date(), nullable=False),
         sa.Column("review_due", sa.Date(), nullable=False),
         sa.Column("expires_on", sa.Date(), nullable=False),
-        sa.Column("recorded_at", webapp.db.UTCDateTime(), nullable=False),
+        sa.Column("recorded_at", webapp.infra.db.UTCDateTime(), nullable=False),
         sa.Column("recorded_by", sa.Integer(), nullable=True),
         sa.Column("event_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_special_certificates_event_id_events")),

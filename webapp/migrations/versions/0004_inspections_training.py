@@ -7,7 +7,7 @@ Create Date: 2026-11-22 06:00:00
 
 from alembic import op
 import sqlalchemy as sa
-import webapp.db
+import webapp.infra.db
 
 
 revision = "0004_inspections_training"
@@ -24,8 +24,8 @@ def upgrade() -> None:
         sa.Column("department_id", sa.Integer(), nullable=False),
         sa.Column("inspector_id", sa.Integer(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("opened_at", webapp.db.UTCDateTime(), nullable=False),
-        sa.Column("closed_at", webapp.db.UTCDateTime(), nullable=True),
+        sa.Column("opened_at", webapp.infra.db.UTCDateTime(), nullable=False),
+        sa.Column("closed_at", webapp.infra.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"], name=op.f("fk_inspections_organisation_id_organisations")),
         sa.ForeignKeyConstraint(["department_id"], ["departments.id"], name=op.f("fk_inspections_department_id_departments")),
         sa.ForeignKeyConstraint(["inspector_id"], ["users.id"], name=op.f("fk_inspections_inspector_id_users")),
@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.Column("post_code", sa.String(length=80), nullable=True),
         sa.Column("category", sa.String(length=20), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("recorded_at", webapp.db.UTCDateTime(), nullable=False),
+        sa.Column("recorded_at", webapp.infra.db.UTCDateTime(), nullable=False),
         sa.Column("recorded_by", sa.Integer(), nullable=True),
         sa.Column("event_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"], name=op.f("fk_inspection_findings_organisation_id_organisations")),
@@ -72,7 +72,7 @@ def upgrade() -> None:
         sa.Column("department_id", sa.Integer(), nullable=True),
         sa.Column("trainer_name", sa.String(length=100), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("recorded_at", webapp.db.UTCDateTime(), nullable=False),
+        sa.Column("recorded_at", webapp.infra.db.UTCDateTime(), nullable=False),
         sa.Column("recorded_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"], name=op.f("fk_training_sessions_organisation_id_organisations")),
         sa.ForeignKeyConstraint(["department_id"], ["departments.id"], name=op.f("fk_training_sessions_department_id_departments")),
@@ -108,7 +108,7 @@ def upgrade() -> None:
         sa.Column("post_code", sa.String(length=80), nullable=False),
         sa.Column("case_kind", sa.String(length=20), nullable=False),
         sa.Column("case_opened", sa.Date(), nullable=False),
-        sa.Column("created_at", webapp.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", webapp.infra.db.UTCDateTime(), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"], name=op.f("fk_retraining_exams_organisation_id_organisations")),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_retraining_exams_person_id_people")),

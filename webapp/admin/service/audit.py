@@ -1,0 +1,57 @@
+"""Appending to and reading the admin audit trail (table `admin_audit`). Nothing here commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.admin.models import AuditEntry
+from webapp.infra import clock
+
+ACTION_NAMES = {
+    "organisation_changed": "修改企业信息",
+    "department_added": "新增部门",
+    "department_renamed": "部门改名",
+    "department_moved": "移动部门",
+    "department_deactivated": "停用部门",
+    "department_reactivated": "启用部门",
+    "department_deleted": "删除部门",
+    "user_created": "新建用户",
+    "user_changed": "修改用户",
+    "user_deactivated": "停用用户",
+    "user_reactivated": "启用用户",
+    "password_reset": "重置密码",
+    "grant_added": "授权检查企业",
+    "grant_revoked": "撤销检查授权",
+    "policy_changed": "修改规则设置",
+    "token_created": "创建访问令牌",
+    "token_revoked": "吊销访问令牌",
+}
+
+
+def record(
+    s: Session, organisation_id: int, by: int | None, action: str, target: str = "", /, **data: Any
+) -> AuditEntry:
+    """Append an entry: `by` is the acting user's id, `data` what changed (JSON; never a secret)."""
+    entry = AuditEntry(
+        organisation_id=organisation_id,
+        user_id=by,
+        at=clock.now(),
+        action=action,
+        target=target[:200],
+        data=data,
+    )
+    s.add(entry)
+    s.flush()
+    return entry
+
+
+def recent(
+    s: Session, organisation_id: int, *, actions: tuple[str, ...] = (), limit: int = 50
+) -> list[AuditEntry]:
+    query = select(AuditEntry).where(AuditEntry.organisation_id == organisation_id)
+    if actions:
+        query = query.where(AuditEntry.action.in_(actions))
+    return list(s.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))

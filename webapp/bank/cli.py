@@ -1,0 +1,63 @@
+"""`quizbank import FILE` without --dry-run lands here: the read questions go into the database as one
+organisation-owned question set, in one transaction (all or nothing)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizbank.model import ImportResult
+from webapp.infra.errors import ApiError
+from webapp.org.models import Post
+from webapp.org.service import find_organisation
+
+
+def find_post(s: Session, code: str, organisation_id: int) -> Post:
+    row = s.scalar(select(Post).where(Post.code == code, Post.usable_by(organisation_id)))
+    if row is None:
+        known = s.scalars(select(Post.code).order_by(Post.code)).all()
+        raise ValueError(f"岗位“{code}”不存在（已有：{'、'.join(known) or '无'}）")
+    return row
+
+
+def import_questions(
+    result: ImportResult,
+    *,
+    post: str | None,
+    organisation: str | int | None,
+    part: str | None = None,
+    title: str | None = None,
+    app: Flask | None = None,
+) -> int:
+    """Write `result.questions` for `post` (a post code) of `organisation` (id or name); returns how many.
+
+    Without a post the questions are general knowledge (通用知识) for every post. Raises ValueError (or the
+    bank service's ApiError) and writes nothing when the organisation or post is unknown or a question is
+    not well-formed. `app` defaults to one built from the environment (QUIZBANK_HOME / DATABASE_URL),
+    migrated to the latest schema first."""
+    from webapp.bank.service import import_questions_into
+    from webapp.infra.db import transaction
+
+    if app is None:
+        from webapp import create_app
+        from webapp.infra.migrate import upgrade
+
+        app = create_app()
+        upgrade(app)
+    part = part or ("professional" if post else "general")
+    with app.app_context(), transaction(app) as s:
+        org = find_organisation(s, organisation)
+        post_row = find_post(s, post, org.id) if post else None
+        try:
+            import_questions_into(
+                s,
+                result.questions,
+                organisation_id=org.id,
+                post=post_row,
+                part=part,
+                title=title or f"命令行导入（{result.format or '文件'}，{len(result.questions)} 题）",
+            )
+        except ApiError as e:
+            raise ValueError(e.description) from e
+        return len(result.questions)

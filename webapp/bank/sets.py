@@ -1,0 +1,144 @@
+"""Question sets into the database: plugin sets synced on start, imported sets per organisation.
+
+A set is upserted by (organisation, key, version); questions keep their row (and so their id) by
+(set, ext id). A newer version of a set retires the older versions, whose rows stay for replaying old
+attempts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizbank import model
+from webapp.bank.models import HandbookSection, Question, QuestionSet
+from webapp.infra import clock
+from webapp.org.models import Post
+
+
+def _version_key(version: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in version.replace("-", ".").split("."))
+
+
+def upsert_post(s: Session, post: model.Post, organisation_id: int | None = None) -> Post:
+    row = s.scalar(select(Post).where(Post.code == post.code))
+    if row is None:
+        row = Post(code=post.code, organisation_id=organisation_id)
+        s.add(row)
+    row.name, row.risk, row.special_operation = post.name, post.risk, post.special_operation
+    return row
+
+
+def load_question_set(
+    s: Session, qset: model.QuestionSet, *, organisation_id: int | None = None, origin: str = "plugin"
+) -> QuestionSet:
+    for post in qset.posts:
+        upsert_post(s, post, organisation_id if origin == "import" else None)
+    row = s.scalar(
+        select(QuestionSet).where(
+            QuestionSet.key == qset.id,
+            QuestionSet.version == qset.version,
+            QuestionSet.organisation_id.is_(None)
+            if organisation_id is None
+            else QuestionSet.organisation_id == organisation_id,
+        )
+    )
+    now = clock.now()
+    if row is None:
+        row = QuestionSet(key=qset.id, version=qset.version, organisation_id=organisation_id, origin=origin)
+        s.add(row)
+    row.title, row.source, row.loaded_at, row.retired_at = qset.title, qset.source, now, None
+    row.post_codes = [p.code for p in qset.posts]
+    s.flush()
+
+    sections = {
+        h.section_id: h for h in s.scalars(select(HandbookSection).where(HandbookSection.set_id == row.id))
+    }
+    for position, sec in enumerate(qset.handbook.sections):
+        h = sections.get(sec.id)
+        if h is None:
+            h = HandbookSection(set_id=row.id, section_id=sec.id)
+            s.add(h)
+        h.title, h.part, h.body, h.position = sec.title, sec.part, sec.body, position
+
+    existing = {q.ext_id: q for q in s.scalars(select(Question).where(Question.set_id == row.id))}
+    seen = set()
+    for q in qset.questions:
+        seen.add(q.id)
+        r = existing.get(q.id)
+        if r is None:
+            r = Question(set_id=row.id, ext_id=q.id, organisation_id=organisation_id)
+            s.add(r)
+        r.type, r.stem, r.options, r.answer = q.type, q.stem, list(q.options), list(q.answer)
+        r.explanation, r.difficulty, r.tags = q.explanation, q.difficulty, list(q.tags)
+        r.section, r.part, r.retired_at = q.section, q.part, None
+    for ext_id, r in existing.items():
+        if ext_id not in seen and r.retired_at is None:
+            r.retired_at = now
+
+    siblings = s.scalars(
+        select(QuestionSet).where(
+            QuestionSet.key == qset.id,
+            QuestionSet.id != row.id,
+            QuestionSet.organisation_id.is_(None)
+            if organisation_id is None
+            else QuestionSet.organisation_id == organisation_id,
+        )
+    ).all()
+    newest = max([row, *siblings], key=lambda r: _version_key(r.version))
+    for other in [row, *siblings]:
+        other.retired_at = None if other is newest else (other.retired_at or now)
+    s.flush()
+    return row
+
+
+def sync_registry(s: Session, sets: Iterable[model.QuestionSet]) -> list[QuestionSet]:
+    return [load_question_set(s, qs) for qs in sets]
+
+
+def to_core(row: Question) -> model.Question:
+    return model.Question(
+        id=row.ext_id,
+        type=row.type,  # type: ignore[arg-type]
+        stem=row.stem,
+        options=tuple(row.options),
+        answer=tuple(row.answer),
+        explanation=row.explanation or "",
+        difficulty=row.difficulty,
+        tags=tuple(row.tags or ()),
+        section=row.section,
+        part=row.part,  # type: ignore[arg-type]
+    )
+
+
+def bank_rows(s: Session, post_code: str, organisation_id: int) -> list[Question]:
+    """The live questions a worker of `post_code` is examined on, as one organisation sees them (like
+    `Registry.bank`): the general part of the general sets and the professional part of the post's sets,
+    built-in or imported by the organisation."""
+    sets = s.scalars(
+        select(QuestionSet).where(
+            QuestionSet.retired_at.is_(None),
+            (QuestionSet.organisation_id.is_(None)) | (QuestionSet.organisation_id == organisation_id),
+        )
+    ).all()
+    general_ids = [r.id for r in sets if not r.post_codes]
+    post_ids = [r.id for r in sets if post_code in (r.post_codes or ())]
+    if not general_ids and not post_ids:
+        return []
+    rows = s.scalars(
+        select(Question)
+        .where(
+            Question.retired_at.is_(None),
+            (Question.set_id.in_(general_ids) & (Question.part == "general"))
+            | (Question.set_id.in_(post_ids) & (Question.part == "professional")),
+        )
+        .order_by(Question.id)
+    ).all()
+    # The same ext id in two visible sets (an import overriding a built-in question): the organisation's wins.
+    by_id: dict[str, Question] = {}
+    for r in rows:
+        if r.ext_id not in by_id or r.organisation_id is not None:
+            by_id[r.ext_id] = r
+    return list(by_id.values())

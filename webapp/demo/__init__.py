@@ -1,0 +1,1 @@
+"""The demo organisation `quizbank demo` seeds: people, accounts, exams, a year of history and certificates."""

@@ -1,0 +1,181 @@
+"""Question sets, posts, the worker's exams, and attempts (start, read, save an answer, check, submit)."""
+
+from __future__ import annotations
+
+from flask import jsonify, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from webapp.bank.models import Question, QuestionSet
+from webapp.exams import service
+from webapp.exams.models import Attempt, Exam
+from webapp.infra import clock
+from webapp.infra.api import bp, created, json_body
+from webapp.infra.db import session
+from webapp.infra.errors import ApiError
+from webapp.infra.security import current_person, get_owned, require_role, scoped, signed_in
+from webapp.org.models import Post
+
+ATTEMPT_ROLES = ("worker", "inspector")  # inspectors run spot tests on their tablet (kiosk mode)
+
+
+def own_attempt(attempt_id: int, *, for_share: bool = False) -> Attempt:
+    """The attempt, if it is the signed-in worker's own, or one this inspector started (kiosk); else 404.
+    `for_share`: locked until the request ends, so a submit in another request (which locks it for update)
+    either waits for this one or is seen by it (PostgreSQL; SQLite runs one writing request at a time)."""
+    attempt = get_owned(Attempt, attempt_id, with_for_update={"read": True} if for_share else None)
+    mine = current_user.person_id is not None and attempt.person_id == current_user.person_id
+    kiosk = attempt.inspection_id is not None and attempt.started_by == current_user.id
+    if not (mine or kiosk):
+        raise ApiError(404, "not_found", "没有找到这次考试")
+    return attempt
+
+
+def require_person():
+    person = current_person()
+    if person is None:
+        raise ApiError(403, "no_person", "当前账号没有关联作业人员档案。")
+    return person
+
+
+def post_by_code(code: str) -> Post:
+    post = session.scalar(scoped(select(Post), Post).where(Post.code == code))
+    if post is None:
+        raise ApiError(404, "unknown_post", f"没有岗位 {code!r}")
+    return post
+
+
+def exam_json(exam: Exam, attempt: Attempt | None = None) -> dict:
+    out = {
+        "id": exam.id,
+        "title": exam.title,
+        "post": exam.post.code,
+        "post_name": exam.post.name,
+        "kind": exam.kind,
+        "opens": exam.opens_at.isoformat(),
+        "closes": exam.closes_at.isoformat(),
+    }
+    if attempt is not None:
+        out["attempt"] = {"id": attempt.id, "submitted": attempt.is_submitted, "passed": attempt.passed}
+    return out
+
+
+@bp.get("/question-sets")
+@signed_in
+def question_sets():
+    counts = dict(
+        session.execute(
+            select(Question.set_id, func.count(Question.id))
+            .where(Question.retired_at.is_(None))
+            .group_by(Question.set_id)
+        ).all()
+    )
+    rows = session.scalars(
+        scoped(select(QuestionSet), QuestionSet)
+        .where(QuestionSet.retired_at.is_(None))
+        .order_by(QuestionSet.key)
+    )
+    return jsonify(
+        [
+            {
+                "id": r.id,
+                "key": r.key,
+                "title": r.title,
+                "version": r.version,
+                "origin": r.origin,
+                "posts": r.post_codes,
+                "questions": counts.get(r.id, 0),
+            }
+            for r in rows
+        ]
+    )
+
+
+@bp.get("/posts")
+@signed_in
+def posts():
+    rows = session.scalars(scoped(select(Post), Post).order_by(Post.code))
+    return jsonify(
+        [
+            {"code": p.code, "name": p.name, "risk": p.risk, "special_operation": p.special_operation}
+            for p in rows
+        ]
+    )
+
+
+@bp.get("/exams")
+@require_role("worker")
+def exams():
+    person = require_person()
+    return jsonify([exam_json(e, a) for e, a in service.assigned_exams(session, person, clock.now())])
+
+
+@bp.post("/attempts")
+@require_role("worker")
+def attempt_start():
+    data = json_body()
+    person = require_person()
+    now = clock.now()
+    if "exam_id" in data:
+        if not isinstance(data["exam_id"], int):
+            raise ApiError(400, "bad_request", "exam_id 必须是整数")
+        exam = get_owned(Exam, data["exam_id"])
+        attempt = service.start_exam_attempt(session, person, exam, now, current_user.id)
+    elif isinstance(data.get("practice"), dict):
+        spec = data["practice"]
+        post = post_by_code(str(spec.get("post") or ""))
+        attempt = service.start_practice_attempt(
+            session,
+            person,
+            post,
+            now,
+            section=spec.get("section") or None,
+            wrong_only=bool(spec.get("wrong")),
+            started_by=current_user.id,
+        )
+    else:
+        raise ApiError(400, "bad_request", "需要 exam_id 或 practice: {post, section?}")
+    return created(service.attempt_json(session, attempt, now), url_for("api.attempt", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@require_role(*ATTEMPT_ROLES)
+def attempt(attempt_id: int):
+    attempt = own_attempt(attempt_id)
+    now = clock.now()
+    service.finalize_if_expired(session, attempt, now)
+    if attempt.is_submitted:  # its result holds the answers
+        service.refuse_during_exam(session, attempt.person_id, now, service.ANSWERS_HIDDEN)
+    return jsonify(service.attempt_json(session, attempt, now))
+
+
+@bp.put("/attempts/<int:attempt_id>/responses/<question_id>")
+@require_role(*ATTEMPT_ROLES)
+def attempt_response(attempt_id: int, question_id: str):
+    attempt = own_attempt(attempt_id, for_share=True)  # not saved into a paper being graded without it
+    service.save_response(session, attempt, question_id, json_body().get("choices"), clock.now())
+    return "", 204
+
+
+@bp.post("/attempts/<int:attempt_id>/responses/<question_id>/check")
+@require_role(*ATTEMPT_ROLES)
+def attempt_check(attempt_id: int, question_id: str):
+    attempt = own_attempt(attempt_id)
+    return jsonify(
+        service.check_practice(session, attempt, question_id, json_body().get("choices"), clock.now())
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@require_role(*ATTEMPT_ROLES)
+def attempt_submit(attempt_id: int):
+    attempt = own_attempt(attempt_id)
+    now = clock.now()
+    if attempt.is_submitted:  # a second submit returns the result, with the answers
+        service.refuse_during_exam(session, attempt.person_id, now, service.ANSWERS_HIDDEN)
+    service.submit(session, attempt, now, by=f"user:{current_user.id}")
+    result = service.result_json(session, attempt)
+    if service.open_exam_attempt(session, attempt.person_id, now) is not None:
+        # Submitted while another exam or spot test of the person's is open: the score, not the answers.
+        result.pop("results")
+    return jsonify(result)

@@ -1,0 +1,81 @@
+"""Submitting an attempt (by the worker or at the deadline): grade it, record `exam_taken`, issue a certificate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from quizbank import model
+from quizbank.grading import grade
+from quizbank.rules import ExamTaken, event_to_dict
+from webapp.certs import service as certificates
+from webapp.exams.models import Attempt, Response
+from webapp.exams.service.papers import _GRADED, paper_of, question_rows, responses_of
+from webapp.infra import clock
+from webapp.standing.models import Event
+
+
+def finalize_if_expired(s: Session, attempt: Attempt, now: datetime) -> bool:
+    """Past the deadline and not submitted: grade what was saved. True when it did."""
+    if attempt.is_submitted or attempt.deadline is None or now <= attempt.deadline:
+        return False
+    submit(s, attempt, now, by="deadline")
+    return True
+
+
+def submit(s: Session, attempt: Attempt, now: datetime, *, by: str) -> model.Result:
+    """Grade the saved answers and close the attempt; a second submit returns the first result."""
+    if attempt.is_submitted:
+        return result_of(s, attempt)
+    s.refresh(attempt, with_for_update=True)  # two submits at once (two tabs) grade once
+    if attempt.is_submitted:
+        return result_of(s, attempt)
+    rows = question_rows(s, attempt)
+    paper = paper_of(s, attempt, rows)
+    saved = responses_of(s, attempt)
+    result = grade(paper, saved)
+    # Mark the saved answers (a cleared one too) right or wrong: one UPDATE for each, not one per answer.
+    for correct in (True, False):
+        ids = [i.question_id for i in result.items if i.question_id in saved and i.is_correct is correct]
+        if ids:
+            s.execute(
+                update(Response)
+                .where(Response.attempt_id == attempt.id, Response.question_id.in_(ids))
+                .values(correct=correct)
+            )
+    attempt.submitted_at = min(now, attempt.deadline) if attempt.deadline else now
+    attempt.submitted_by = by
+    attempt.score, attempt.max_score, attempt.passed = result.score, result.max_score, result.passed
+    if attempt.kind != "practice":
+        on = clock.local(attempt.submitted_at).date()
+        event = ExamTaken(
+            on=on,
+            kind=attempt.kind,  # type: ignore[arg-type]
+            passed=result.passed,
+            score=round(result.percent, 2),
+            attempt_id=str(attempt.id),
+            post=attempt.post.code,
+        )
+        s.add(
+            Event(
+                organisation_id=attempt.organisation_id,
+                person_id=attempt.person_id,
+                post_code=attempt.post.code,
+                kind="exam_taken",
+                occurred_on=on,
+                data=event_to_dict(event),
+                recorded_at=now,
+                recorded_by=int(by.split(":")[1]) if by.startswith("user:") else None,
+            )
+        )
+        certificates.on_exam_passed(s, attempt)
+    s.flush()
+    s.info.setdefault(_GRADED, {})[attempt.id] = (rows, result)
+    return result
+
+
+def result_of(s: Session, attempt: Attempt) -> model.Result:
+    """The graded result of a submitted attempt (re-graded from the frozen paper and saved answers)."""
+    return grade(paper_of(s, attempt), responses_of(s, attempt))

@@ -1,0 +1,52 @@
+"""错题本: the questions a person last answered wrong."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.bank.models import Question
+from webapp.exams.models import Attempt, Response
+from webapp.exams.service.results import section_url
+from webapp.org.models import Person
+
+
+def wrong_book(s: Session, person: Person, post_id: int | None = None) -> list[dict]:
+    """The person's questions whose latest graded answer was wrong, newest first."""
+    query = (
+        select(Response, Attempt)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .where(Attempt.person_id == person.id, Response.correct.is_not(None))
+        .order_by(Response.saved_at, Response.id)
+    )
+    if post_id is not None:
+        query = query.where(Attempt.post_id == post_id)
+    latest: dict[str, tuple[Response, Attempt]] = {}
+    for response, attempt in s.execute(query):
+        latest[response.question_id] = (response, attempt)
+    wrong = [(r, a) for r, a in latest.values() if r.correct is False]
+    pk_of = {}
+    for r, a in wrong:
+        pk_of[r.question_id] = next(e["pk"] for e in a.layout if e["id"] == r.question_id)
+    rows = {q.id: q for q in s.scalars(select(Question).where(Question.id.in_(list(pk_of.values()))))}
+    out = []
+    for r, a in sorted(wrong, key=lambda ra: ra[0].saved_at, reverse=True):
+        row = rows[pk_of[r.question_id]]
+        entry = next(e for e in a.layout if e["id"] == r.question_id)
+        options = [row.options[i] for i in entry["order"]]
+        answer = sorted(entry["order"].index(i) for i in row.answer)
+        out.append(
+            {
+                "question_id": r.question_id,
+                "type": row.type,
+                "stem": row.stem,
+                "options": options,
+                "chosen": list(r.choices),
+                "answer": answer,
+                "explanation": row.explanation,
+                "section_url": section_url(row),
+                "post_id": a.post_id,
+                "answered_at": r.saved_at,
+            }
+        )
+    return out

@@ -1,0 +1,211 @@
+"""The database: one engine per app, one session per request, one commit per request.
+
+Use ``from webapp.infra.db import session`` inside a request (or an app context) and never commit in a
+service: the request commits when the view returns a response with status < 400 and rolls back
+otherwise (so a view that aborts leaves nothing half-done). A view that must keep what it wrote even
+though it answers with an error (e.g. a failed-login counter) calls ``keep_changes_on_error()``.
+
+Outside a request (CLI commands, tests) use ``with transaction(app) as s: ...``.
+
+SQLite (the embedded default, in the instance folder) gets WAL, foreign keys and synchronous=FULL on
+every connection; PostgreSQL comes through ``DATABASE_URL=postgresql+psycopg://…``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
+from sqlalchemy.types import TypeDecorator
+from werkzeug.local import LocalProxy
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def instance_home() -> Path:
+    return Path(os.environ.get("QUIZBANK_HOME") or "instance").resolve()
+
+
+def default_database_url(home: Path | None = None) -> str:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    home = home or instance_home()
+    return f"sqlite:///{home / 'quizbank.sqlite'}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite's own transaction handling would defer BEGIN; let SQLAlchemy emit it (see SQLAlchemy docs,
+    # "Serializable isolation / Savepoints / Transactional DDL").
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.close()
+
+
+WRITE_INTENT = "quizbank_write"  # execution option: this connection's transaction will write
+
+
+def _sqlite_begin(conn) -> None:
+    # A request that may write (POST/PUT/…) and a `transaction()` (CLI writes: demo, import, report) take
+    # the write lock up front (IMMEDIATE): two writers then queue on busy_timeout instead of one failing
+    # with "database is locked" on a lock upgrade mid-way. Reads (GET) and other work stay deferred, so
+    # they never hold the write lock while reading.
+    writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    if writing or conn.get_execution_options().get(WRITE_INTENT):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, **options) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if url.startswith("postgresql"):
+        options.setdefault("pool_size", 10)
+        options.setdefault("max_overflow", 10)
+        options.setdefault("pool_pre_ping", True)
+    return create_engine(url, **options)
+
+
+class Database:
+    """What the app keeps in `app.extensions["db"]`: the engine and its session factory."""
+
+    def __init__(self, url: str, **engine_options) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_options)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False, future=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def database(app: Flask | None = None) -> Database:
+    return (app or current_app).extensions["db"]
+
+
+def get_session() -> Session:
+    """The session of the current request/app context, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = database().sessionmaker()
+    return g.db_session
+
+
+session: Session = LocalProxy(get_session)  # type: ignore[assignment]
+
+
+def keep_changes_on_error() -> None:
+    """Commit this request's changes even though the response is an error (4xx)."""
+    g.db_keep_on_error = True
+
+
+@contextmanager
+def transaction(app: Flask, *, write: bool = True) -> Iterator[Session]:
+    """A session for work outside a request: commits on success, rolls back on error. On SQLite a
+    writing transaction starts with BEGIN IMMEDIATE, like a POST request (`write=False` for reads)."""
+    s = database(app).sessionmaker()
+    try:
+        if write:
+            s.connection(execution_options={WRITE_INTENT: True})  # begins the transaction now
+        yield s
+        s.commit()
+    except BaseException:
+        s.rollback()
+        raise
+    finally:
+        s.close()
+
+
+def init_app(app: Flask) -> None:
+    url = app.config.get("DATABASE_URL") or default_database_url(Path(app.instance_path))
+    app.config["DATABASE_URL"] = url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine_options = dict(app.config.get("DATABASE_ENGINE_OPTIONS") or {})
+    if app.config.get("DATABASE_NULLPOOL"):
+        engine_options["poolclass"] = NullPool
+    app.extensions["db"] = Database(url, **engine_options)
+
+    @app.after_request
+    def _commit(response):
+        s = g.pop("db_session", None)
+        if s is None:
+            return response
+        try:
+            if response.status_code < 400 or g.get("db_keep_on_error"):
+                s.commit()
+            else:
+                s.rollback()
+        finally:
+            s.close()
+        return response
+
+    @app.teardown_appcontext
+    def _close(_exc):
+        s = g.pop("db_session", None)
+        if s is not None:  # the view raised, or no request (app context only): nothing is kept
+            s.rollback()
+            s.close()
+
+
+def import_all_models() -> None:
+    """Import every feature's `models` module (webapp/<feature>/models.py), so the metadata holds every table
+    (Alembic autogenerate, create_all in tests) even before the feature's blueprint loads."""
+    import importlib
+    import pkgutil
+
+    import webapp
+
+    for info in pkgutil.iter_modules(webapp.__path__):
+        if info.ispkg:
+            try:
+                importlib.import_module(f"webapp.{info.name}.models")
+            except ModuleNotFoundError as e:
+                if e.name != f"webapp.{info.name}.models":
+                    raise

@@ -1,0 +1,75 @@
+"""Schema migrations (Alembic, in webapp/migrations/). The app migrates on start; tests use create_all.
+
+To add a migration after changing models: ``.venv/bin/python -m webapp.infra.migrate revision "what changed"``
+(autogenerates against a scratch SQLite database at head; review the file it writes).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from flask import Flask
+from sqlalchemy.engine import Connection
+
+from webapp.infra.db import WRITE_INTENT, database
+
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(app: Flask, revision: str = "head") -> None:
+    cfg = alembic_config(app.config["DATABASE_URL"])
+    with database(app).engine.connect() as connection, migrating(connection):
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+
+@contextmanager
+def migrating(connection: Connection) -> Iterator[None]:
+    """One transaction around the migrations. On SQLite: foreign keys off meanwhile, because a batch
+    migration rebuilds a table (create a copy, DROP the old one, rename), and with foreign keys on that DROP
+    fails ("FOREIGN KEY constraint failed") once other rows reference the table; `PRAGMA foreign_key_check`
+    then proves the result consistent before the commit. The pragma only takes effect outside a
+    transaction, so it is set on the raw connection before BEGIN (IMMEDIATE: one migrator at a time)."""
+    sqlite = connection.dialect.name == "sqlite"
+    raw = connection.connection.driver_connection if sqlite else None
+    if raw is not None:
+        raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with connection.execution_options(**{WRITE_INTENT: True}).begin():
+            yield
+            if raw is not None:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left rows whose foreign keys point nowhere: {broken[:5]}")
+    finally:
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _revision(message: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = alembic_config(f"sqlite:///{tmp}/scratch.sqlite")
+        command.upgrade(cfg, "head")
+        command.revision(cfg, message=message, autogenerate=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "revision":
+        _revision(sys.argv[2])
+    else:
+        print('usage: python -m webapp.infra.migrate revision "message"', file=sys.stderr)
+        sys.exit(2)

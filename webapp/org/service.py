@@ -1,0 +1,29 @@
+"""Finding an organisation for a command (`quizbank import`, `quizbank report`): by id or by name."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.org.models import Organisation
+
+
+def find_organisation(s: Session, organisation: str | int | None) -> Organisation:
+    """By id or exact name; without one, the only organisation there is. ValueError says what is wrong."""
+    if organisation is None or str(organisation).strip() == "":
+        orgs = s.scalars(select(Organisation).order_by(Organisation.id).limit(2)).all()
+        if len(orgs) == 1:
+            return orgs[0]
+        if not orgs:
+            raise ValueError("数据库中还没有单位（先运行 quizbank demo 或在管理页面创建）")
+        raise ValueError("数据库中有多个单位：请用 --organisation 指定单位编号或名称")
+    text = str(organisation).strip()
+    row = s.get(Organisation, int(text)) if text.isdigit() else None
+    if row is None:
+        matches = s.scalars(select(Organisation).where(Organisation.name == text)).all()
+        if len(matches) > 1:
+            raise ValueError(f"有 {len(matches)} 个单位名为“{text}”：请用单位编号")
+        row = matches[0] if matches else None
+    if row is None:
+        raise ValueError(f"单位“{text}”不存在")
+    return row

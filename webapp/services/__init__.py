@@ -1,1 +1,0 @@
-"""Use cases: load rows → call the core → persist rows/events. Services flush, never commit (the request does)."""
