@@ -105,9 +105,11 @@ def number_stem(
     after it, as where numbering restarts at 1 in a new block. Neither says so in an unnumbered bank.
     """
     m = _NUMBER_THEN.match(stem)
-    if m is None:
+    if m is None:  # "(12)…", "第12题…", "．集油器…", or no number at all
         stripped = _STEM_NUMBER.sub("", stem, count=1).strip()
-        return (stripped or stem.strip()), None
+        if not stripped or stripped == stem.strip():
+            return stem.strip(), None
+        return stripped, stem_number(stem)
     number, separator, after = int(m.group(1)), m.group(2), m.group(3)
     rest = stem[m.end(2) :].strip()
     if not rest:

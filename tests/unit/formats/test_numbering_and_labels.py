@@ -114,3 +114,12 @@ def test_a_row_is_reported_only_when_no_reading_by_labels_reaches_its_answer():
     )
     assert result.questions == ()
     assert "超出了选项" in result.problems[0].message and result.problems[0].where == "Sheet1!R2"
+
+
+def test_numbering_in_brackets_or_as_di_n_ti_keeps_the_sequence_going():
+    assert t.number_stem("（12）焊工应持证。") == ("焊工应持证。", 12)
+    assert t.number_stem("第13题 焊工应持证。") == ("焊工应持证。", 13)
+    assert t.number_stem("．集油器应定期排油。") == ("集油器应定期排油。", None)
+    assert t.number_stem("焊工应持证。") == ("焊工应持证。", None)
+    rows = [tf("（40）灭火器应定期检查。"), tf("41 车辆在厂区内应限速行驶。")]
+    assert stems(rows) == ["灭火器应定期检查。", "车辆在厂区内应限速行驶。"]
