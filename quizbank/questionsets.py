@@ -23,6 +23,7 @@ from quizbank.model import (
     Question,
     QuestionSet,
 )
+from quizbank.set_blueprints import BLUEPRINTS_FILE, parse_set_blueprints, set_blueprint_problems
 
 HANDBOOK_FILE = "handbook.md"
 QUESTIONS_FILE = "questions.yaml"
@@ -72,6 +73,7 @@ def load_folder(folder: Path, *, set_id: str | None = None, source: str | None =
     ]
     if missing:
         return LoadedSet(None, tuple(missing))
+    blueprints_path = folder / BLUEPRINTS_FILE
     return load_texts(
         handbook_path.read_bytes(),
         questions_path.read_bytes(),
@@ -79,6 +81,8 @@ def load_folder(folder: Path, *, set_id: str | None = None, source: str | None =
         source=source or f"folder {folder}",
         handbook_name=str(handbook_path),
         questions_name=str(questions_path),
+        blueprints=blueprints_path.read_bytes() if blueprints_path.is_file() else None,
+        blueprints_name=str(blueprints_path),
     )
 
 
@@ -90,8 +94,11 @@ def load_texts(
     source: str = "",
     handbook_name: str = HANDBOOK_FILE,
     questions_name: str = QUESTIONS_FILE,
+    blueprints: bytes | str | None = None,
+    blueprints_name: str = BLUEPRINTS_FILE,
 ) -> LoadedSet:
-    """Build a set from the contents of handbook.md and questions.yaml; names label the messages."""
+    """Build a set from the contents of handbook.md and questions.yaml (and the optional blueprints.yaml);
+    names label the messages."""
     problems: list[Problem] = []
     if isinstance(handbook, bytes):
         try:
@@ -111,9 +118,21 @@ def load_texts(
     parts = {s.id: s.part for s in hb.sections}
     default_part = "general" if hb.post is None else "professional"
     qs = tuple(dataclasses.replace(q, part=parts.get(q.section or "", default_part)) for q in read.questions)
+    own_blueprints: tuple = ()
+    if blueprints is not None:
+        own_blueprints, blueprint_problems = parse_set_blueprints(blueprints, name=blueprints_name)
+        problems += blueprint_problems
     question_set = QuestionSet(
-        id=set_id, title=hb.title, version=hb.version, posts=posts, handbook=hb, questions=qs, source=source
+        id=set_id,
+        title=hb.title,
+        version=hb.version,
+        posts=posts,
+        handbook=hb,
+        questions=qs,
+        source=source,
+        blueprints=own_blueprints,
     )
+    problems += set_blueprint_problems(question_set, name=blueprints_name)
     problems += check_set(
         question_set,
         questions_name=questions_name,

@@ -15,9 +15,11 @@ def prepare(app: Flask, *, demo: bool = False, folders=()) -> dict | None:
     from quizbank.plugins import discover
     from webapp.services.demo import seed_demo
     from webapp.services.sets import sync_registry
+    from webapp.set_blueprints.service import remember
 
     upgrade(app)
     registry = discover(folders)
+    remember(registry)
     with app.app_context(), transaction(app) as s:
         sync_registry(s, registry.sets)
     if not demo:

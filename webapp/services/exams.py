@@ -52,6 +52,7 @@ from webapp.models import (
 from webapp.models import Blueprint as BlueprintRow
 from webapp.services import certificates
 from webapp.services.sets import bank_rows, to_core
+from webapp.set_blueprints.service import builtin_blueprint
 
 SCHEDULABLE_KINDS = tuple(k for k in model.EXAM_KINDS if k != "practice")
 PRACTICE_SIZE = 10
@@ -66,7 +67,8 @@ class AttemptClosed(ApiError):
 
 
 def blueprint_for(s: Session, organisation_id: int, post: Post, kind: str) -> model.Blueprint:
-    """The organisation's blueprint for this post and kind, else the default for the kind."""
+    """The organisation's blueprint for this post and kind, else the one the post's set brings, else the
+    default for the kind."""
     row = s.scalar(
         select(BlueprintRow).where(
             BlueprintRow.organisation_id == organisation_id,
@@ -74,7 +76,7 @@ def blueprint_for(s: Session, organisation_id: int, post: Post, kind: str) -> mo
             BlueprintRow.kind == kind,
         )
     )
-    return blueprint_from_dict(row.spec) if row else default_blueprint(kind)
+    return blueprint_from_dict(row.spec) if row else builtin_blueprint(post.code, kind)
 
 
 def schedule_exam(
