@@ -120,6 +120,9 @@ class QuestionSet:
     questions: tuple[Question, ...]
     source: str = ""  # "entry point general = question_sets.general", "folder /path"
     register: tuple[LawEntry, ...] = ()  # 法规标准库 shipped with the set (laws.yaml)
+    # The set's own blueprints (optional blueprints.yaml of a post set): they replace the default blueprint
+    # of their exam kind for the set's posts, e.g. the 100-question 考核 of the 三项岗位.
+    blueprints: tuple[Blueprint, ...] = ()
 
     @property
     def is_general(self) -> bool:

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizbank.model import Post, Problem, Question, QuestionSet, Section
+from quizbank.blueprints import default_blueprint
+from quizbank.model import Blueprint, ExamKind, Post, Problem, Question, QuestionSet, Section
 from quizbank.questionsets import (
     HANDBOOK_FILE,
     QUESTIONS_FILE,
@@ -27,6 +28,7 @@ from quizbank.questionsets import (
     set_folders,
 )
 from quizbank.register import REGISTER_FILE
+from quizbank.set_blueprints import BLUEPRINTS_FILE
 
 ENTRY_POINT_GROUP = "quizbank.question_sets"
 
@@ -76,6 +78,16 @@ class Registry:
             elif any(p.code == post_code for p in s.posts):
                 bank += [q for q in s.questions if q.part == "professional"]
         return tuple(bank)
+
+    def blueprint(self, post_code: str, kind: ExamKind | str) -> Blueprint:
+        """The blueprint a post is examined by for an exam kind: the one a set for the post brings
+        (its blueprints.yaml), else the default for the kind."""
+        for s in self.sets:
+            if any(p.code == post_code for p in s.posts):
+                own = next((bp for bp in s.blueprints if bp.kind == kind), None)
+                if own is not None:
+                    return own
+        return default_blueprint(kind)
 
     def handbook_for(self, post_code: str) -> tuple[QuestionSet, ...]:
         """The sets whose handbooks a worker of `post_code` studies (general first)."""
@@ -242,6 +254,14 @@ def _from_package(set_id: str, package: types.ModuleType, source: str) -> _Candi
         register = laws.read_bytes() if laws.is_file() else None
     except OSError as e:
         return _broken(source, f"cannot read {base}/{REGISTER_FILE}: {e}")
+    blueprints_name = f"{base}/{BLUEPRINTS_FILE}"
+    try:
+        resource = root.joinpath(BLUEPRINTS_FILE)
+        blueprints = resource.read_bytes() if resource.is_file() else None
+    except OSError as e:
+        return _Candidate(
+            source, LoadedSet(None, (Problem(blueprints_name, f"cannot read: {e}"),)), questions_name
+        )
     loaded = load_texts(
         files[HANDBOOK_FILE],
         files[QUESTIONS_FILE],
@@ -251,6 +271,8 @@ def _from_package(set_id: str, package: types.ModuleType, source: str) -> _Candi
         questions_name=questions_name,
         register=register,
         register_name=f"{base}/{REGISTER_FILE}",
+        blueprints=blueprints,
+        blueprints_name=blueprints_name,
     )
     return _Candidate(source, loaded, questions_name)
 

@@ -24,6 +24,7 @@ from quizbank.model import (
     QuestionSet,
 )
 from quizbank.register import REGISTER_FILE, read_register
+from quizbank.set_blueprints import BLUEPRINTS_FILE, parse_set_blueprints, set_blueprint_problems
 
 HANDBOOK_FILE = "handbook.md"
 QUESTIONS_FILE = "questions.yaml"
@@ -74,6 +75,7 @@ def load_folder(folder: Path, *, set_id: str | None = None, source: str | None =
     if missing:
         return LoadedSet(None, tuple(missing))
     register_path = folder / REGISTER_FILE
+    blueprints_path = folder / BLUEPRINTS_FILE
     return load_texts(
         handbook_path.read_bytes(),
         questions_path.read_bytes(),
@@ -83,6 +85,8 @@ def load_folder(folder: Path, *, set_id: str | None = None, source: str | None =
         questions_name=str(questions_path),
         register=register_path.read_bytes() if register_path.is_file() else None,
         register_name=str(register_path),
+        blueprints=blueprints_path.read_bytes() if blueprints_path.is_file() else None,
+        blueprints_name=str(blueprints_path),
     )
 
 
@@ -96,9 +100,11 @@ def load_texts(
     questions_name: str = QUESTIONS_FILE,
     register: bytes | str | None = None,
     register_name: str = REGISTER_FILE,
+    blueprints: bytes | str | None = None,
+    blueprints_name: str = BLUEPRINTS_FILE,
 ) -> LoadedSet:
-    """Build a set from the contents of handbook.md, questions.yaml and (when the set ships one)
-    laws.yaml; names label the messages."""
+    """Build a set from the contents of handbook.md, questions.yaml and, when the set ships them, laws.yaml
+    and blueprints.yaml; names label the messages."""
     problems: list[Problem] = []
     entries = ()
     if register is not None:
@@ -123,6 +129,10 @@ def load_texts(
     parts = {s.id: s.part for s in hb.sections}
     default_part = "general" if hb.post is None else "professional"
     qs = tuple(dataclasses.replace(q, part=parts.get(q.section or "", default_part)) for q in read.questions)
+    own_blueprints: tuple = ()
+    if blueprints is not None:
+        own_blueprints, blueprint_problems = parse_set_blueprints(blueprints, name=blueprints_name)
+        problems += blueprint_problems
     question_set = QuestionSet(
         id=set_id,
         title=hb.title,
@@ -132,7 +142,9 @@ def load_texts(
         questions=qs,
         source=source,
         register=entries,
+        blueprints=own_blueprints,
     )
+    problems += set_blueprint_problems(question_set, name=blueprints_name)
     problems += check_set(
         question_set,
         questions_name=questions_name,

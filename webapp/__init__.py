@@ -97,6 +97,7 @@ def prepare(app: Flask, *, demo: bool = False, folders=()) -> dict | None:
     """Migrate the database, upsert the discovered question sets (and their posts); seed the demo when asked.
     Returns the demo's logins when seeded."""
     from quizbank.plugins import discover
+    from webapp.bank.set_blueprints import remember
     from webapp.bank.sets import sync_registry
     from webapp.demo.service import seed_demo
     from webapp.infra import clock
@@ -105,6 +106,7 @@ def prepare(app: Flask, *, demo: bool = False, folders=()) -> dict | None:
 
     upgrade(app)
     registry = discover(folders)
+    remember(registry)
     with app.app_context(), transaction(app) as s:
         sync_registry(s, registry.sets)
     if not demo:

@@ -8,7 +8,7 @@ import json
 import sys
 
 from quizbank.assembly import BankShortfall, assemble_seeded
-from quizbank.blueprints import blueprint_to_dict, default_blueprint
+from quizbank.blueprints import blueprint_to_dict
 from quizbank.commands._sets_path import discover_from_environment
 from quizbank.formats.text import letters
 from quizbank.model import EXAM_KIND_NAMES, EXAM_KINDS, OPTION_LABELS, QUESTION_TYPE_NAMES, Paper, Post
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    blueprint = default_blueprint(args.blueprint)
+    blueprint = registry.blueprint(post.code, args.blueprint)
     try:
         paper = assemble_seeded(registry.bank(post.code), blueprint, args.seed)
     except BankShortfall as e:

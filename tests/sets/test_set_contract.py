@@ -90,11 +90,29 @@ def test_question_ids_are_unique_across_sets():
 @pytest.mark.parametrize("kind", CONTRACT_BLUEPRINTS)
 @pytest.mark.parametrize("post", POSTS)
 def test_each_posts_bank_satisfies_the_default_blueprints(post, kind):
+    """The post's blueprint for the kind: its set's own (blueprints.yaml) where it brings one, else the default."""
+    blueprint = registry().blueprint(post, kind)
     try:
-        paper = assemble_seeded(registry().bank(post), default_blueprint(kind), seed=1)
+        paper = assemble_seeded(registry().bank(post), blueprint, seed=1)
     except BankShortfall as e:
         pytest.fail(f"{post}: {e}")
-    assert len(paper.questions) == default_blueprint(kind).question_count
+    assert len(paper.questions) == blueprint.question_count
+
+
+SET_BLUEPRINTS = sorted(
+    (p.code, bp.kind) for qs in registry().sets for p in qs.posts for bp in qs.blueprints
+) or [pytest.param(None, None, marks=pytest.mark.skip(reason="no set brings blueprints"))]
+
+
+@pytest.mark.parametrize(("post", "kind"), SET_BLUEPRINTS)
+def test_each_blueprint_a_set_brings_is_satisfied_by_its_posts_bank(post, kind):
+    blueprint = registry().blueprint(post, kind)
+    assert blueprint is not default_blueprint(kind)
+    try:
+        paper = assemble_seeded(registry().bank(post), blueprint, seed=2)
+    except BankShortfall as e:
+        pytest.fail(f"{post} {kind}: {e}")
+    assert len(paper.questions) == blueprint.question_count
 
 
 def _listed(findings) -> str:

@@ -15,10 +15,10 @@ from quizbank.blueprints import (
     Shortfall,
     blueprint_from_dict,
     blueprint_to_dict,
-    default_blueprint,
     shortfalls,
 )
 from webapp.bank.models import Blueprint as BlueprintRow
+from webapp.bank.set_blueprints import builtin_blueprint
 from webapp.bank.sets import bank_rows, to_core
 from webapp.infra.errors import ApiError
 from webapp.org.models import Post
@@ -27,7 +27,8 @@ __all__ = ["bank_for", "blueprint_for", "check", "reset", "save", "saved_row"]
 
 
 def blueprint_for(s: Session, organisation_id: int, post: Post, kind: str) -> model.Blueprint:
-    """The organisation's blueprint for this post and kind, else the default for the kind."""
+    """The organisation's blueprint for this post and kind, else the one the post's set brings, else the
+    default for the kind."""
     row = s.scalar(
         select(BlueprintRow).where(
             BlueprintRow.organisation_id == organisation_id,
@@ -35,7 +36,7 @@ def blueprint_for(s: Session, organisation_id: int, post: Post, kind: str) -> mo
             BlueprintRow.kind == kind,
         )
     )
-    return blueprint_from_dict(row.spec) if row else default_blueprint(kind)
+    return blueprint_from_dict(row.spec) if row else builtin_blueprint(post.code, kind)
 
 
 def saved_row(s: Session, organisation_id: int, post: Post, kind: str) -> BlueprintRow | None:
