@@ -16,6 +16,7 @@ from quizbank.formats.common import (
     DEFAULT_MAX_BYTES,
     FormatError,
     Source,
+    check_lines,
     content_id,
     failure,
     load_bytes,
@@ -97,11 +98,13 @@ def read(
     limits = (limits or DEFAULT_LIMITS).replace(max_bytes=max_bytes)
     try:
         data = load_bytes(source, name=where, max_bytes=limits.max_bytes)
-        if not data.strip():
+        if not data or data.isspace():
             raise FormatError(where, "文件是空的，没有题目")
         if format == "auto":
             format = detect(where, data[:8192])
         module = _module(format)
+        if format == "native":
+            check_lines(data, where, limits.max_lines)
     except FormatError as e:
         return failure(e, "" if format == "auto" else format)
     if format == "native":

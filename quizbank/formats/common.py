@@ -85,10 +85,15 @@ def load_text(
     where = source_name(source, name)
     data = load_bytes(source, name=name, max_bytes=max_bytes)
     if max_lines is not None:
-        lines = data.count(b"\n") + 1
-        if lines > max_lines:
-            raise FormatError(where, f"行数太多：{lines} 行，上限 {max_lines} 行；请分成几个文件导入")
+        check_lines(data, where, max_lines)
     return decode_text(data, where)
+
+
+def check_lines(data: bytes, where: str, max_lines: int) -> None:
+    """Refuse text of more than `max_lines` lines before anything parses it."""
+    lines = data.count(b"\n") + 1
+    if lines > max_lines:
+        raise FormatError(where, f"行数太多：{lines} 行，上限 {max_lines} 行；请分成几个文件导入")
 
 
 def neutralise_formula(value: object) -> object:

@@ -114,3 +114,8 @@ def test_csv_and_text_are_bounded_in_bytes_and_lines():
         "行数太多" in formats.read(gift, format="gift", limits=ReadLimits(max_lines=50)).problems[0].message
     )
     assert len(formats.read(gift, format="gift").questions) == 200
+    native = b"questions:\n" + b"\n" * 100
+    assert (
+        "行数太多"
+        in formats.read(native, format="native", limits=ReadLimits(max_lines=50)).problems[0].message
+    )
