@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import zipfile
 
 import pytest
@@ -331,3 +333,21 @@ def test_file_larger_than_the_cap_is_refused_before_reading(tmp_path):
     path.write_bytes(b"PK\x03\x04" + b"\0" * 2000)
     result = formats.read(path, max_bytes=1000)
     assert result.questions == () and "文件太大" in result.problems[0].message
+
+
+def test_imported_ids_are_the_content_ids_json_dumps_gave_before():
+    """Ids of imported questions stay what they were (a re-import finds the same questions)."""
+    rows = [["题型", "题干", "选项", "答案"], ["单选题", '引号"与\\反斜杠', "A.甲**B.乙\n丙", "B"]]
+    rows += [
+        ["判断题", "高处作业必须系安全带。", None, "对"],
+        ["判断题", "高处作业必须系安全带。", None, "对"],
+    ]
+    result = excel.read(workbook(("S", rows)))
+    first, second, again = result.questions
+    for q in (first, second):
+        payload = json.dumps(
+            [q.type, q.stem, list(q.options), list(q.answer)], ensure_ascii=False, separators=(",", ":")
+        )
+        assert q.id == "imp-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
+    assert again.id == second.id + "-2"
+    assert "题目完全相同" in problems_at(result, "S!R4")[0]
