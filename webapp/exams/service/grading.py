@@ -14,13 +14,18 @@ from webapp.certs import service as certificates
 from webapp.exams.models import Attempt, Response
 from webapp.exams.service.papers import _GRADED, paper_of, question_rows, responses_of
 from webapp.infra import clock
+from webapp.infra.db import take_write_lock
 from webapp.standing.models import Event
 
 
 def finalize_if_expired(s: Session, attempt: Attempt, now: datetime) -> bool:
-    """Past the deadline and not submitted: grade what was saved. True when it did."""
+    """Past the deadline and not submitted: grade what was saved. True when it is now graded (by this
+    request, or by another one while this one waited for the write lock)."""
     if attempt.is_submitted or attempt.deadline is None or now <= attempt.deadline:
         return False
+    take_write_lock(s)  # many workers open their expired papers at once, mostly in GET requests
+    if attempt.is_submitted:  # graded by another request while this one waited
+        return True
     submit(s, attempt, now, by="deadline")
     return True
 
