@@ -136,7 +136,7 @@ def test_a_worker_sees_scores_out_of_100_with_the_pass_mark_of_the_rules(world, 
     first = attempt["questions"][0]
     client.put(f"/api/v1/attempts/{attempt['id']}/responses/{first['id']}", json={"choices": [0]})
     result = client.post(f"/api/v1/attempts/{attempt['id']}/submit").get_json()
-    score = f"{result['score'] / result['max_score'] * 100:.0f}"
+    score = f"{round(result['score'] / result['max_score'] * 100, 1):g}"
     page = client.get(f"/attempts/{attempt['id']}/result").get_data(True)
     assert f"得分 {score} / 100（合格线 80）" in page
     listing = client.get("/exams").get_data(True)
