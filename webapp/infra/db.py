@@ -123,7 +123,9 @@ def make_engine(url: str, **options) -> Engine:
     if url.startswith("postgresql"):
         options.setdefault("pool_size", 10)
         options.setdefault("max_overflow", 10)
-        options.setdefault("pool_pre_ping", True)
+        # No pre-ping (a SELECT 1 on every checkout): connections are replaced after half an hour instead,
+        # before a server or firewall idle timeout closes them; a connection lost anyway fails one request.
+        options.setdefault("pool_recycle", 1800)
     return create_engine(url, **options)
 
 
