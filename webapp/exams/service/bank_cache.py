@@ -4,7 +4,7 @@ Drawing needs the bank indexed (`index_bank`); loading and indexing it on every 
 rest of the request. `_banks` keeps, per app (so per process), the indexed bank keyed by a fingerprint of
 what is live in the database: the visible question sets' ids, versions and load times, and the count, id
 sums and max id of their live questions (a retired, restored or revised question changes it). Every start
-reads the fingerprint (one aggregate query) and rebuilds on a change, so any process serves what the
+reads the fingerprint (one aggregate statement) and rebuilds on a change, so any process serves what the
 database holds; the attempt itself is only ever in the database.
 """
 
@@ -69,33 +69,43 @@ def _banks() -> _BankCache:
 
 
 def _bank_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple:
-    """What `bank_rows` would return, summarised: changes whenever its result can change."""
-    sets = s.execute(
-        select(QuestionSet.id, QuestionSet.version, QuestionSet.loaded_at, QuestionSet.post_codes).where(
-            QuestionSet.retired_at.is_(None),
-            (QuestionSet.organisation_id.is_(None)) | (QuestionSet.organisation_id == organisation_id),
-        )
-    ).all()
-    general_ids = [r.id for r in sets if not r.post_codes]
-    post_ids = [r.id for r in sets if post_code in (r.post_codes or ())]
-    versions = tuple(
-        sorted((r.id, r.version, str(r.loaded_at)) for r in sets if r.id in {*general_ids, *post_ids})
+    """What `bank_rows` would return, summarised: changes whenever its result can change. One statement:
+    the visible sets with the count, id sums and max id of their live questions per part."""
+    visible = (QuestionSet.retired_at.is_(None)) & (
+        QuestionSet.organisation_id.is_(None) | (QuestionSet.organisation_id == organisation_id)
     )
+    qid = cast(Question.id, BigInteger)
+    live = (
+        select(
+            Question.set_id, Question.part, func.count(Question.id).label("n"),
+            func.sum(qid).label("ids"), func.sum(qid * qid).label("squares"), func.max(Question.id).label("top"),
+        )
+        .where(Question.retired_at.is_(None), Question.set_id.in_(select(QuestionSet.id).where(visible)))
+        .group_by(Question.set_id, Question.part)
+        .subquery()
+    )  # fmt: skip
+    rows = s.execute(
+        select(
+            QuestionSet.id, QuestionSet.version, QuestionSet.loaded_at, QuestionSet.post_codes,
+            live.c.part, live.c.n, live.c.ids, live.c.squares, live.c.top,
+        )
+        .outerjoin(live, live.c.set_id == QuestionSet.id)
+        .where(visible)
+    ).all()  # fmt: skip
+    versions, totals = set(), [0, 0, 0, 0]
+    for r in rows:
+        general = not r.post_codes
+        if not general and post_code not in r.post_codes:
+            continue
+        versions.add((r.id, r.version, str(r.loaded_at)))
+        if r.part == ("general" if general else "professional"):
+            totals[0] += int(r.n or 0)
+            totals[1] += int(r.ids or 0)
+            totals[2] += int(r.squares or 0)
+            totals[3] = max(totals[3], int(r.top or 0))
     if not versions:
         return (post_code, organisation_id, ())
-    live = s.execute(
-        select(
-            func.count(Question.id),
-            func.coalesce(func.sum(cast(Question.id, BigInteger)), 0),
-            func.coalesce(func.sum(cast(Question.id, BigInteger) * cast(Question.id, BigInteger)), 0),
-            func.max(Question.id),
-        ).where(
-            Question.retired_at.is_(None),
-            (Question.set_id.in_(general_ids) & (Question.part == "general"))
-            | (Question.set_id.in_(post_ids) & (Question.part == "professional")),
-        )
-    ).one()
-    return (post_code, organisation_id, versions, tuple(int(v or 0) for v in live))
+    return (post_code, organisation_id, tuple(sorted(versions)), tuple(totals))
 
 
 def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableBank:
