@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+THREADS = 8  # waitress threads per process
+CONNECTION_LIMIT = 1000  # one keep-alive connection per tablet of a synchronized exam start
+
+
+def waitress_options(threads: int = THREADS, connections: int = CONNECTION_LIMIT) -> dict:
+    """How `quizbank serve` configures waitress (the benchmarks serve the app and the floor the same way)."""
+    return {"threads": threads, "connection_limit": connections, "ident": "quizbank"}
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -16,11 +24,11 @@ def register(sub) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）/ address")
     p.add_argument("--port", type=int, default=5000, help="端口（默认 5000）/ port")
-    p.add_argument("--threads", type=int, default=8, help="同时处理请求的线程数（默认 8）/ worker threads")
+    p.add_argument("--threads", type=int, default=THREADS, help="同时处理请求的线程数（默认 8）/ worker threads")
     p.add_argument(
         "--connections",
         type=int,
-        default=1000,
+        default=CONNECTION_LIMIT,
         help="同时保持的连接数上限（默认 1000：一场考试几百台平板各保持一个连接）/ open connection limit",
     )
     p.add_argument(
@@ -45,14 +53,7 @@ def run(args: argparse.Namespace) -> int:
     )
     # waitress's default of 100 open connections would make tablet 101 of a synchronized exam start
     # wait for a keep-alive connection to close.
-    waitress.serve(
-        app,
-        host=args.host,
-        port=args.port,
-        threads=args.threads,
-        connection_limit=args.connections,
-        ident="quizbank",
-    )
+    waitress.serve(app, host=args.host, port=args.port, **waitress_options(args.threads, args.connections))
     return 0
 
 
