@@ -24,7 +24,9 @@ def register(sub) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）/ address")
     p.add_argument("--port", type=int, default=5000, help="端口（默认 5000）/ port")
-    p.add_argument("--threads", type=int, default=THREADS, help="同时处理请求的线程数（默认 8）/ worker threads")
+    p.add_argument(
+        "--threads", type=int, default=THREADS, help="同时处理请求的线程数（默认 8）/ worker threads"
+    )
     p.add_argument(
         "--connections",
         type=int,

@@ -22,8 +22,9 @@ from webapp.infra.db import database
 START_BUDGET = 9
 SAVE_BUDGET = 2  # the guarded upsert (+ user); the paper's facts are read once per process
 READ_BUDGET = 6  # attempt, questions, exam, post, responses (+ user)
-# attempt, its lock, questions, responses, 2 updates, attempt, post, event, another exam in progress? (+ user)
-SUBMIT_BUDGET = 11
+# the attempt FOR UPDATE, responses, 2 updates (right, wrong), attempt, post, event (+ user): graded from the
+# key frozen at start, no question rows
+SUBMIT_BUDGET = 8
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from webapp.exams.service.answering import (
 from webapp.exams.service.bank_cache import DrawableBank, drawable_bank
 from webapp.exams.service.grading import finalize_if_expired, result_of, submit
 from webapp.exams.service.papers import AttemptClosed, is_open, paper_of, question_rows, responses_of
-from webapp.exams.service.results import attempt_json, result_json, section_url
+from webapp.exams.service.results import attempt_json, result_json, score_json, section_url
 from webapp.exams.service.saving import PaperFacts, paper_facts, store_answer, valid_choices
 from webapp.exams.service.scheduling import (
     SCHEDULABLE_KINDS,
@@ -69,6 +69,7 @@ __all__ = [
     "responses_of",
     "result_json",
     "result_of",
+    "score_json",
     "save_response",
     "schedule_exam",
     "section_url",

@@ -39,6 +39,9 @@ def _layout(paper: model.Paper, pk_of: Mapping[str, int]) -> list[dict[str, Any]
             "order": list(pq.option_order),
             "type": pq.question.type,
             "n": len(pq.question.options),
+            # The key and points, frozen server-side (never sent to the browser): submit grades from these.
+            "key": list(pq.answer),
+            "pts": pq.points,
         }
         for pq in paper.questions
     ]
