@@ -110,14 +110,76 @@ def floor_folder() -> str | None:
     return None
 
 
+SERVERS = ("waitress", "gunicorn", "granian")
+
+
 @contextmanager
 def serving(
-    home: str, url: str | None = None, schema: str | None = None, extra: dict | None = None
+    home: str,
+    url: str | None = None,
+    schema: str | None = None,
+    extra: dict | None = None,
+    *,
+    server: str = "waitress",
+    processes: int = 1,
 ) -> Iterator[int]:
-    """`bench_app` served by waitress as `quizbank serve` serves it, in a spawned process; yields its port
-    once it accepts connections, and stops it afterwards."""
-    with _spawned(_serve, (home, url, schema, extra)) as port:
+    """`bench_app` served as `quizbank serve` serves it (waitress, one process), or by gunicorn (gthread) or
+    granian (WSGI) with `processes` worker processes of THREADS threads each, to compare them; yields its
+    port once it accepts connections, and stops it afterwards."""
+    if server == "waitress" and processes == 1:
+        with _spawned(_serve, (home, url, schema, extra)) as port:
+            yield port
+        return
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    bin_dir = Path(sys.executable).parent
+    if server == "gunicorn":
+        command = [
+            str(bin_dir / "gunicorn"), "-w", str(processes), "-k", "gthread", "--threads", str(THREADS),
+            "-b", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "error",
+            "benchmarks._bench_wsgi:app",
+        ]  # fmt: skip
+    elif server == "granian":  # as `quizbank serve --workers N` runs it
+        command = [
+            sys.executable, "-c",
+            "import sys; from granian import Granian; from granian.constants import Interfaces; "
+            "from quizbank.commands.serve import granian_options; "
+            "Granian('benchmarks._bench_wsgi:app', interface=Interfaces.WSGI, address='127.0.0.1', "
+            "port=int(sys.argv[1]), log_level='error', **granian_options(int(sys.argv[2]))).serve()",
+            str(port), str(processes),
+        ]  # fmt: skip
+    else:
+        raise ValueError(f"{server} serves one process here; choose gunicorn or granian for several")
+    env = {
+        **os.environ,
+        "QUIZBANK_BENCH_APP": json.dumps({"home": home, "url": url, "schema": schema, "extra": extra}),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    proc = subprocess.Popen(command, env=env, cwd=str(Path(__file__).resolve().parents[1]))
+    try:
+        _wait_for(port)
         yield port
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def _wait_for(port: int) -> None:
+    deadline = time.time() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 @contextmanager
@@ -135,15 +197,7 @@ def _spawned(target, args: tuple) -> Iterator[int]:
     server = multiprocessing.get_context("spawn").Process(target=target, args=(*args, port), daemon=True)
     server.start()
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.1)
+        _wait_for(port)
         yield port
     finally:
         server.terminate()

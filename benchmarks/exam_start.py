@@ -47,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._server import THREADS, bench_app, drop_schema, fresh_schema, serving  # noqa: E402
+from benchmarks._server import SERVERS, THREADS, bench_app, drop_schema, fresh_schema, serving  # noqa: E402
 
 POST_CODE = "welding"
 TIMEOUT = 120.0
@@ -193,6 +193,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=500)
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (a fresh schema is used)")
+    parser.add_argument("--server", choices=SERVERS, default="waitress")
+    parser.add_argument("--processes", type=int, default=1, help="worker processes (gunicorn, granian)")
     args = parser.parse_args()
     url = args.database_url
     schema = fresh_schema(url) if url and url.startswith("postgresql") else None
@@ -202,7 +204,7 @@ def main() -> None:
             t = time.perf_counter()
             exam_id, password = _seed(home, url, schema, args.workers)
             seed_s = time.perf_counter() - t
-            with serving(home, url, schema) as port:
+            with serving(home, url, schema, server=args.server, processes=args.processes) as port:
                 clients = [Client(port, f"bench{i:03d}") for i in range(args.workers)]
                 for c in clients:
                     c.sign_in(password)
@@ -218,7 +220,9 @@ def main() -> None:
                 "benchmark": "exam_start",
                 "database": "postgresql" if schema else "sqlite",
                 "workers": args.workers,
-                "waitress_threads": THREADS,
+                "server": args.server,
+                "processes": args.processes,
+                "threads": THREADS,
                 "seed_s": round(seed_s, 2),
                 "start": start,
                 "bare": bare,

@@ -221,7 +221,7 @@ def _measure(args: argparse.Namespace, exam_ids: list[int], port: int, floor_por
 
         def save_all(i: int, w: Worker, out: list[float], papers=papers) -> None:
             paper = papers[i]
-            for q in paper["questions"]:
+            for q in paper["questions"][: args.saves]:
                 path = f"/api/v1/attempts/{paper['id']}/responses/{q['id']}"
                 _timed(w, out, "PUT", path, {"choices": [0]}, 204)
 
@@ -229,7 +229,7 @@ def _measure(args: argparse.Namespace, exam_ids: list[int], port: int, floor_por
             _timed(w, out, "POST", f"/api/v1/attempts/{papers[i]['id']}/submit", None, 200)
 
         def floor_answers(i: int, w: Worker, out: list[float], papers=papers) -> None:
-            for _ in papers[i]["questions"]:
+            for _ in papers[i]["questions"][: args.saves]:
                 _timed(w, out, "POST", "/answer", None, None)
 
         def floor_submit_one(i: int, w: Worker, out: list[float]) -> None:
@@ -249,6 +249,7 @@ def _measure(args: argparse.Namespace, exam_ids: list[int], port: int, floor_por
         "workers": args.workers,
         "rounds": args.rounds,
         "questions_per_paper": len(papers[0]["questions"]),
+        "saves_per_paper": min(args.saves, len(papers[0]["questions"])),
         "waitress_threads": THREADS,
         "save_vs_floor": round(figures["save"]["rps"] / figures["floor_answer"]["rps"], 3),
         "submit_vs_floor": round(figures["submit"]["rps"] / figures["floor_submit"]["rps"], 3),
@@ -267,6 +268,7 @@ def main() -> None:
         default=os.environ.get("DATABASE_URL") or os.environ.get("QUIZBANK_TEST_DATABASE_URL"),
         help="PostgreSQL URL (run after SQLite)",
     )
+    parser.add_argument("--saves", type=int, default=30, help="answers saved per paper (timed; at most 30)")
     parser.add_argument("--only", choices=("sqlite", "postgresql"), help="one database only")
     args = parser.parse_args()
     folder = floor_folder()
