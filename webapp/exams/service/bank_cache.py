@@ -3,25 +3,31 @@
 Drawing needs the bank indexed (`index_bank`); loading and indexing it on every start costs more than the
 rest of the request. `_banks` keeps, per app (so per process), the indexed bank keyed by a fingerprint of
 what is live in the database: the visible question sets' ids, versions and load times, and the count, id
-sums and max id of their live questions (a retired, restored or revised question changes it). Every start
-reads the fingerprint (one aggregate statement) and rebuilds on a change, so any process serves what the
-database holds; the attempt itself is only ever in the database.
+sums and max id of their live questions (a retired, restored or revised question changes it). The index is
+rebuilt when the fingerprint changes, so any process serves what the database holds; the attempt itself is
+only ever in the database.
+
+The fingerprint (one aggregate statement) is itself kept per process, so a synchronized start of hundreds
+of workers does not read it once per start: a commit in this process that wrote questions, sets or handbook
+sections drops it at once (`_bank_written`); a change committed by another process is seen within
+EXAM_BANK_RECHECK_SECONDS (default 1 s) — as if the start had come that much earlier.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy import BigInteger, cast, event, func, select
 from sqlalchemy.orm import Session
 
 from quizbank import model
 from quizbank.assembly import BankIndex, index_bank
-from webapp.bank.models import Question, QuestionSet
+from webapp.bank.models import HandbookSection, Question, QuestionSet
 from webapp.bank.sets import bank_rows, to_core
 
 
@@ -108,6 +114,53 @@ def _bank_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple
     return (post_code, organisation_id, tuple(sorted(versions)), tuple(totals))
 
 
+# --- the fingerprint, kept per process ----------------------------------------------------------------------
+
+_BANK_TABLES = (Question, QuestionSet, HandbookSection)
+_WROTE_BANK = "quizbank_wrote_bank"
+_epoch = [0]  # bumped after every commit in this process that wrote the bank
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(s: Session, _context) -> None:
+    if any(isinstance(o, _BANK_TABLES) for o in (*s.new, *s.dirty, *s.deleted)):
+        s.info[_WROTE_BANK] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk(state) -> None:
+    writes = state.is_update or state.is_delete or state.is_insert
+    if writes and state.bind_mapper is not None and state.bind_mapper.class_ in _BANK_TABLES:
+        state.session.info[_WROTE_BANK] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _bank_written(s: Session) -> None:
+    if s.info.pop(_WROTE_BANK, False):
+        _epoch[0] += 1
+
+
+@event.listens_for(Session, "after_rollback")
+def _bank_not_written(s: Session) -> None:
+    s.info.pop(_WROTE_BANK, None)
+
+
+def _fingerprints() -> dict:
+    return current_app.extensions.setdefault("quizbank_bank_fingerprints", {})
+
+
+def _current_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple:
+    key = (post_code, organisation_id)
+    known = _fingerprints().get(key)
+    recheck = float(current_app.config.get("EXAM_BANK_RECHECK_SECONDS", 1.0))
+    if known is not None and known[1] == _epoch[0] and time.monotonic() - known[2] < recheck:
+        return known[0]
+    epoch = _epoch[0]
+    fingerprint = _bank_fingerprint(s, post_code, organisation_id)
+    _fingerprints()[key] = (fingerprint, epoch, time.monotonic())
+    return fingerprint
+
+
 def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableBank:
     """The post's live bank for the organisation, indexed; rebuilt when the database's bank changed."""
 
@@ -115,4 +168,4 @@ def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableB
         rows = bank_rows(s, post_code, organisation_id)
         return DrawableBank(index_bank(to_core(r) for r in rows), {r.ext_id: r.id for r in rows})
 
-    return _banks().get(_bank_fingerprint(s, post_code, organisation_id), build)
+    return _banks().get(_current_fingerprint(s, post_code, organisation_id), build)
