@@ -63,7 +63,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ).resolve()
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=False)
     app.config.update(
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),  # from sign-in: a shift and a 90-minute exam
+        SESSION_REFRESH_EACH_REQUEST=False,  # the cookie is signed and sent again only when it changes
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # a CSRF token lives as long as the session: a 90-minute exam survives

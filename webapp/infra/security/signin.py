@@ -173,12 +173,6 @@ def init_app(app: Flask) -> None:
             raise Unauthorized("无效的访问令牌")
         csrf.protect()
 
-    @app.before_request
-    def _permanent_session():
-        from flask import session as cookie
-
-        cookie.permanent = True
-
     @app.errorhandler(CSRFError)
     def _csrf_error(e: CSRFError):
         return error_response(400, "csrf", "页面已过期或缺少安全令牌，请刷新页面后重试。")
