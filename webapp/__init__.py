@@ -29,6 +29,7 @@ BLUEPRINTS: list[str] = [
     "webapp.training.routes",
     "webapp.certs.routes",
     "webapp.admin",
+    "webapp.signin_locks",
 ]
 
 
