@@ -84,12 +84,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False
 
-    from webapp.infra import bounds, db, http_headers, security, templating
+    from webapp.infra import bounds, db, fonts, http_headers, security, templating
 
     bounds.register_converter(app)
     db.init_app(app)
     security.init_app(app)
     bounds.init_app(app)
+    fonts.init_app(app)
     http_headers.init_app(app)
     templating.init_app(app)
     for name in BLUEPRINTS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub) -> None:
@@ -36,6 +37,9 @@ def run(args: argparse.Namespace) -> int:
     from webapp import create_app, prepare
 
     app = create_app()
+    font_problem = pdf_font_problem(app)
+    if font_problem:
+        print(font_problem, file=sys.stderr, flush=True)
     demo = prepare(app, demo=args.demo, folders=sets_path_folders())
     if demo:
         print_demo_logins(app, demo, args.host, args.port)
@@ -75,3 +79,10 @@ def print_demo_logins(app, demo: dict, host: str, port: int) -> None:
     print(
         f"  共 {total} 名作业人员，密码相同，工号 SF001 起、PIN 1001 起；全部账号：quizbank demo", flush=True
     )
+
+
+def pdf_font_problem(app) -> str | None:
+    """What is missing for PDFs (a CJK font) and how to install it, or None."""
+    from webapp.infra.fonts import startup_problem
+
+    return startup_problem(app)

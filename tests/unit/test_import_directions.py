@@ -22,6 +22,7 @@ ORDER = [
     "infra.http_headers",
     "infra.migrate",
     "infra.bounds",
+    "infra.fonts",
     "org",
     "infra.security",
     "infra.nav",

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from quizbank.certificates import (
     Certificate as CoreCertificate,
 )
-from quizbank.certificates import (
-    certificate_pdf,
-    find_cjk_font,
-)
+from quizbank.certificates import certificate_pdf
 from webapp.certs.models import Certificate
 from webapp.certs.service.issuing import template_for
 from webapp.certs.service.keys import url_of
+from webapp.infra.fonts import cjk_font_path
 from webapp.org.models import Organisation
 
 
@@ -33,5 +30,5 @@ def core_certificate(s: Session, cert: Certificate) -> CoreCertificate:
 
 
 def pdf_of(s: Session, cert: Certificate) -> bytes:
-    font = current_app.config.get("CJK_FONT") or find_cjk_font()
+    font = cjk_font_path()
     return certificate_pdf(core_certificate(s, cert), template_for(cert.kind), url_of(cert), font)
