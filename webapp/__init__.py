@@ -29,6 +29,7 @@ BLUEPRINTS: list[str] = [
     "webapp.training.routes",
     "webapp.certs.routes",
     "webapp.admin",
+    "webapp.signin_locks",
 ]
 
 
@@ -71,7 +72,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         JSON_AS_ASCII=False,
         LOGIN_LIMIT_PER_ACCOUNT=5,
-        LOGIN_LIMIT_PER_ADDRESS=20,
+        LOGIN_LIMIT_PER_ADDRESS=1000,  # a flood, not a room: below it a spraying address is slowed down
+        LOGIN_ADDRESS_SLOWDOWN_AFTER=20,
+        LOGIN_ADDRESS_DELAY_STEP=0.25,
+        LOGIN_ADDRESS_MAX_DELAY=3.0,
         LOGIN_WINDOW_MINUTES=15,
         EXAM_SAVE_GRACE_SECONDS=3,
         CLOCK=None,
@@ -81,10 +85,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False
 
-    from webapp.infra import db, http_headers, security, templating
+    from webapp.infra import bounds, db, fonts, http_headers, security, templating
 
+    bounds.register_converter(app)
     db.init_app(app)
     security.init_app(app)
+    bounds.init_app(app)
+    fonts.init_app(app)
     http_headers.init_app(app)
     templating.init_app(app)
     for name in BLUEPRINTS:

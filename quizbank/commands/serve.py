@@ -8,6 +8,7 @@ of --threads threads each, on Linux, macOS and Windows alike; each process build
 from __future__ import annotations
 
 import argparse
+import sys
 
 THREADS = 8  # waitress threads per process
 CONNECTION_LIMIT = 1000  # one keep-alive connection per tablet of a synchronized exam start
@@ -57,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     from webapp import create_app, prepare
 
     app = create_app()
+    font_problem = pdf_font_problem(app)
+    if font_problem:
+        print(font_problem, file=sys.stderr, flush=True)
     demo = prepare(app, demo=args.demo, folders=sets_path_folders())
     if demo:
         print_demo_logins(app, demo, args.host, args.port)
@@ -117,3 +121,10 @@ def print_demo_logins(app, demo: dict, host: str, port: int) -> None:
     print(
         f"  共 {total} 名作业人员，密码相同，工号 SF001 起、PIN 1001 起；全部账号：quizbank demo", flush=True
     )
+
+
+def pdf_font_problem(app) -> str | None:
+    """What is missing for PDFs (a CJK font) and how to install it, or None."""
+    from webapp.infra.fonts import startup_problem
+
+    return startup_problem(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fnmatch import fnmatch
 
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from tests.webapp.base_builders import make_org, make_post, make_user, make_worker
 from webapp.org.models import ROLES
@@ -27,9 +27,10 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "inspections.*",
         "certs.*",
         "training.*",
+        "signin_locks.*",
     ),
     "inspector": ("exams.*", "api.*", "inspections.*", "certs.*", "roster.*"),
-    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*"),
+    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*", "signin_locks.*"),
     "admin": ("*",),
 }
 # Worker-reachable exam pages that still refuse staff-only actions inside exams.* (checked by role below).
@@ -42,7 +43,7 @@ def _sample_url(rule: Rule) -> str:
     values = {}
     for name, conv in rule._converters.items():
         kind = type(conv).__name__
-        if kind == "IntegerConverter":
+        if isinstance(conv, IntegerConverter):
             values[name] = 999999
         elif kind == "AnyConverter":
             values[name] = sorted(conv.items)[0]

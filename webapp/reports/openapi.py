@@ -40,7 +40,7 @@ OPENAPI: dict[str, Any] = {
                         "name": "to",
                         "in": "query",
                         "schema": {"type": "string", "format": "date"},
-                        "description": "交卷日期上限（含，北京时间）",
+                        "description": "交卷日期上限（含，北京时间）；不得早于 from，否则 400",
                     },
                 ],
                 "responses": {
@@ -50,7 +50,7 @@ OPENAPI: dict[str, Any] = {
                             "application/json": {"schema": {"$ref": "#/components/schemas/PassRateReport"}}
                         },
                     },
-                    "400": _error("by 或日期不对"),
+                    "400": _error("by 不在可选值中、日期格式不对，或 from 晚于 to"),
                     "401": _error("未登录"),
                     "403": _error("无权限（需要人事/安全科或管理员）"),
                 },
