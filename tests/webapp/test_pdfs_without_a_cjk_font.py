@@ -69,6 +69,6 @@ def test_serve_says_at_start_that_the_font_is_missing_and_how_to_install_it(
     monkeypatch.setenv("QUIZBANK_HOME", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/serve.sqlite")
     monkeypatch.setattr(waitress, "serve", lambda *a, **k: None)
-    args = argparse.Namespace(host="127.0.0.1", port=5999, threads=1, connections=10, demo=False)
+    args = argparse.Namespace(host="127.0.0.1", port=5999, threads=1, connections=10, demo=False, workers=1)
     assert serve.run(args) == 0
     _says_what_to_install(capsys.readouterr().err)
