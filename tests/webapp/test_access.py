@@ -17,7 +17,15 @@ from webapp.testing import make_org, make_post, make_user, make_worker
 # Endpoints each role may reach (fnmatch patterns over endpoint names). Everything else must be refused.
 # Public endpoints (@public) and any-signed-in ones (@signed_in) are checked separately below.
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "worker": ("exams.*", "api.attempt*", "api.exams", "api.posts", "api.question_sets", "api.practice*"),
+    "worker": (
+        "exams.*",
+        "api.attempt*",
+        "api.exams",
+        "api.posts",
+        "api.question_sets",
+        "api.practice*",
+        *("records.index", "records.person", "records.download", "records.archive*"),  # their own only
+    ),
     "trainer": (
         "exams.*",
         "api.*",
@@ -27,9 +35,17 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "inspections.*",
         "certs.*",
         "training.*",
+        "records.*",
     ),
-    "inspector": ("exams.*", "api.*", "inspections.*", "certs.*", "roster.*"),
-    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*"),
+    "inspector": (
+        "exams.*",
+        "api.*",
+        "inspections.*",
+        "certs.*",
+        "roster.*",
+        *("records.index", "records.person", "records.download", "records.archive*"),
+    ),
+    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*", "records.*"),
     "admin": ("*",),
 }
 # Worker-reachable exam pages that still refuse staff-only actions inside exams.* (checked by role below).
