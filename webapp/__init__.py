@@ -28,6 +28,7 @@ BLUEPRINTS: list[str] = [
     "webapp.training.views",
     "webapp.certs.views",
     "webapp.records",
+    "webapp.reminders",
     "webapp.admin",
 ]
 

@@ -45,7 +45,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "roster.*",
         *("records.index", "records.person", "records.download", "records.archive*"),
     ),
-    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*", "records.*"),
+    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*", "records.*", "reminders.log"),
     "admin": ("*",),
 }
 # Worker-reachable exam pages that still refuse staff-only actions inside exams.* (checked by role below).
