@@ -27,6 +27,7 @@ BLUEPRINTS: list[str] = [
     "webapp.inspections.views",
     "webapp.training.views",
     "webapp.certs.views",
+    "webapp.dashboard",
     "webapp.records",
     "webapp.reminders",
     "webapp.admin",

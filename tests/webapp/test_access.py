@@ -36,6 +36,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "certs.*",
         "training.*",
         "records.*",
+        "dashboard.*",
     ),
     "inspector": (
         "exams.*",
@@ -45,7 +46,16 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "roster.*",
         *("records.index", "records.person", "records.download", "records.archive*"),
     ),
-    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*", "records.*", "reminders.log"),
+    "hr": (
+        "exams.*",
+        "api.*",
+        "roster.*",
+        "reports.*",
+        "certs.*",
+        "records.*",
+        "reminders.log",
+        "dashboard.*",
+    ),
     "admin": ("*",),
 }
 # Worker-reachable exam pages that still refuse staff-only actions inside exams.* (checked by role below).
