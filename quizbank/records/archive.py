@@ -17,6 +17,7 @@ from datetime import date
 from quizbank.model import EXAM_KIND_NAMES
 from quizbank.records.hours import HoursOwed
 from quizbank.rules import (
+    DEFAULT_POLICY,
     TRAINING_LEVEL_NAMES,
     CertificateIssued,
     CertificateReinstated,
@@ -25,6 +26,7 @@ from quizbank.rules import (
     Event,
     ExamTaken,
     Hired,
+    Policy,
     PostAssigned,
     SpecialCertificateRecorded,
     Standing,
@@ -95,6 +97,7 @@ class Facts:
     exams: Mapping[str, ExamInfo] = field(default_factory=dict)  # by ExamTaken.attempt_id
     hours_owed: tuple[HoursOwed, ...] = ()
     acknowledgements: tuple[tuple[date, str, str], ...] = ()  # (date, handbook, version)
+    policy: Policy = DEFAULT_POLICY
 
 
 @dataclass(frozen=True)
@@ -224,11 +227,7 @@ def assemble(facts: Facts, today: date) -> Archive:
         exams=_exams(events, facts, name),
         violations=_violations(events, facts, name),
         certificates=_certificates(events, facts, name, today),
-        specials=tuple(
-            SpecialLine(e.number, e.kind, e.issued, e.review_due, e.expires, e.on, r.by)
-            for r in events
-            if isinstance(e := r.event, SpecialCertificateRecorded)
-        ),
+        specials=_specials(events, facts),
         standings=facts.standings,
         hours_owed=facts.hours_owed,
         acknowledgements=facts.acknowledgements,
@@ -350,3 +349,29 @@ def _status_from_history(history: list[tuple[date, str, str, str]], expires: dat
     if expires < today:
         return "expired"
     return "suspended" if last == "暂停" else "valid"
+
+
+def _specials(events: Sequence[Recorded], facts: Facts) -> tuple[SpecialLine, ...]:
+    """Each recording of an external certificate; dates the record left to the policy are filled in from
+    it (review every 3 years, valid 6, unless the enterprise says otherwise)."""
+    policy = facts.policy
+    return tuple(
+        SpecialLine(
+            e.number,
+            e.kind,
+            e.issued,
+            e.review_due or _add_years(e.issued, policy.special_cert_review_years),
+            e.expires or _add_years(e.issued, policy.special_cert_validity_years),
+            e.on,
+            r.by,
+        )
+        for r in events
+        if isinstance(e := r.event, SpecialCertificateRecorded)
+    )
+
+
+def _add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)

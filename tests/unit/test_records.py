@@ -158,6 +158,15 @@ def test_archive_card_exams_violations_and_certificate_history():
     assert not a.may_work_any
 
 
+def test_an_external_certificate_without_dates_gets_the_policy_review_and_validity_terms():
+    e = rules.SpecialCertificateRecorded(
+        on=date(2024, 3, 1), number="T1", kind="电工作业", issued=date(2023, 5, 1)
+    )
+    a = records.assemble(Facts(identity(), (), (Recorded(e, "王"),)), date(2024, 9, 1))
+    (s,) = a.specials
+    assert (s.review_due, s.expires, s.by) == (date(2026, 5, 1), date(2029, 5, 1), "王")
+
+
 def test_events_after_the_archive_date_are_not_in_it():
     events = hired_and_trained(date(2024, 3, 1)) + [
         rules.TrainingCompleted(on=date(2026, 1, 1), level="periodic", hours=8, session_id="later")

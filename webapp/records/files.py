@@ -86,7 +86,10 @@ def archive_pdf(archive: records.Archive, font_path: str | None = None) -> bytes
             story.append(Paragraph(escape(section.empty), st["body"]))
             continue
         data = [_cells(section.headers, st["cell"])] + [_cells(r, st["cell"]) for r in section.rows]
-        story.append(_table(data, section.widths))
+        table = _table(data, section.widths)
+        if any("签字" in h for h in section.headers):  # room to sign on paper
+            table.setStyle(TableStyle([("BOTTOMPADDING", (0, 1), (-1, -1), 16)]))
+        story.append(table)
     story += [
         Spacer(1, 10 * mm),
         Paragraph(

@@ -82,6 +82,7 @@ def facts_of(s: Session, person: Person, today: date) -> records.Facts:
         sessions=_sessions(s, core_events),
         exams=_exams(s, core_events),
         hours_owed=tuple(o for o in owed if o.lines),
+        policy=policy,
     )
 
 
