@@ -1,5 +1,6 @@
 """HR on a tablet (768×1024) and a desktop (1280×800): the home dashboard, 今日不得上岗 click-through to the
-list and why, a person's 一人一档 page and its PDF (rendered with pdftoppm), and an exam's roster."""
+list and why, a person's 一人一档 page and its PDF (rendered with pdftoppm), an exam's roster, and the pass
+rates with 今日可上岗 beside them."""
 
 from __future__ import annotations
 
@@ -101,3 +102,9 @@ def test_hr_follows_the_dashboard_to_a_person_archive_its_pdf_and_an_exam_roster
     roster = page.locator("#roster").inner_text()
     assert "王芳" in roster and "通过" in roster and "缺考" in roster
     _shot(page, f"roster-{tag}")
+
+    page.goto(f"{base}/reports/?by=post")
+    assert (
+        "今日可上岗 1 人" in page.locator("#fitness").inner_text()
+    )  # 王芳 passed and may work; 李娜 owes a make-up
+    _shot(page, f"pass-rates-{tag}")
