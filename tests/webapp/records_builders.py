@@ -4,7 +4,7 @@ part of its retraining, a certificate suspended and reinstated, an external cert
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from quizbank import rules
 from tests.webapp.standing_builders import add_event
@@ -104,3 +104,58 @@ def make_history(s, org: Organisation, person: Person, post: Post) -> None:
             post=post.code,
         ),
     )
+
+
+FATES = ("clean", "violation", "makeup", "untrained", "missed")
+
+
+def make_generated_year(s, org: Organisation, department, post: Post, people: int, rng) -> list[dict]:
+    """`people` workers with a year of history ending 2025-03-03, each given a fate by turn (FATES): hired
+    and qualified early in 2024 (24 学时 of 三级安全教育), a passed spot test in January 2025 and some
+    periodic hours in 2025, then — violation: a 三违 on 02-25; makeup: a failed spot test on 03-01;
+    missed: a failed spot test on 02-10 and no make-up; untrained: nothing at all. Returns what each was
+    given, for the tests to count on their own."""
+    from tests.webapp.builders import make_attempt
+    from webapp.testing import make_person
+
+    made = []
+    for i in range(people):
+        fate = FATES[i % len(FATES)]
+        p = make_person(s, org, f"员工{i:03d}", f"G{i:03d}", department=department, posts=[post])
+        record = {"person": p, "fate": fate, "exams": [], "periodic": 0.0, "hours": 0.0}
+        made.append(record)
+        if fate == "untrained":
+            continue
+        hired = date(2024, 1, 2) + timedelta(days=rng.randrange(0, 50))
+        add_event(s, p, rules.Hired(on=hired, post=post.code))
+        for level in ("factory", "workshop", "team"):
+            add_event(
+                s, p, rules.TrainingCompleted(on=hired, level=level, hours=8, session_id=f"g{i}-{level}")
+            )
+        record["hours"] = 24.0
+
+        def sat(on: date, kind: str, passed: bool, p: Person = p, record: dict = record) -> None:
+            a = make_attempt(s, p, post, on=on.isoformat(), passed=passed, kind=kind)
+            add_event(
+                s, p, rules.ExamTaken(on=on, kind=kind, passed=passed, attempt_id=str(a.id), post=post.code)
+            )
+            record["exams"].append((on, kind, passed))
+
+        sat(hired + timedelta(days=1), "qualification", True)
+        sat(date(2025, 1, 15), "spot", True)
+        periodic = float(rng.choice((0, 2, 4, 8)))
+        if periodic:
+            add_event(s, p, rules.TrainingCompleted(on=date(2025, 1, 20), level="periodic", hours=periodic,
+                                                    session_id=f"g{i}-p"))  # fmt: skip
+        record["periodic"] = periodic
+        record["hours"] += periodic
+        if fate == "violation":
+            add_event(
+                s, p, rules.ViolationRecorded(on=date(2025, 2, 25), category="违章作业", post=post.code)
+            )
+        elif fate == "makeup":
+            sat(date(2025, 3, 1), "spot", False)
+        elif fate == "missed":
+            sat(date(2025, 2, 10), "spot", False)
+    s.flush()
+    return made

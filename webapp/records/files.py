@@ -25,6 +25,7 @@ from webapp.records.tables import identity_rows, sections
 _GRID = colors.HexColor("#9aa4b2")
 _HEAD = colors.HexColor("#e6ebf2")
 _CONTENT_MM = 180
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
@@ -139,7 +140,7 @@ def _finish(ws, widths: Iterable[int]) -> None:
         c.fill = PatternFill("solid", fgColor="E6EBF2")
     for row in ws.iter_rows(min_row=2):
         for c in row:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
+            c.alignment = _WRAP
             if isinstance(c.value, str):
                 c.data_type = "s"  # text stays text, never a formula
 
