@@ -160,3 +160,23 @@ def test_the_delivery_log_shows_each_channel_attempt_and_reason(app, db, plant):
         run(app)
     html = signed_in(app, "hr1").get("/reminders/log?status=pending").get_data(as_text=True)
     assert "HTTP 500" in html and html.count("已安排考试") == 3
+
+
+def test_serve_can_run_reminders_in_a_background_thread(app, db, plant):
+    import time as _time
+
+    from webapp.reminders.background import start
+
+    thread = start(app, 0.001)  # every 60 ms
+    try:
+        deadline = _time.monotonic() + 20
+        while _time.monotonic() < deadline:
+            fresh(db)
+            if db.scalars(select(InboxMessage)).all():
+                break
+            _time.sleep(0.1)
+    finally:
+        thread.stop.set()
+        thread.join(5)
+    fresh(db)
+    assert len(db.scalars(select(InboxMessage)).all()) == 3

@@ -1,0 +1,100 @@
+"""`quizbank remind` over 10,000 people: plan (each person's standing → the occasions due today → the
+outbox, inserted only when absent) and deliver (claim, deliver, mark, one delivery at a time, over the
+in-app inbox), then a second run that finds everything already planned. The floor: the bare queries the
+plan rests on (every active person, their events and posts).
+
+Figures: seconds and peak Python memory (tracemalloc) of the first run's plan, its delivery (per
+delivery), the second run (nothing new), and the floor. Prints ONE JSON line.
+
+    .venv/bin/python benchmarks/remind_run.py [--people 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _people import NOW, TODAY, seed  # noqa: E402
+
+
+def timed(fn):
+    tracemalloc.start()
+    t = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - t
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return result, seconds, peak / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=10_000)
+    args = parser.parse_args()
+
+    from sqlalchemy import func, select
+
+    from webapp import create_app
+    from webapp.db import database, transaction
+    from webapp.models import Event, Organisation, Person, PersonPost, Post
+    from webapp.reminders.models import Delivery, Reminder
+    from webapp.reminders.service import deliver_due, plan
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"SECRET_KEY": "bench", "INSTANCE_PATH": tmp, "CLOCK": lambda: NOW,
+                          "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite'}"})  # fmt: skip
+        seed(app, args.people, random.Random(7))
+        db = database(app)
+        with app.app_context():
+
+            def bare():
+                with db.sessionmaker() as s:
+                    people = s.scalars(select(Person).where(Person.organisation_id == 1, Person.active)).all()
+                    ids = [p.id for p in people]
+                    n = 0
+                    for i in range(0, len(ids), 500):
+                        n += len(s.scalars(select(Event).where(Event.person_id.in_(ids[i : i + 500]))).all())
+                        s.execute(
+                            select(PersonPost.person_id, Post)
+                            .join(Post)
+                            .where(PersonPost.person_id.in_(ids[i : i + 500]))
+                        ).all()
+                    return n
+
+            def planned():
+                with transaction(app) as s:
+                    return plan(s, s.get(Organisation, 1), TODAY, NOW)
+
+            events, floor_s, floor_kib = timed(bare)
+            occasions, plan_s, plan_kib = timed(planned)
+            report, deliver_s, deliver_kib = timed(lambda: deliver_due(app))
+            _, again_s, again_kib = timed(planned)
+            again = deliver_due(app)
+            with db.sessionmaker() as s:
+                reminders = s.scalar(select(func.count()).select_from(Reminder))
+                deliveries = s.scalar(select(func.count()).select_from(Delivery))
+        db.dispose()
+    print(json.dumps({
+        "benchmark": "remind_run", "database": "sqlite", "people": args.people, "events": events,
+        "occasions": occasions, "reminders": reminders, "deliveries": deliveries, "sent": report.sent,
+        "second_run_sent": again.sent,
+        "plan_s": round(plan_s, 2), "plan_peak_kib": round(plan_kib, 1),
+        "deliver_s": round(deliver_s, 2), "ms_per_delivery": round(1000 * deliver_s / max(report.sent, 1), 2),
+        "deliver_peak_kib": round(deliver_kib, 1),
+        "second_run_plan_s": round(again_s, 2),
+        "anchor": "bare queries: active people, their events and posts (batches of 500)",
+        "anchor_s": round(floor_s, 2), "anchor_peak_kib": round(floor_kib, 1),
+        "ratio_plan_to_anchor": round(plan_s / floor_s, 1) if floor_s else None,
+    }, ensure_ascii=False))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
