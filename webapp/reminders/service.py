@@ -124,6 +124,19 @@ def plan(s: Session, org: Organisation, today: date, now: datetime, leads: core.
             found += [(p.id, o) for o in core.occasions(ref, standings, exams.get(p.id, ()), today, leads)]
     for source in OCCASION_SOURCES:
         found += list(source(s, org, today))
+    # Only occasions not in the outbox yet; the unique key settles a race with another planner (its row
+    # wins, ours is ignored, and both add the same deliveries, which are unique too).
+    existing: set[str] = set()
+    keys = list(dict.fromkeys(o.key for _, o in found))
+    for i in range(0, len(keys), BATCH):
+        existing.update(
+            s.scalars(
+                select(Reminder.key).where(
+                    Reminder.organisation_id == org.id, Reminder.key.in_(keys[i : i + BATCH])
+                )
+            )
+        )
+    fresh = [(pid, o) for pid, o in found if o.key not in existing]
     _insert_ignore(
         s,
         Reminder.__table__,
@@ -139,19 +152,17 @@ def plan(s: Session, org: Organisation, today: date, now: datetime, leads: core.
                 "audience": list(o.audience),
                 "created_at": now,
             }
-            for pid, o in found
+            for pid, o in fresh
         ],  # fmt: skip
         ["organisation_id", "key"],
     )
-    keys = [o.key for _, o in found]
+    new_keys = [o.key for _, o in fresh]
     new: list[tuple[int, list[str]]] = []
-    for i in range(0, len(keys), BATCH):
+    for i in range(0, len(new_keys), BATCH):
         new += list(
             s.execute(
                 select(Reminder.id, Reminder.audience).where(
-                    Reminder.organisation_id == org.id,
-                    Reminder.key.in_(keys[i : i + BATCH]),
-                    Reminder.created_at == now,  # added by this run
+                    Reminder.organisation_id == org.id, Reminder.key.in_(new_keys[i : i + BATCH])
                 )
             ).all()
         )
