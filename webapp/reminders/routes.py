@@ -96,7 +96,7 @@ def _read_form(kind: str, existing: NotificationChannel | None) -> NotificationC
         organisation_id=current_user.organisation_id, kind=kind, created_at=clock.now()
     )
     row.name, row.config, row.secrets, row.audience = name[:100], config, secrets, audience
-    row.active = request.form.get("active", "1") == "1"
+    row.active = existing is None or request.form.get("active") == "1"  # an unticked box sends nothing
     return row
 
 
