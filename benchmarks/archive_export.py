@@ -7,6 +7,11 @@ size, and the peak Python memory (tracemalloc) of each — the zip's peak must s
 files, not grow with the department. Prints ONE JSON line.
 
     .venv/bin/python benchmarks/archive_export.py [--people 500] [--runs 1]
+
+Last measured (2-core machine shared with other jobs, SQLite): 500 people in 65.9 s (132 ms a person:
+reportlab ~50 %, openpyxl ~40 %), zip 27.4 MB, peak Python memory 19.7 MiB (14.4 MiB at 50 people,
+18.0 at 100: what grows is the zip's central directory, ~0.4 KiB a person); the bare queries 0.42 s
+(peak 0.2 MiB) — ratio 159×, the rendering of two documents per person.
 """
 
 from __future__ import annotations

@@ -8,6 +8,12 @@ Figures: seconds of the floor, the first run's plan and delivery (per delivery),
 third plan (the same work as the second), and the process's peak RSS. Prints ONE JSON line.
 
     .venv/bin/python benchmarks/remind_run.py [--people 10000]
+
+Last measured (2-core machine shared with other jobs, SQLite, synchronous=FULL): 10,000 people, 105,408
+events, 6,277 reminders: plan 8.2–17.8 s against the bare queries' 5.0–9.3 s (ratio 1.6–1.9× across two
+runs on a busy machine); delivery over the inbox 3.3–6.0 ms a delivery (batches of 200 per transaction);
+the second run sends nothing and writes nothing; peak Python memory of a plan 29.5 MiB against the bare
+queries' 23.3 MiB (both hold the 10,000 people); process peak RSS 260 MiB.
 """
 
 from __future__ import annotations
