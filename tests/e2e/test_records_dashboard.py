@@ -75,7 +75,7 @@ def test_hr_follows_the_dashboard_to_a_person_archive_its_pdf_and_an_exam_roster
     _shot(page, f"dashboard-{tag}")
 
     page.click("#fig-barred")
-    page.wait_for_url(f"{base}/dashboard/barred")
+    page.wait_for_url(f"{base}/dashboard/people?list=barred")
     table = page.locator("#lines").inner_text()
     assert "张伟" in table and "记录三违" in table and "陈杰" in table and "未参加岗前安全培训" in table
     assert "王芳" not in table

@@ -80,7 +80,7 @@ def test_home_page_shows_the_barred_count_and_clicks_through_to_who_and_why(app,
     hr = signed_in(app, "hr1")
     home = hr.get("/").get_data(as_text=True)
     assert 'id="fig-barred"><strong>4</strong>' in home
-    html = hr.get("/dashboard/barred").get_data(as_text=True)
+    html = hr.get("/dashboard/people?list=barred").get_data(as_text=True)
     assert "陈三违" in html and "记录三违（违章作业）" in html and "未参加岗前安全培训" in html
     assert "安然" not in html
 

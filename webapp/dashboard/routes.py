@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, jsonify, render_template, send_file
+from flask import Blueprint, abort, jsonify, render_template, request, send_file
 from flask_login import current_user
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -43,9 +43,10 @@ def _home(user):
 HOME_SECTIONS.insert(0, _home)
 
 
-@bp.get("/dashboard/<which>")
+@bp.get("/dashboard/people")
 @require_role(*STAFF)
-def people(which: str):
+def people():
+    which = request.args.get("list", "barred")
     if which not in LISTS:
         abort(404)
     title, attr = LISTS[which]

@@ -86,7 +86,7 @@ def department_zip(department_id: int):
     ids = department_people(session, dept.organisation_id, dept.id)
     today = clock.today()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    only = request.args.get("only")
+    only = request.args.get("files")  # pdf | xlsx | both (default)
 
     def generate():
         # A session of its own: the request's is committed and closed before the body is sent.
