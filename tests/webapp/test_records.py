@@ -157,3 +157,12 @@ def test_quizbank_archive_writes_the_same_archive_to_a_file(app, plant, tmp_path
     with pytest.raises(ValueError, match="没有工号为“E999”"):
         export_archive("E999", out=tmp_path / "x.pdf", organisation=plant["org"].id, app=app)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_archive_command_usage_errors_exit_2(tmp_path, capsys):
+    from quizbank.cli import main
+
+    assert main(["archive", "E001", "--out", str(tmp_path / "a.docx")]) == 2
+    assert ".pdf 或 .xlsx" in capsys.readouterr().err
+    assert main(["archive", "E001", "--out", str(tmp_path / "missing" / "a.pdf")]) == 2
+    assert not list(tmp_path.iterdir())
