@@ -14,7 +14,19 @@ import sys
 from collections.abc import Sequence
 
 # Order is the order `quizbank --help` lists them in.
-COMMAND_MODULES = ("sets", "import_", "bank", "paper", "certs", "serve", "demo", "report", "backup")
+COMMAND_MODULES = (
+    "sets",
+    "import_",
+    "bank",
+    "paper",
+    "certs",
+    "serve",
+    "demo",
+    "report",
+    "archive",
+    "remind",
+    "backup",
+)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

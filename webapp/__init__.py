@@ -28,6 +28,9 @@ BLUEPRINTS: list[str] = [
     "webapp.inspections.routes",
     "webapp.training.routes",
     "webapp.certs.routes",
+    "webapp.dashboard",
+    "webapp.records",
+    "webapp.reminders",
     "webapp.admin",
     "webapp.signin_locks",
 ]

@@ -48,6 +48,12 @@ def register(sub) -> None:
     p.add_argument(
         "--demo", action="store_true", help="先创建示范企业和账号 / seed the demo enterprise first"
     )
+    p.add_argument(
+        "--remind-every",
+        type=float,
+        metavar="MINUTES",
+        help="每隔多少分钟在后台发送到期提醒（同 quizbank remind）/ run reminders in a background thread",
+    )
     p.set_defaults(run=run)
 
 
@@ -64,6 +70,10 @@ def run(args: argparse.Namespace) -> int:
     demo = prepare(app, demo=args.demo, folders=sets_path_folders())
     if demo:
         print_demo_logins(app, demo, args.host, args.port)
+    if getattr(args, "remind_every", None):
+        from webapp.reminders.background import start
+
+        start(app, args.remind_every)
     print(
         f"quizbank: http://{args.host}:{args.port}/ (数据库 {app.config['DATABASE_URL'].split('@')[-1]})",
         flush=True,

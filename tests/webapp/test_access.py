@@ -17,7 +17,15 @@ from webapp.org.models import ROLES
 # Endpoints each role may reach (fnmatch patterns over endpoint names). Everything else must be refused.
 # Public endpoints (@public) and any-signed-in ones (@signed_in) are checked separately below.
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "worker": ("exams.*", "api.attempt*", "api.exams", "api.posts", "api.question_sets", "api.practice*"),
+    "worker": (
+        "exams.*",
+        "api.attempt*",
+        "api.exams",
+        "api.posts",
+        "api.question_sets",
+        "api.practice*",
+        *("records.index", "records.person", "records.download", "records.archive*"),  # their own only
+    ),
     "trainer": (
         "exams.*",
         "api.*",
@@ -27,10 +35,29 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "inspections.*",
         "certs.*",
         "training.*",
+        "records.*",
+        "dashboard.*",
         "signin_locks.*",
     ),
-    "inspector": ("exams.*", "api.*", "inspections.*", "certs.*", "roster.*"),
-    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*", "signin_locks.*"),
+    "inspector": (
+        "exams.*",
+        "api.*",
+        "inspections.*",
+        "certs.*",
+        "roster.*",
+        *("records.index", "records.person", "records.download", "records.archive*"),
+    ),
+    "hr": (
+        "exams.*",
+        "api.*",
+        "roster.*",
+        "reports.*",
+        "certs.*",
+        "records.*",
+        "reminders.log",
+        "dashboard.*",
+        "signin_locks.*",
+    ),
     "admin": ("*",),
 }
 # Worker-reachable exam pages that still refuse staff-only actions inside exams.* (checked by role below).
