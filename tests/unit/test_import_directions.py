@@ -32,6 +32,8 @@ ORDER = [
     "bank",
     "certs",
     "exams",
+    "posts",
+    "handbooks",
     "auth",
     "inspections",
     "training",
