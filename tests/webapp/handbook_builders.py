@@ -42,6 +42,7 @@ PV_SECTIONS = [
 
 def enterprise(db, name: str = "甲化工有限公司", prefix: str = "a") -> dict:
     """An enterprise with a department, trainer `{prefix}-trainer`, HR `{prefix}-hr`; committed."""
+    db.commit()  # no stale read snapshot
     org = make_org(db, name)
     dept = make_department(db, org, "一车间")
     trainer = make_user(db, org, f"{prefix}-trainer", ("trainer",), display_name="王培训")
@@ -51,6 +52,7 @@ def enterprise(db, name: str = "甲化工有限公司", prefix: str = "a") -> di
 
 
 def worker_of(db, org: Organisation, post: Post, username: str, employee_no: str):
+    db.commit()  # no stale read snapshot
     user = make_worker(db, org, username, post, employee_no=employee_no)
     db.commit()
     return user
@@ -58,6 +60,7 @@ def worker_of(db, org: Organisation, post: Post, username: str, employee_no: str
 
 def import_post_questions(db, org: Organisation, post: Post, section: str, counts: dict[str, int]):
     """Questions of `post` citing `section`, imported as the trainer would (one committed set)."""
+    db.commit()  # no stale read snapshot: SQLite refuses to upgrade it to a write
     qs = core_questions(f"{post.code}-{section}", "professional", section, counts)
     row = import_questions_into(
         db, qs, organisation_id=org.id, post=post, part="professional", title="测试题库"
