@@ -8,9 +8,18 @@ from pathlib import Path
 from flask import Flask
 
 from webapp.infra.errors import ApiError
-from webapp.posts.cli import _app
 
 GENERAL = "_general"
+
+
+def _app(app: Flask | None) -> Flask:
+    if app is None:
+        from webapp import create_app
+        from webapp.infra.migrate import upgrade
+
+        app = create_app()
+        upgrade(app)
+    return app
 
 
 def export_handbook(
