@@ -180,6 +180,13 @@ def render_booklet(booklet: Booklet, font_path: str | None = None) -> bytes:
     story += [NextPageTemplate("pages"), PageBreak(), Paragraph("目　录", st["heading"])]
     toc = TableOfContents(dotsMinLevel=0)
     toc.levelStyles = [st["toc0"], st["toc1"]]
+    # The entries the TOC will hold, with placeholder page numbers: the first pass then lays out a TOC of
+    # the right length, so multiBuild needs two passes instead of three.
+    toc._entries = [  # noqa: SLF001 (reportlab keeps them there; beforeBuild moves them to _lastEntries)
+        entry
+        for part in booklet.parts
+        for entry in [(0, part.name, 999, None), *((1, x.title, 999, None) for x in part.sections)]
+    ] + [(0, "修订记录", 999, None), (0, "签收页", 999, None)]
     story += [toc, PageBreak()]
     for part in booklet.parts:
         story.append(_heading(part.name, st["part"], 0))

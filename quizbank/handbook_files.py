@@ -124,14 +124,41 @@ def _skip_front_matter(lines: list[str]) -> int:
     return 0
 
 
-def sections_from_docx(data: bytes, *, name: str = "handbook.docx") -> SectionsResult:
+def _unsafe_zip(data: bytes, max_unpacked: int) -> str | None:
+    """Why a .docx must not be unpacked (not a zip, encrypted, too large unpacked), checked before
+    unpacking; None when it may be."""
+    import zipfile
+
+    if not data.startswith(b"PK"):
+        return "不是 Word（.docx）文件（文件头不是 zip）；旧的 .doc 请在 Word 中另存为 .docx"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as e:
+        return f"Word 文件已损坏（{e}）"
+    if any(i.flag_bits & 0x1 for i in infos):
+        return "文件中有加密的部分：请取消密码后再导入"
+    total = sum(i.file_size for i in infos)
+    if total > max_unpacked:
+        return f"解压后太大：{total / 1e6:.0f} MB，上限 {max_unpacked / 1e6:.0f} MB（可能是压缩炸弹）"
+    return None
+
+
+def sections_from_docx(
+    data: bytes, *, name: str = "handbook.docx", max_unpacked: int = 100_000_000
+) -> SectionsResult:
+    import zipfile
+
     import docx  # python-docx, loaded only when a Word file is read
     from docx.opc.exceptions import PackageNotFoundError
 
+    refused = _unsafe_zip(data, max_unpacked)
+    if refused:
+        return SectionsResult(None, (), (Problem(name, refused),))
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
-        return SectionsResult(None, (), (Problem(name, f"不是有效的 Word (.docx) 文件：{e}"),))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        return SectionsResult(None, (), (Problem(name, f"不是有效的 Word（.docx）文件（{e}）"),))
     paragraphs: list[tuple[int | None, str, str]] = []  # (heading level or None, style, text)
     for p in document.paragraphs:
         style = p.style.name if p.style is not None else ""
