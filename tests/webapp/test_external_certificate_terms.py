@@ -81,3 +81,14 @@ def test_the_verify_page_names_the_terms_each_certificate_is_held_to(app, db, cl
     inspector.sign_in("insp1")
     page = inspector.get(f"/verify/{cert.token}").get_data(True)
     assert "按原30号令：有效期 6 年，每 3 年复审" in page
+
+
+def test_the_due_list_shows_a_special_equipment_renewal_by_its_application_deadline(app, db, clock, w):
+    w["post"].certificate = "special_equipment"
+    db.commit()
+    trainer = _trainer(app)
+    _record(trainer, document="special_equipment", issued="2021-04-20")  # expires 2025-04-20
+    dues = trainer.get("/api/v1/special-certificates?within=30").get_json()
+    assert [(d["document"], d["next"], d["due"]) for d in dues] == [
+        ("special_equipment", "renewal", "2025-03-20")
+    ]

@@ -141,25 +141,34 @@ def add_years(d: date, years: int) -> date:
 @dataclass(frozen=True)
 class SpecialDue:
     row: SpecialCertificate
-    what: str  # review | expiry | review_overdue | expired
+    what: str  # review | expiry | renewal (特种设备: apply before the deadline) | review_overdue | expired
     due: date
     days: int  # days left (negative: overdue)
 
     @property
     def what_name(self) -> str:
-        return {"review": "待复审", "expiry": "将到期", "review_overdue": "逾期未复审", "expired": "已过期"}[
-            self.what
-        ]
+        return {
+            "review": "待复审",
+            "expiry": "将到期",
+            "renewal": "待申请复审",
+            "review_overdue": "逾期未复审",
+            "expired": "已过期",
+        }[self.what]
 
     @property
     def tone(self) -> str:
         return "bad" if self.days < 0 else "warn"
 
 
-def special_status(row: SpecialCertificate, today: date) -> SpecialDue:
-    """What is next for this certificate: the earlier of its review and its expiry."""
+def special_status(row: SpecialCertificate, today: date, policy: rules.Policy | None = None) -> SpecialDue:
+    """What is next for this certificate: the earlier of its review and its expiry; for a 特种设备作业人员证
+    the last day to apply for its renewal (TSG Z6001-2019: at least a month before expiry)."""
     if row.expires_on < today:
         return SpecialDue(row, "expired", row.expires_on, (row.expires_on - today).days)
+    if row.document == "special_equipment":
+        terms = rules.terms_for(row.document, row.issued_on, policy or rules.DEFAULT_POLICY, row.regime)
+        apply_by = rules.apply_by(terms, row.expires_on)
+        return SpecialDue(row, "renewal", apply_by, (apply_by - today).days)
     if row.review_due < today:
         return SpecialDue(row, "review_overdue", row.review_due, (row.review_due - today).days)
     if row.review_due < row.expires_on:
@@ -176,10 +185,13 @@ def specials_due(
     rows = s.scalars(
         select(SpecialCertificate).where(
             SpecialCertificate.organisation_id.in_(list(org_ids)),
-            (SpecialCertificate.review_due <= limit) | (SpecialCertificate.expires_on <= limit),
+            # renewals of 特种设备 certificates fall due months before their expiry
+            (SpecialCertificate.review_due <= limit)
+            | (SpecialCertificate.expires_on <= limit + timedelta(days=370)),
         )
     )
-    return sorted((special_status(r, today) for r in rows), key=lambda d: (d.due, d.row.number))
+    dues = (special_status(r, today) for r in rows)
+    return sorted((d for d in dues if d.due <= limit), key=lambda d: (d.due, d.row.number))
 
 
 def specials_of(s: Session, person: Person) -> list[SpecialCertificate]:
