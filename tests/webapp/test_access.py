@@ -17,7 +17,17 @@ from webapp.org.models import ROLES
 # Endpoints each role may reach (fnmatch patterns over endpoint names). Everything else must be refused.
 # Public endpoints (@public) and any-signed-in ones (@signed_in) are checked separately below.
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "worker": ("exams.*", "api.attempt*", "api.exams", "api.posts", "api.question_sets", "api.practice*"),
+    "worker": (
+        "exams.*",
+        "api.attempt*",
+        "api.exams",
+        "api.posts",
+        "api.question_sets",
+        "api.practice*",
+        "handbooks.mine",
+        "handbooks.read",
+        "handbooks.acknowledge",
+    ),
     "trainer": (
         "exams.*",
         "api.*",
@@ -27,9 +37,22 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "inspections.*",
         "certs.*",
         "training.*",
+        "posts.*",
+        "handbooks.*",
     ),
     "inspector": ("exams.*", "api.*", "inspections.*", "certs.*", "roster.*"),
-    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*"),
+    "hr": (
+        "exams.*",
+        "api.*",
+        "roster.*",
+        "reports.*",
+        "certs.*",
+        "handbooks.index",
+        "handbooks.readers",
+        "handbooks.version",
+        "handbooks.booklet",
+        "handbooks.api_handbook",
+    ),
     "admin": ("*",),
 }
 # Worker-reachable exam pages that still refuse staff-only actions inside exams.* (checked by role below).
