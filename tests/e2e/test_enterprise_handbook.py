@@ -126,6 +126,7 @@ def test_a_new_enterprise_writes_publishes_and_hands_out_its_handbook(site, page
     page.wait_for_url(f"{base}/posts")
     assert "已新建岗位“压力容器操作”" in page.content()
     assert "特种设备作业人员证" in page.locator("#own-posts").inner_text()
+    _shot(page, "posts-tablet.png")
 
     # 2. the handbook from a Word file, one section edited with the live preview, v1 published
     docx_path = tmp / "压力容器操作手册.docx"
