@@ -136,3 +136,13 @@ def test_only_trainers_and_admins_manage_posts(app, db):
     assert hr.post("/api/v1/posts", json=PV).status_code == 403
     assert hr.get("/posts").status_code == 403
     assert e  # the enterprise exists; HR simply may not manage its posts
+
+
+def test_a_post_something_was_merged_into_is_not_deleted(app, db):
+    enterprise(db, "甲企业", "a")
+    t = _trainer(app, "a-trainer")
+    t.post("/api/v1/posts", json=PV)
+    t.post("/api/v1/posts", json={"code": "pv-2", "name": "压力容器操作（二）"})
+    t.post("/posts/pv-2/merge", data={"into": "pressure-vessel"})
+    r = t.post("/posts/pressure-vessel/delete")
+    assert r.status_code == 409 and "已有岗位并入" in r.get_data(True)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizbank import rules
+from webapp.bank.models import Blueprint as BlueprintRow
 from webapp.certs.models import Certificate
 from webapp.exams.models import Exam
 from webapp.handbooks.models import Handbook
@@ -190,7 +191,14 @@ def delete_post(s: Session, post: Post) -> None:
     handbooks = s.scalars(select(Handbook).where(Handbook.post_id == post.id)).all()
     if any(hb.versions for hb in handbooks):
         raise ApiError(409, "post_in_use", f"岗位“{post.name}”已发布手册，不能删除，只能停用")
-    for row in [*s.scalars(select(PostDepartment).where(PostDepartment.post_id == post.id)), *handbooks]:
+    if s.scalar(select(Post.id).where(Post.merged_into_id == post.id).limit(1)) is not None:
+        raise ApiError(409, "post_in_use", f"已有岗位并入“{post.name}”，不能删除，只能停用")
+    blueprints = s.scalars(select(BlueprintRow).where(BlueprintRow.post_id == post.id)).all()
+    for row in [
+        *s.scalars(select(PostDepartment).where(PostDepartment.post_id == post.id)),
+        *handbooks,
+        *blueprints,
+    ]:
         s.delete(row)
     s.flush()  # the rows pointing at the post go first
     s.delete(post)
