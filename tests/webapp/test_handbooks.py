@@ -232,3 +232,28 @@ def test_the_booklet_has_a_table_of_contents_with_correct_page_numbers(e, tmp_pa
     assert "修订记录" in pages.stdout and "签收" in pages.stdout and "签名" in pages.stdout
     docx_file = t.get("/handbooks/pv/booklet.docx")
     assert docx_file.status_code == 200 and docx_file.data[:2] == b"PK"
+
+
+def test_a_wrong_answer_leads_back_to_the_section_of_the_version_the_question_was_written_for(app, e, db):
+    from webapp.exams.service.results import section_url
+
+    t = e["client"]
+    _upload(t, docx_bytes("手册", PV_SECTIONS), "手册.docx")
+    t.post("/api/v1/handbooks/pv/publish", json={})
+    sid = _draft(t)[0]["id"]
+    import_post_questions(db, e["org"], e["post"], sid, {"single": 1})
+    t.post(f"/handbooks/pv/sections/{sid}", data={"title": "改名后的基本知识", "body": "新正文"})
+    t.post("/api/v1/handbooks/pv/publish", json={})
+    db.commit()
+    q = db.scalar(select(Question).where(Question.organisation_id == e["org"].id))
+    v1 = db.scalar(select(HandbookVersion).where(HandbookVersion.number == 1))
+    with app.test_request_context():
+        url = section_url(q)
+    assert url == f"/my/handbooks/{v1.id}/{sid}"
+    worker_of(db, e["org"], e["post"], "w1", "E001")
+    w = app.test_client()
+    w.sign_in("w1")
+    page = w.get(url).get_data(True)
+    assert (
+        PV_SECTIONS[0][0] in page and "第 1 版" in page
+    )  # the text as it stood when the question was written
