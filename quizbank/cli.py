@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "bank",
     "paper",
     "certs",
+    "posts",
+    "handbook",
     "serve",
     "demo",
     "report",

@@ -33,6 +33,8 @@ BLUEPRINTS: list[str] = [
     "webapp.reminders",
     "webapp.admin",
     "webapp.signin_locks",
+    "webapp.posts.routes",
+    "webapp.handbooks.routes",
 ]
 
 

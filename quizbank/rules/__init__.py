@@ -23,6 +23,16 @@ from quizbank.rules.events import (
     event_kind,
     event_to_dict,
 )
+from quizbank.rules.external_certs import (
+    DOCUMENTS,
+    MEM19_IN_FORCE,
+    REGIMES,
+    CertificateTerms,
+    apply_by,
+    due_dates,
+    regime_for,
+    terms_for,
+)
 from quizbank.rules.policy import DEFAULT_POLICY, SPOT_FAIL_CHOICES, Policy
 from quizbank.rules.standing import (
     CERTIFICATE_STATUS_NAMES,
@@ -39,6 +49,14 @@ from quizbank.rules.standing import (
 )
 
 __all__ = [
+    "DOCUMENTS",
+    "MEM19_IN_FORCE",
+    "REGIMES",
+    "CertificateTerms",
+    "apply_by",
+    "due_dates",
+    "regime_for",
+    "terms_for",
     "CERTIFICATE_KINDS",
     "CERTIFICATE_STATUS_NAMES",
     "DEFAULT_POLICY",

@@ -3,11 +3,13 @@ the live state of their certificates."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from quizbank.rules.events import (
     TRAINING_LEVEL_NAMES,
 )
+from quizbank.rules.external_certs import CATEGORY_NAMES, DOCUMENTS, apply_by, due_dates, terms_for
 from quizbank.rules.policy import Policy
 from quizbank.rules.replay import CaseInProgress, CertificateInProgress, Replay
 from quizbank.rules.standing_values import (
@@ -21,13 +23,12 @@ from quizbank.rules.standing_values import (
     SpecialCertificateState,
     Standing,
     Status,
-    add_years,
     hours_text,
     zh_date,
 )
 
 
-def conclude(r: Replay, today: date, special_operation: bool) -> Standing:
+def conclude(r: Replay, today: date, certificate: str | None) -> Standing:
     policy = r.policy
     blocks: list[tuple[Status, str]] = []  # (status, reason): each keeps the person off the post
     notes: list[tuple[Status, str]] = []  # reasons that do not
@@ -96,41 +97,9 @@ def conclude(r: Replay, today: date, special_operation: bool) -> Standing:
         owed.append(_refresher_owed(r, r.refresher))
 
     special_state = None
-    if special_operation:
-        special_state = _special_state(r, policy, today)
-        if special_state is None:
-            blocks.append((Status.SPECIAL_CERT_MISSING, "特种作业岗位未登记有效的特种作业操作证"))
-            owed.append(Owed("special_cert", "取得特种作业操作证并登记备案"))
-        elif special_state.status == "expired":
-            blocks.append(
-                (
-                    Status.SPECIAL_CERT_EXPIRED,
-                    f"特种作业操作证 {special_state.number} 已于 {zh_date(special_state.expires)} 过期",
-                )
-            )
-            owed.append(Owed("special_cert", "特种作业操作证已过期，须重新取证并登记", special_state.expires))
-        elif special_state.status == "review_overdue":
-            blocks.append(
-                (
-                    Status.SPECIAL_CERT_REVIEW_OVERDUE,
-                    f"特种作业操作证 {special_state.number} 应于 {zh_date(special_state.review_due)} 前复审，已逾期",
-                )
-            )
-            owed.append(
-                Owed(
-                    "special_cert_review", "特种作业操作证逾期未复审，须复审后登记", special_state.review_due
-                )
-            )
-        else:
-            review_first = special_state.review_due < special_state.expires
-            upcoming = special_state.review_due if review_first else special_state.expires
-            what = "复审" if review_first else "换证"
-            kind: OwedKind = "special_cert_review" if what == "复审" else "special_cert"
-            owed.append(
-                Owed(
-                    kind, f"特种作业操作证 {special_state.number} 应于 {zh_date(upcoming)} 前{what}", upcoming
-                )
-            )
+    if certificate:
+        special_state = _special_state(r, policy, today, certificate)
+        _special_blocks(special_state, certificate, policy, blocks, owed)
 
     if current is not None and not current.revoked and current.expires < today:
         blocks.append(
@@ -242,15 +211,20 @@ def _certificate_state(
     return state("valid", note)
 
 
-def _special_state(r: Replay, policy: Policy, today: date) -> SpecialCertificateState | None:
-    if not r.special:
-        return None
-    # The record kept longest: a renewed certificate supersedes the old one.
+def _special_state(r: Replay, policy: Policy, today: date, document: str) -> SpecialCertificateState | None:
+    # The record kept longest of the document the post needs: a renewed certificate supersedes the old one.
     best: SpecialCertificateState | None = None
     for rec in r.special.values():
-        review_due = rec.review_due or add_years(rec.issued, policy.special_cert_review_years)
-        expires = rec.expires or add_years(rec.issued, policy.special_cert_validity_years)
-        candidate = SpecialCertificateState(rec.number, rec.kind, rec.issued, review_due, expires, "valid")
+        if rec.document != document:
+            continue
+        terms = terms_for(rec.document, rec.issued, policy, rec.regime)
+        try:
+            dates = due_dates(terms, rec.issued, review_due=rec.review_due, expires=rec.expires)
+        except ValueError:  # no expiry on file and no term to compute it: not a usable record
+            continue
+        candidate = SpecialCertificateState(
+            rec.number, rec.kind, rec.issued, dates.review_due, dates.expires, "valid", document, dates.regime
+        )
         if best is None or (candidate.expires, candidate.review_due) > (best.expires, best.review_due):
             best = candidate
     return _with_status(best, today) if best else None
@@ -263,7 +237,49 @@ def _with_status(s: SpecialCertificateState, today: date) -> SpecialCertificateS
         status = "review_overdue"
     else:
         status = "valid"
-    return SpecialCertificateState(s.number, s.kind, s.issued, s.review_due, s.expires, status)  # type: ignore[arg-type]
+    return replace(s, status=status)  # type: ignore[arg-type]
+
+
+def _special_blocks(
+    state: SpecialCertificateState | None,
+    document: str,
+    policy: Policy,
+    blocks: list[tuple[Status, str]],
+    owed: list[Owed],
+) -> None:
+    name = DOCUMENTS[document]
+    if state is None:
+        blocks.append((Status.SPECIAL_CERT_MISSING, f"{CATEGORY_NAMES[document]}岗位未登记有效的{name}"))
+        owed.append(Owed("special_cert", f"取得{name}并登记备案"))
+        return
+    terms = terms_for(document, state.issued, policy, state.regime)
+    if state.status == "expired":
+        blocks.append(
+            (Status.SPECIAL_CERT_EXPIRED, f"{name} {state.number} 已于 {zh_date(state.expires)} 过期")
+        )
+        owed.append(Owed("special_cert", f"{name}已过期，须重新取证并登记", state.expires))
+    elif state.status == "review_overdue":
+        blocks.append(
+            (
+                Status.SPECIAL_CERT_REVIEW_OVERDUE,
+                f"{name} {state.number} 应于 {zh_date(state.review_due)} 前复审，已逾期",
+            )
+        )
+        owed.append(Owed("special_cert_review", f"{name}逾期未复审，须复审后登记", state.review_due))
+    else:
+        review_first = state.review_due < state.expires
+        upcoming = state.review_due if review_first else state.expires
+        what = "复审" if review_first or document == "special_equipment" else "换证"
+        kind: OwedKind = "special_cert_review" if review_first else "special_cert"
+        text = f"{name} {state.number} 应于 {zh_date(upcoming)} 前{what}"
+        start = apply_by(terms, upcoming)
+        if terms.apply_before_months:
+            text += f"（须于 {zh_date(start)} 前提出申请，{terms.basis}）"
+        elif terms.apply_before_days:
+            text += f"（{zh_date(start)} 起可申请，{terms.basis}）"
+        else:
+            text += f"（{terms.note}）"
+        owed.append(Owed(kind, text, upcoming))
 
 
 def _refresher_owed(r: Replay, case: CaseInProgress) -> Owed:

@@ -175,9 +175,10 @@ class CertificateReinstated:
 
 @dataclass(frozen=True)
 class SpecialCertificateRecorded:
-    """An external 特种作业操作证 on file. Recording the same `number` again (after a review or a
-    renewal) replaces the earlier record. Missing dates follow the policy (review every 3 years,
-    valid 6)."""
+    """An external certificate on file: a 特种作业操作证 (`document` "special_operation") or a
+    特种设备作业人员证 ("special_equipment"). Recording the same `number` again (after a review or a
+    renewal) replaces the earlier record. Missing dates follow the terms of the rule it was issued under
+    (`regime`, by default from the issue date: quizbank.rules.external_certs)."""
 
     KIND: ClassVar[str] = "special_certificate_recorded"
     on: date
@@ -187,6 +188,8 @@ class SpecialCertificateRecorded:
     review_due: date | None = None
     expires: date | None = None
     post: str | None = None
+    document: str = "special_operation"
+    regime: str | None = None
 
 
 Event = (

@@ -38,9 +38,18 @@ class Policy:
     # needs at least one session and at least `refresher_hours_per_level` hours.
     away_days_for_retraining: int = 365
     refresher_hours_per_level: float = 0.0
-    # External 特种作业操作证: valid 6 years, reviewed every 3.
+    # External certificates (quizbank.rules.external_certs). 特种作业操作证 issued under 原30号令 (before
+    # 2026-06-01): valid 6 years, reviewed every 3, review applied for within 60 days before it falls due.
     special_cert_validity_years: int = 6
     special_cert_review_years: int = 3
+    special_cert_review_window_days: int = 60
+    # 特种作业操作证 issued under 应急管理部令第19号 (from 2026-06-01): its terms were not confirmed, so 0
+    # (no default: the expiry printed on the certificate decides, no periodic review) until an admin sets them.
+    special_cert_new_validity_years: int = 0
+    special_cert_new_review_years: int = 0
+    # 特种设备作业人员证 (TSG Z6001-2019): valid 4 years, renewal applied for ≥ 1 month before expiry.
+    equipment_cert_validity_years: int = 4
+    equipment_cert_renewal_months_before: int = 1
     pass_mark: float = 80.0  # of 100, unless the blueprint says otherwise
     certificate_validity_months: int = 12
     expiring_soon_days: int = 30
@@ -76,6 +85,11 @@ class Policy:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+_ZERO_ALLOWED = frozenset(
+    {"expiring_soon_days", "special_cert_new_validity_years", "special_cert_new_review_years"}
+)
+
+
 def _coerce(name: str, value: Any, default: Any) -> Any:
     # Accept whole-number ints for float fields (JSON/YAML give 24 for 24.0); nothing else is converted.
     if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
@@ -90,7 +104,7 @@ def _check(name: str, value: Any, default: Any) -> None:
     elif isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"policy: field {name!r} must be a whole number, got {value!r}")
-        lowest = 0 if name == "expiring_soon_days" else 1
+        lowest = 0 if name in _ZERO_ALLOWED else 1
         if value < lowest:
             raise ValueError(f"policy: field {name!r} must be positive, got {value!r}")
     elif isinstance(default, float):

@@ -64,8 +64,11 @@ def standing(
     post: str,
     high_risk: bool = False,
     special_operation: bool = False,
+    certificate: str | None = None,
 ) -> Standing:
-    """May this person work `post` on `today`, why not, and what do they owe."""
+    """May this person work `post` on `today`, why not, and what do they owe. A special post needs its
+    external certificate: `certificate` names the document ("special_operation" 特种作业操作证 or
+    "special_equipment" 特种设备作业人员证); `special_operation=True` alone means the former."""
     if today is None:
         raise TypeError("standing() needs `today`: the rules never read the clock")
     replay = Replay(policy, post, high_risk)
@@ -74,7 +77,8 @@ def standing(
     for event in ordered:
         replay.apply(event)
     replay.expire_makeup(today)
-    return conclude(replay, today, special_operation)
+    needed = certificate or ("special_operation" if special_operation else None)
+    return conclude(replay, today, needed)
 
 
 def certificate_state(
@@ -85,6 +89,7 @@ def certificate_state(
     serial: str,
     high_risk: bool = False,
     special_operation: bool = False,
+    certificate: str | None = None,
 ) -> CertificateState | None:
     """The live status of certificate `serial` (what the public verify page shows), or None when
     no such certificate was issued in `events`."""
@@ -93,6 +98,12 @@ def certificate_state(
     if issued is None:
         return None
     result = standing(
-        events, policy, today, post=issued.post, high_risk=high_risk, special_operation=special_operation
+        events,
+        policy,
+        today,
+        post=issued.post,
+        high_risk=high_risk,
+        special_operation=special_operation,
+        certificate=certificate,
     )
     return next((c for c in result.certificates if c.serial == serial), None)

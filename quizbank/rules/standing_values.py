@@ -117,6 +117,8 @@ class SpecialCertificateState:
     review_due: date
     expires: date
     status: Literal["valid", "review_overdue", "expired"]
+    document: str = "special_operation"  # or "special_equipment"
+    regime: str = "mem30"  # the rule it was issued under (quizbank.rules.external_certs.REGIMES)
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,18 @@ def add_years(d: date, years: int) -> date:
         return d.replace(year=d.year + years)
     except ValueError:  # 29 February
         return d.replace(year=d.year + years, day=28)
+
+
+def add_months(d: date, months: int) -> date:
+    """`d` moved by whole months (negative: back), the day clipped to the month's last."""
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def zh_date(d: date) -> str:
@@ -210,6 +224,8 @@ def standing_to_dict(s: Standing) -> dict:
             "review_due": iso(s.special_certificate.review_due),
             "expires": iso(s.special_certificate.expires),
             "status": s.special_certificate.status,
+            "document": s.special_certificate.document,
+            "regime": s.special_certificate.regime,
         }
         if s.special_certificate
         else None,

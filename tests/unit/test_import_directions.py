@@ -34,6 +34,8 @@ ORDER = [
     "bank",
     "certs",
     "exams",
+    "posts",
+    "handbooks",
     "auth",
     "inspections",
     "training",

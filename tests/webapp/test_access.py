@@ -25,6 +25,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "api.question_sets",
         "api.practice*",
         *("records.index", "records.person", "records.download", "records.archive*"),  # their own only
+        "handbooks.mine",
+        "handbooks.read",
+        "handbooks.acknowledge",
     ),
     "trainer": (
         "exams.*",
@@ -38,6 +41,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "records.*",
         "dashboard.*",
         "signin_locks.*",
+        "posts.*",
+        "handbooks.*",
     ),
     "inspector": (
         "exams.*",
@@ -57,6 +62,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "reminders.log",
         "dashboard.*",
         "signin_locks.*",
+        "handbooks.index",
+        "handbooks.readers",
+        "handbooks.version",
+        "handbooks.booklet",
+        "handbooks.api_handbook",
     ),
     "admin": ("*",),
 }

@@ -32,7 +32,7 @@ from webapp.org.models import ROLES, Post
 
 REFUSED = {403, 404}
 # Parameters that are not object ids (a fixed choice, or text the route only shows).
-NOT_IDS = {"fmt", "kind"}
+NOT_IDS = {"fmt", "kind", "ext"}
 PUBLIC_BY_DESIGN = {"certs.verify_page", "certs.api_verify"}  # the signed token is the credential
 
 
@@ -154,7 +154,15 @@ def enterprise_a(app, db, clock) -> dict:
         from webapp.org.models import ApiToken
 
         token = s.query(ApiToken).filter_by(user_id=trainer.id).one()
+        from quizbank.handbook_files import EditableSection
+        from webapp.handbooks import service as handbooks
+        from webapp.infra import clock
+
+        hb = handbooks.handbook_of(s, a.id, s.get(Post, own_post.id))
+        handbooks.replace_draft(s, hb, [EditableSection("a-1", "甲规程", "甲企业内部规程")], clock.now())
+        version = handbooks.publish(s, hb, None, "初版", clock.now())
         return {
+            "version": version.id,
             "cert": cert.id, "special": special.id, "training": training.id, "bank_preview": bank_preview.token,
             "roster_preview": roster_preview.token, "token": token.id,
         }  # fmt: skip
@@ -184,12 +192,17 @@ def _values(rule: Rule, ids: dict) -> list[dict]:
             choices[name] = ["periodic"]
         elif name == "fmt":
             choices[name] = ["xlsx"]
+        elif name == "ext":
+            choices[name] = ["pdf"]
+        elif name == "number":
+            choices[name] = [1]
         else:
             key = {
                 "exam_id": "exam", "person_id": "person", "department_id": "department",
                 "inspection_id": "inspection", "cert_id": "cert", "session_id": "training",
                 "user_id": "user", "token_id": "token", "grant_id": "grant", "organisation_id": "org",
                 "employee_no": "employee_no", "section_id": "section_id", "special_id": "special",
+                "version_id": "version",
             }.get(name)  # fmt: skip
             assert key is not None, f"{rule.endpoint}: the walk does not know how to fill <{name}>"
             choices[name] = [ids[key]]
@@ -258,6 +271,7 @@ def test_the_walk_reaches_the_objects_as_their_owner(app, enterprise_a):
     assert trainer.get(f"/bank/questions/{ids['question']}").status_code == 200
     assert trainer.get(f"/training/sessions/{ids['training']}").status_code == 200
     assert trainer.get(f"/bank/import/{ids['bank_preview']}").status_code == 200
+    assert trainer.get("/handbooks/a-only/versions/1").status_code == 200
     inspector = app.test_client()
     inspector.sign_in("a-insp")
     assert (

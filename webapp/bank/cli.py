@@ -14,9 +14,15 @@ from webapp.org.service import find_organisation
 
 
 def find_post(s: Session, code: str, organisation_id: int) -> Post:
-    row = s.scalar(select(Post).where(Post.code == code, Post.usable_by(organisation_id)))
+    row = s.scalar(
+        select(Post).where(Post.code == code, Post.usable_by(organisation_id), Post.retired_at.is_(None))
+    )
     if row is None:
-        known = s.scalars(select(Post.code).order_by(Post.code)).all()
+        known = s.scalars(
+            select(Post.code)
+            .where(Post.usable_by(organisation_id), Post.retired_at.is_(None))
+            .order_by(Post.code)
+        ).all()
         raise ValueError(f"岗位“{code}”不存在（已有：{'、'.join(known) or '无'}）")
     return row
 

@@ -64,6 +64,8 @@ class Question(Base):
     part: Mapped[str] = mapped_column(String(20), default="professional")
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The published handbook version whose `section` the question was written for (webapp.handbooks).
+    handbook_version_id: Mapped[int | None] = mapped_column(ForeignKey("handbook_versions.id"))
 
     question_set: Mapped[QuestionSet] = relationship()
 

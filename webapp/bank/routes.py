@@ -34,7 +34,11 @@ def _org() -> int:
 
 
 def _posts() -> list[Post]:
-    return list(session.scalars(select(Post).where(Post.usable_by(_org())).order_by(Post.name)))
+    return list(
+        session.scalars(
+            select(Post).where(Post.usable_by(_org()), Post.retired_at.is_(None)).order_by(Post.name)
+        )
+    )
 
 
 @bp.get("/")

@@ -187,7 +187,34 @@ def import_questions_into(
         questions=tuple(replace(q, part=part) for q in questions),  # type: ignore[arg-type]
         source="import",
     )
-    return load_question_set(s, qset, organisation_id=organisation_id, origin="import")
+    row = load_question_set(s, qset, organisation_id=organisation_id, origin="import")
+    _cite_handbook_version(s, row, organisation_id, post if part == "professional" else None)
+    return row
+
+
+def _cite_handbook_version(s: Session, qset: QuestionSet, organisation_id: int, post: Post | None) -> None:
+    """Imported questions cite the sections of the enterprise's current published handbook version of their
+    part (a 章节 given as a section's title becomes its id)."""
+    from webapp.handbooks.models import Handbook, HandbookVersion
+
+    version = s.scalar(
+        select(HandbookVersion)
+        .join(Handbook, Handbook.id == HandbookVersion.handbook_id)
+        .where(
+            Handbook.organisation_id == organisation_id,
+            Handbook.post_id.is_(None) if post is None else Handbook.post_id == post.id,
+        )
+        .order_by(HandbookVersion.number.desc())
+        .limit(1)
+    )
+    if version is None:
+        return
+    by_title = {sec["title"].strip(): sec["id"] for sec in version.sections}
+    for q in s.scalars(select(Question).where(Question.set_id == qset.id)):
+        q.handbook_version_id = version.id
+        if q.section and q.section.strip() in by_title:
+            q.section = by_title[q.section.strip()]
+    s.flush()
 
 
 # --- browsing --------------------------------------------------------------------------------------------

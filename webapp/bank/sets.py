@@ -23,7 +23,15 @@ def _version_key(version: str) -> tuple:
 
 
 def upsert_post(s: Session, post: model.Post, organisation_id: int | None = None) -> Post:
-    row = s.scalar(select(Post).where(Post.code == post.code))
+    """The post row of a loaded set: a built-in one (organisation None) is created or refreshed from the
+    set; an import uses the organisation's own post or a built-in one of that code (never another
+    organisation's, and without changing a built-in row)."""
+    if organisation_id is None:
+        row = s.scalar(select(Post).where(Post.code == post.code, Post.organisation_id.is_(None)))
+    else:
+        row = s.scalar(select(Post).where(Post.code == post.code, Post.usable_by(organisation_id)))
+        if row is not None:
+            return row
     if row is None:
         row = Post(code=post.code, organisation_id=organisation_id)
         s.add(row)

@@ -24,9 +24,21 @@ class ChangeForm(FlaskForm):
 
 class SpecialForm(FlaskForm):
     person = StringField("工号", validators=[DataRequired("请填写工号")])
-    number = StringField("操作证号", validators=[DataRequired("请填写操作证号"), Length(max=60)])
+    document = SelectField(
+        "证件种类",
+        choices=[
+            SelectChoice("special_operation", "特种作业操作证（应急管理部门）"),
+            SelectChoice("special_equipment", "特种设备作业人员证（市场监管部门）"),
+        ],
+        default="special_operation",
+        validate_choice=False,  # checked by the service, which names the allowed documents
+    )
+    number = StringField("证号", validators=[DataRequired("请填写操作证号"), Length(max=60)])
     kind = StringField("作业类别（操作项目）", validators=[DataRequired("请填写作业类别"), Length(max=100)])
     post = SelectField("对应岗位", validators=[Optional()])
     issued = DateField("初次领证日期", validators=[DataRequired("请填写发证日期")])
-    review_due = DateField("应复审日期（不填：发证后 3 年）", validators=[Optional()])
-    expires = DateField("有效期至（不填：发证后 6 年）", validators=[Optional()])
+    review_due = DateField("应复审日期（不填：按发证时规定）", validators=[Optional()])
+    expires = DateField(
+        "有效期至（不填：原30号令发证 6 年，特种设备证 4 年；2026-06-01 后发的操作证须填证书所载日期）",
+        validators=[Optional()],
+    )

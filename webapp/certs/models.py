@@ -45,7 +45,7 @@ class SerialCounter(Base):
 
 
 class SpecialCertificate(Base):
-    """An external 特种作业操作证 on file (latest record per person and number; the events keep history)."""
+    """An external certificate on file (特种作业操作证 or 特种设备作业人员证) (latest record per person and number; the events keep history)."""
 
     __tablename__ = "special_certificates"
     __table_args__ = (UniqueConstraint("person_id", "number"),)
@@ -54,6 +54,12 @@ class SpecialCertificate(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     number: Mapped[str] = mapped_column(String(60))
+    # special_operation (特种作业操作证) | special_equipment (特种设备作业人员证); regime: the rule it was
+    # issued under (quizbank.rules.external_certs.REGIMES), which decides its terms
+    document: Mapped[str] = mapped_column(
+        String(30), default="special_operation", server_default="special_operation"
+    )
+    regime: Mapped[str] = mapped_column(String(20), default="mem30", server_default="mem30")
     kind: Mapped[str] = mapped_column(String(100))  # 作业类别/操作项目, e.g. 低压电工作业
     post_code: Mapped[str | None] = mapped_column(String(80))
     issued_on: Mapped[date] = mapped_column(Date)

@@ -38,8 +38,8 @@ from webapp.infra.security import (
     signed_in,
     visible_org_ids,
 )
-from webapp.org.models import Department, Person, Post
-from webapp.standing.service import standing_json
+from webapp.org.models import Department, Organisation, Person, Post
+from webapp.standing.service import policy_of, standing_json
 
 NAV = [
     NavItem("certs.mine", "我的证书", ("worker",), "合格证、二维码和打印版"),
@@ -129,7 +129,16 @@ def verify_page(token: str):
             if current_user.has_role("trainer", "hr", "admin")
             else None,
         }
-    return render_template("certs/verify.html", live=live, data=data, staff=staff, today=today)
+    policy = policy_of(session.get(Organisation, cert.organisation_id))
+    return render_template(
+        "certs/verify.html",
+        live=live,
+        data=data,
+        staff=staff,
+        today=today,
+        special_documents=rules.DOCUMENTS,
+        special_terms=lambda row: service.terms_note(row, policy),
+    )
 
 
 # --- a certificate's QR and PDF (the holder, or staff of its organisation) -------------------------------
@@ -254,7 +263,9 @@ def special_due():
 def special_new():
     org_id = current_user.organisation_id
     posts = session.scalars(
-        scoped(select(Post), Post).where(Post.special_operation.is_(True)).order_by(Post.code)
+        scoped(select(Post), Post)
+        .where(Post.special_operation.is_(True) | Post.certificate.is_not(None), Post.retired_at.is_(None))
+        .order_by(Post.code)
     ).all()
     form = SpecialForm()
     form.post.choices = [SelectChoice("", "（不限岗位）")] + [SelectChoice(p.code, p.name) for p in posts]
@@ -282,11 +293,13 @@ def special_new():
                     post_code=form.post.data or None,
                     recorded_by=current_user.id,
                     on=clock.today(),
+                    document=form.document.data or "special_operation",
                 )
             except ApiError as e:
                 error = e.description
             else:
-                flash(f"已登记 {person.name} 的特种作业操作证 {form.number.data.strip()}。")
+                name = rules.DOCUMENTS.get(form.document.data, "证件")
+                flash(f"已登记 {person.name} 的{name} {form.number.data.strip()}。")
                 return redirect(url_for("certs.special_due", within=90))
     recent = session.scalars(
         select(SpecialCertificate)

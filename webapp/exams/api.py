@@ -98,7 +98,7 @@ def question_sets():
 @bp.get("/posts")
 @signed_in
 def posts():
-    rows = session.scalars(scoped(select(Post), Post).order_by(Post.code))
+    rows = session.scalars(scoped(select(Post), Post).where(Post.retired_at.is_(None)).order_by(Post.code))
     return jsonify(
         [
             {"code": p.code, "name": p.name, "risk": p.risk, "special_operation": p.special_operation}

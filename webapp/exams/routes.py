@@ -250,7 +250,9 @@ class ScheduleForm(FlaskForm):
 @require_role("trainer", "admin")
 def schedule():
     org_id = current_user.organisation_id
-    posts = session.scalars(scoped(select(Post), Post).order_by(Post.code)).all()
+    posts = session.scalars(
+        scoped(select(Post), Post).where(Post.retired_at.is_(None)).order_by(Post.code)
+    ).all()
     departments = session.scalars(
         select(Department)
         .where(Department.organisation_id == org_id, Department.active.is_(True))

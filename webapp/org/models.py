@@ -55,16 +55,28 @@ class Department(Base):
 
 
 class Post(Base):
-    """A post (岗位/工种). Built-in posts come from the plugin registry (organisation null)."""
+    """A post (岗位/工种). Built-in posts come from the plugin registry (organisation null); an enterprise's
+    own posts have codes unique within it (and not taken by a built-in: webapp.posts.service checks)."""
 
     __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(80), unique=True)
+    code: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(200))
     risk: Mapped[str] = mapped_column(String(10), default="normal")
-    special_operation: Mapped[bool] = mapped_column(Boolean, default=False)
+    special_operation: Mapped[bool] = mapped_column(Boolean, default=False)  # needs an external certificate
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # Which external certificate: "special_operation" (特种作业操作证) | "special_equipment" (特种设备作业人员证)
+    certificate: Mapped[str | None] = mapped_column(String(30))
+    certificate_kind: Mapped[str | None] = mapped_column(String(100))  # 作业类别/项目, e.g. 低压电工作业, N1
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # in use: retired, never deleted
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
+
+    @property
+    def certificate_document(self) -> str | None:
+        """The external certificate the post needs (older rows: special_operation alone)."""
+        return self.certificate or ("special_operation" if self.special_operation else None)
 
     @classmethod
     def usable_by(cls, organisation_id: int) -> ColumnElement[bool]:

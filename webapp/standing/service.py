@@ -92,6 +92,7 @@ def compute(events: Sequence[rules.Event], org: Organisation, post: Post, today:
         post=post.code,
         high_risk=bool(org.high_risk),
         special_operation=bool(post.special_operation),
+        certificate=post.certificate_document,
     )
 
 

@@ -27,8 +27,13 @@ LABELS: dict[str, str] = {
     "annual_retraining_hours_high_risk": "高危企业年度再培训学时",
     "away_days_for_retraining": "离岗多少天后需重新培训（天）",
     "refresher_hours_per_level": "重新培训每级最少学时",
-    "special_cert_validity_years": "特种作业操作证有效期（年）",
-    "special_cert_review_years": "特种作业操作证复审周期（年）",
+    "special_cert_validity_years": "特种作业操作证有效期（年，原30号令发证）",
+    "special_cert_review_years": "特种作业操作证复审周期（年，原30号令发证）",
+    "special_cert_review_window_days": "特种作业操作证复审申请期（期满前天数，原30号令）",
+    "special_cert_new_validity_years": "特种作业操作证有效期（年，19号令发证；0＝以证书为准）",
+    "special_cert_new_review_years": "特种作业操作证复审周期（年，19号令发证；0＝不设）",
+    "equipment_cert_validity_years": "特种设备作业人员证有效期（年）",
+    "equipment_cert_renewal_months_before": "特种设备作业人员证复审申请（期满前月数）",
     "pass_mark": "合格分数线",
     "certificate_validity_months": "证书有效期（月）",
     "expiring_soon_days": "即将到期提醒（天）",
@@ -36,6 +41,7 @@ LABELS: dict[str, str] = {
 HINTS: dict[str, str] = {
     "spot_fail": "“直接脱产再培训”：考核不合格人员必须重新组织脱产培训",
     "pass_mark": "满分 100；组卷规则另有规定的以组卷规则为准",
+    "special_cert_new_validity_years": "应急管理部令第19号（2026-06-01 起）的期限未经核实：默认以证书所载有效期为准",
     "refresher_hours_per_level": "换岗或离岗后复岗，车间级、班组级各需至少一次培训及此学时",
 }
 CHOICES: dict[str, tuple[tuple[str, str], ...]] = {

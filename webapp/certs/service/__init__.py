@@ -53,6 +53,7 @@ from webapp.certs.service.special import (
     special_status,
     specials_due,
     specials_of,
+    terms_note,
 )
 from webapp.certs.service.verification import TokenRefused, find_by_token, public_json
 
@@ -94,6 +95,7 @@ __all__ = [
     "special_status",
     "specials_due",
     "specials_of",
+    "terms_note",
     "template_for",
     "url_of",
 ]

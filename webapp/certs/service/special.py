@@ -1,4 +1,5 @@
-"""External special-operation certificates (特种作业操作证) on file: recording them and when they fall due."""
+"""External certificates on file — 特种作业操作证 and 特种设备作业人员证, each under the terms of the rule it was
+issued under (quizbank.rules.external_certs) — recording them and when they fall due."""
 
 from __future__ import annotations
 
@@ -44,9 +45,11 @@ def record_special(
     post_code: str | None,
     recorded_by: int | None,
     on: date,
+    document: str = "special_operation",
 ) -> SpecialCertificate:
-    """Record (or re-record after a review/renewal) a 特种作业操作证: a `special_certificate_recorded` event
-    and the row for listing. Missing dates follow the organisation's policy (review 3 years, valid 6)."""
+    """Record (or re-record after a review/renewal) an external certificate: a `special_certificate_recorded`
+    event and the row for listing. Missing dates follow the terms of the rule it was issued under (原30号令:
+    review 3 years, valid 6; 19号令: the printed expiry is required; 特种设备: valid 4 years)."""
     number, kind = " ".join(number.split()), " ".join(kind.split())
     if not number:
         raise ApiError(400, "number_required", "请填写操作证号。")
@@ -57,10 +60,16 @@ def record_special(
     from webapp.standing.service import policy_of
 
     policy = policy_of(s.get(Organisation, person.organisation_id))
-    review_due = review_due or add_years(issued, policy.special_cert_review_years)
-    expires = expires or add_years(issued, policy.special_cert_validity_years)
-    if review_due < issued or expires < issued:
+    if document not in rules.DOCUMENTS:
+        raise ApiError(400, "bad_document", f"证件种类只能是：{'、'.join(rules.DOCUMENTS.values())}。")
+    terms = rules.terms_for(document, issued, policy)
+    if (review_due and review_due < issued) or (expires and expires < issued):
         raise ApiError(400, "bad_dates", "复审日期和有效期至不能早于发证日期。")
+    try:
+        dates = rules.due_dates(terms, issued, review_due=review_due, expires=expires)
+    except ValueError as e:
+        raise ApiError(400, "expires_required", f"有效期至：{e}。") from None
+    review_due, expires = dates.review_due, dates.expires
     event = record_event(
         s,
         person,
@@ -72,6 +81,8 @@ def record_special(
             review_due=review_due,
             expires=expires,
             post=post_code,
+            document=document,
+            regime=dates.regime,
         ),
         recorded_by=recorded_by,
     )
@@ -83,6 +94,7 @@ def record_special(
     if row is None:
         row = SpecialCertificate(organisation_id=person.organisation_id, person_id=person.id, number=number)
         s.add(row)
+    row.document, row.regime = document, dates.regime
     row.kind, row.post_code, row.issued_on, row.review_due, row.expires_on = (
         kind,
         post_code,
@@ -102,6 +114,9 @@ def special_json(due: SpecialDue) -> dict[str, Any]:
         "holder": row.person.name,
         "employee_no": row.person.employee_no,
         "number": row.number,
+        "document": row.document,
+        "document_name": rules.DOCUMENTS.get(row.document, row.document),
+        "regime": row.regime,
         "kind": row.kind,
         "post": row.post_code,
         "issued": row.issued_on.isoformat(),
@@ -114,6 +129,11 @@ def special_json(due: SpecialDue) -> dict[str, Any]:
     }
 
 
+def terms_note(row: SpecialCertificate, policy: rules.Policy) -> str:
+    """What the verify page and reminders say about the terms this certificate is held to."""
+    return rules.terms_for(row.document, row.issued_on, policy, row.regime).note
+
+
 def add_years(d: date, years: int) -> date:
     return add_months(d, 12 * years)
 
@@ -121,25 +141,34 @@ def add_years(d: date, years: int) -> date:
 @dataclass(frozen=True)
 class SpecialDue:
     row: SpecialCertificate
-    what: str  # review | expiry | review_overdue | expired
+    what: str  # review | expiry | renewal (特种设备: apply before the deadline) | review_overdue | expired
     due: date
     days: int  # days left (negative: overdue)
 
     @property
     def what_name(self) -> str:
-        return {"review": "待复审", "expiry": "将到期", "review_overdue": "逾期未复审", "expired": "已过期"}[
-            self.what
-        ]
+        return {
+            "review": "待复审",
+            "expiry": "将到期",
+            "renewal": "待申请复审",
+            "review_overdue": "逾期未复审",
+            "expired": "已过期",
+        }[self.what]
 
     @property
     def tone(self) -> str:
         return "bad" if self.days < 0 else "warn"
 
 
-def special_status(row: SpecialCertificate, today: date) -> SpecialDue:
-    """What is next for this certificate: the earlier of its review and its expiry."""
+def special_status(row: SpecialCertificate, today: date, policy: rules.Policy | None = None) -> SpecialDue:
+    """What is next for this certificate: the earlier of its review and its expiry; for a 特种设备作业人员证
+    the last day to apply for its renewal (TSG Z6001-2019: at least a month before expiry)."""
     if row.expires_on < today:
         return SpecialDue(row, "expired", row.expires_on, (row.expires_on - today).days)
+    if row.document == "special_equipment":
+        terms = rules.terms_for(row.document, row.issued_on, policy or rules.DEFAULT_POLICY, row.regime)
+        apply_by = rules.apply_by(terms, row.expires_on)
+        return SpecialDue(row, "renewal", apply_by, (apply_by - today).days)
     if row.review_due < today:
         return SpecialDue(row, "review_overdue", row.review_due, (row.review_due - today).days)
     if row.review_due < row.expires_on:
@@ -156,10 +185,13 @@ def specials_due(
     rows = s.scalars(
         select(SpecialCertificate).where(
             SpecialCertificate.organisation_id.in_(list(org_ids)),
-            (SpecialCertificate.review_due <= limit) | (SpecialCertificate.expires_on <= limit),
+            # renewals of 特种设备 certificates fall due months before their expiry
+            (SpecialCertificate.review_due <= limit)
+            | (SpecialCertificate.expires_on <= limit + timedelta(days=370)),
         )
     )
-    return sorted((special_status(r, today) for r in rows), key=lambda d: (d.due, d.row.number))
+    dues = (special_status(r, today) for r in rows)
+    return sorted((d for d in dues if d.due <= limit), key=lambda d: (d.due, d.row.number))
 
 
 def specials_of(s: Session, person: Person) -> list[SpecialCertificate]:

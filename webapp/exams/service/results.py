@@ -29,8 +29,12 @@ def _item_json(item: model.ItemResult, row: Question) -> dict:
 
 
 def section_url(row: Question) -> str | None:
+    """Where a wrong answer sends the worker back to the text: the section of the enterprise's handbook
+    version the question was written for, else the section of the question's own set."""
     if not row.section:
         return None
+    if row.handbook_version_id is not None:
+        return url_for("handbooks.read", version_id=row.handbook_version_id, section_id=row.section)
     return url_for("exams.handbook_section", set_id=row.set_id, section_id=row.section)
 
 

@@ -1,7 +1,7 @@
 """reminder outbox, channels, deliveries, inbox
 
 Revision ID: 0009_reminders
-Revises: 0008_exam_person
+Revises: 0009_posts_handbooks
 Create Date: 2026-12-06 15:07:59.172132
 """
 
@@ -11,7 +11,7 @@ import webapp.infra.db
 
 
 revision = "0009_reminders"
-down_revision = '0008_exam_person'
+down_revision = "0009_posts_handbooks"
 branch_labels = None
 depends_on = None
 
