@@ -23,6 +23,7 @@ Figures (2026-12-06, AMD EPYC 2 cores shared with other engineers, load average 
               submit 0.31 (25.3 vs 81.6 rps; p50 264 vs 46 ms, p99 1049 vs 478 ms)
   postgresql  save 0.245 (182.0 vs 741.6 rps; p50 82 vs 22 ms, p99 311 vs 79 ms)
               submit 0.23 (70.6 vs 306.9 rps; p50 179 vs 34 ms, p99 857 vs 104 ms)
+  a second run: sqlite save 0.315, submit 0.322; postgresql save 0.221, submit 0.223
   before (issue 13, waitress 8 threads): save 0.22 / 0.18, submit 0.09 / 0.12. Goals (save ≥ 0.6, submit
   ≥ 0.5) not met: what is left per request is mostly the framework's (sign-in check with the user's roles,
   CSRF, the session) — see the README.
