@@ -13,7 +13,18 @@ import sys
 from collections.abc import Sequence
 
 # Order is the order `quizbank --help` lists them in.
-COMMAND_MODULES = ("sets", "import_", "bank", "paper", "certs", "serve", "demo", "report", "backup")
+COMMAND_MODULES = (
+    "sets",
+    "import_",
+    "bank",
+    "paper",
+    "certs",
+    "serve",
+    "demo",
+    "report",
+    "backup",
+    "operator",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,6 +29,8 @@ BLUEPRINTS: list[str] = [
     "webapp.training.routes",
     "webapp.certs.routes",
     "webapp.admin",
+    "webapp.platform",
+    "webapp.oversight",
 ]
 
 

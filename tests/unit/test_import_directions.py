@@ -38,6 +38,8 @@ ORDER = [
     "reports",
     "roster",
     "admin",
+    "platform",
+    "oversight",
     "home",
     "demo",
 ]

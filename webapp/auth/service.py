@@ -30,6 +30,7 @@ __all__ = [
 WRONG_PASSWORD = "用户名或密码错误。"
 WRONG_PIN = "工号或 PIN 码错误。"
 MIN_PASSWORD_LENGTH = 8
+SUSPENDED = "本单位的账号已被平台暂停使用，请联系平台运营方。"
 
 
 class LoginRefused(Exception):
@@ -49,6 +50,8 @@ def authenticate(username: str, password: str) -> User:
         record_failure(keys)
         raise LoginRefused(WRONG_PASSWORD)
     clear_failures(keys)
+    if user.organisation.suspended_at is not None:
+        raise LoginRefused(SUSPENDED)
     return user
 
 
@@ -108,6 +111,8 @@ def authenticate_pin(organisation_id: int | None, employee_no: str, pin: str) ->
         record_failure(keys)
         raise LoginRefused(WRONG_PIN)
     clear_failures(keys)
+    if user.organisation.suspended_at is not None:
+        raise LoginRefused(SUSPENDED)
     return user
 
 
