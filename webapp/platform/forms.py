@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.org.models import ORG_KINDS
@@ -11,7 +12,7 @@ from webapp.org.models import ORG_KINDS
 
 class OrganisationNewForm(FlaskForm):
     kind = SelectField(
-        "单位类型", choices=[("enterprise", ORG_KINDS["enterprise"]), ("regulator", ORG_KINDS["regulator"])]
+        "单位类型", choices=[SelectChoice(k, ORG_KINDS[k]) for k in ("enterprise", "regulator")]
     )
     name = StringField("单位名称", validators=[DataRequired("请填写单位名称"), Length(max=200)])
     high_risk = BooleanField("高危行业企业")

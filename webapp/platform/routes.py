@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields import SelectChoice
 
 from webapp.admin.service import audit
 from webapp.infra import clock
@@ -77,7 +78,7 @@ def _org_page(org: Organisation, status: int = 200, **forms):
     )
     if org.kind == "regulator":
         jurisdiction_form.enterprise.choices = [
-            (str(r.organisation.id), r.organisation.name)
+            SelectChoice(str(r.organisation.id), r.organisation.name)
             for r in service.organisations(session, clock.today(), "enterprise")
         ]
         jurisdictions = service.jurisdictions_of(session, org)
