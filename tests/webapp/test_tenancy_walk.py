@@ -36,10 +36,11 @@ INSPECTING = (
 
 
 @pytest.fixture
-def platform_world(db, enterprise_a) -> dict:
-    a = db.get(Organisation, enterprise_a["org"])
+def platform_world(db, request) -> dict:
+    world = request.getfixturevalue("enterprise_a")
+    a = db.get(Organisation, world["org"])
     make_operator(db, "op")
-    overseer = db.get(Organisation, enterprise_a["overseer"])  # its jurisdiction covers A since 2020
+    overseer = db.get(Organisation, world["overseer"])  # its jurisdiction covers A since 2020
     for role, name in (("regulator", "j-staff"), ("inspector", "j-insp"), ("admin", "j-admin")):
         make_user(db, overseer, name, (role,))
     elsewhere = make_regulator(db, "别处应急管理局")
@@ -53,7 +54,7 @@ def platform_world(db, enterprise_a) -> dict:
     make_user(db, ended, "x-insp", ("inspector",))
     make_user(db, ended, "x-staff", ("regulator",))
     db.commit()
-    return enterprise_a
+    return world
 
 
 def _not_platform(rule) -> bool:
