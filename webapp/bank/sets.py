@@ -23,7 +23,14 @@ def _version_key(version: str) -> tuple:
 
 
 def upsert_post(s: Session, post: model.Post, organisation_id: int | None = None) -> Post:
+    """The post of this code, created or refreshed. An organisation's import never rewrites a post it does
+    not own: a built-in post is used as it is, another organisation's is refused (one organisation's action
+    must not touch another's rows)."""
     row = s.scalar(select(Post).where(Post.code == post.code))
+    if row is not None and organisation_id is not None and row.organisation_id != organisation_id:
+        if row.organisation_id is None:
+            return row
+        raise ValueError(f"岗位代码 {post.code} 已被其他单位使用，请换一个代码。")
     if row is None:
         row = Post(code=post.code, organisation_id=organisation_id)
         s.add(row)
