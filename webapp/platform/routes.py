@@ -95,6 +95,7 @@ def _org_page(org: Organisation, status: int = 200, **forms):
         end_form=EndForm(formdata=None, ends_on=clock.today()),
         action=ActionForm(),
         jurisdictions=jurisdictions,
+        admins=service.admin_count(session, org.id),
         entries=audit.recent(session, org.id, limit=20),
         action_names=audit.ACTION_NAMES,
     ), status
@@ -156,6 +157,7 @@ def first_admin(organisation_id: int):
             )
         except service.PlatformRefused as e:
             form.username.errors = [*form.username.errors, e.message]
+            flash(e.message)
         else:
             return render_template("platform/password.html", org=org, user=user, password=password)
     return _org_page(org, 400, admin_form=form)

@@ -170,6 +170,18 @@ def reactivate(s: Session, org: Organisation, *, by: int) -> None:
         audit.record(s, org.id, by, "organisation_reactivated", org.name)
 
 
+def admin_count(s: Session, organisation_id: int) -> int:
+    return (
+        s.scalar(
+            select(func.count())
+            .select_from(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(User.organisation_id == organisation_id, UserRole.role == "admin", User.active.is_(True))
+        )
+        or 0
+    )
+
+
 def first_admin(
     s: Session, org: Organisation, username: str, display_name: str, *, by: int
 ) -> tuple[User, str]:
