@@ -111,3 +111,20 @@ def test_a_granted_outside_inspector_reaches_inspections_and_their_own_kiosk_att
     assert _outside(leaks, INSPECTING) == []
     attempts = [leak for leak in leaks if "/attempts/" in leak or "/spot-tests/" in leak]
     assert attempts and all(f"/{platform_world['spot_attempt']}" in leak for leak in attempts)
+
+
+def test_a_grant_widens_inspector_pages_only_not_the_same_users_trainer_pages(app, db, platform_world):
+    """A user of another organisation who is trainer and inspector, let into A as an inspector, does not
+    read A's training records, question sets or retraining queue through their trainer pages."""
+    from tests.webapp.builders import make_grant
+    from webapp.org.models import User
+
+    other = db.get(User, db.query(User).filter_by(username="a-insp").one().id).organisation
+    both = make_user(db, other, "insp-and-trainer", ("inspector", "trainer"))
+    make_grant(db, both, db.get(Organisation, platform_world["org"]))
+    db.commit()
+    client = app.test_client()
+    client.sign_in("insp-and-trainer")
+    assert client.get(f"/training/sessions/{platform_world['training']}").status_code == 404
+    assert client.get(f"/bank/questions/{platform_world['question']}").status_code == 404
+    assert client.get(f"/people/{platform_world['person']}/certificates").status_code == 200  # inspector page

@@ -59,6 +59,7 @@ def require_role(*roles: str) -> Callable[[F], F]:
                 return _unauthorized()
             if not current_user.has_role(*allowed):
                 raise Forbidden("您没有权限访问此页面")
+            g.view_roles = allowed  # what visible_org_ids widens for (an inspector's grants: inspector views)
             return view(*args, **kwargs)
 
         _mark(wrapper, "roles", allowed)
@@ -154,12 +155,14 @@ def visible_org_ids() -> frozenset[int]:
       and — when their organisation is a regulator — the enterprises of its jurisdiction today.
 
     Nothing an organisation does on its own side widens this to another organisation's rows: grants are
-    made by the enterprise that is inspected, jurisdictions by the platform operator."""
+    made by the enterprise that is inspected, jurisdictions by the platform operator. And they widen an
+    inspector's powers only: on a view that inspectors may not use (a trainer's, HR's, an admin's), a user
+    who is also an inspector sees their own organisation alone."""
     if not current_user.is_authenticated:
         return frozenset()
     if "visible_org_ids" not in g:
         ids = {current_user.organisation_id}
-        if current_user.has_role("inspector"):
+        if current_user.has_role("inspector") and "inspector" in g.get("view_roles", {"inspector"}):
             ids |= granted_org_ids(current_user.id)
             if current_user.organisation.kind == "regulator":
                 ids |= jurisdiction_org_ids(current_user.organisation_id)
