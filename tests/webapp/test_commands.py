@@ -86,6 +86,8 @@ def test_demo_command_then_backup_gives_a_consistent_copy(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(tmp_path / "copy.sqlite") as c:
-        assert c.execute("select count(*) from people").fetchone()[0] == 12 + 6  # + the two neighbours' people
+        assert (
+            c.execute("select count(*) from people").fetchone()[0] == 12 + 6
+        )  # + the two neighbours' people
         assert c.execute("select count(*) from question_sets where key = 'boiler'").fetchone()[0] == 1
         assert c.execute("pragma integrity_check").fetchone()[0] == "ok"

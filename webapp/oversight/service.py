@@ -229,7 +229,7 @@ def open_inspections(s: Session, ids: Collection[int]):
 
 def posts_with_people(s: Session, ids: Collection[int]):
     return (
-        select(Person.organisation_id, Post.code, Post.name, func.count(func.distinct(Person.id)))
+        select(Person.organisation_id, Post.code, Post.name, func.count())  # (person, post) is unique
         .join(PersonPost, PersonPost.person_id == Person.id)
         .join(Post, Post.id == PersonPost.post_id)
         .where(Person.organisation_id.in_(ids), Person.active.is_(True))
