@@ -107,3 +107,30 @@ def test_an_enterprise_cannot_revoke_a_grant_another_enterprise_gave(app, db, wo
     assert a_admin.post(f"/admin/outside-inspectors/{b_grant.id}/revoke").status_code == 404
     db.rollback()
     assert db.get(InspectorGrant, b_grant.id) is not None
+
+
+def test_a_jurisdictions_inspector_inspects_and_records_a_violation_logged_on_both_sides(app, db, world):
+    from datetime import date
+
+    from tests.webapp.platform_builders import make_jurisdiction
+    from webapp.org.models import Organisation, Person, User
+
+    r_insp = db.get(User, world["r_insp"])
+    make_jurisdiction(db, r_insp.organisation, db.get(Organisation, world["a"]), date(2025, 1, 1))
+    db.commit()
+    client = _signed_in(app, "r-insp")
+    r = client.post("/api/v1/inspections", json={"department_id": world["a_dept"]})
+    assert r.status_code == 201, r.get_data(as_text=True)
+    inspection = r.get_json()["id"]
+    person = db.scalar(select(Person.id).where(Person.employee_no == "A001"))
+    r = client.post(
+        f"/api/v1/inspections/{inspection}/findings",
+        json={"person_id": person, "category": "违章作业", "note": "未系安全带"},
+    )
+    assert r.status_code == 201, r.get_data(as_text=True)
+    db.rollback()
+    logged = {(e.organisation_id, e.action) for e in db.scalars(select(AuditEntry))}
+    for org in (world["a"], r_insp.organisation_id):
+        assert {(org, "outside_inspection_opened"), (org, "outside_finding_recorded")} <= logged
+    # its jurisdiction only: B is not in it
+    assert client.post("/api/v1/inspections", json={"department_id": world["b_dept"]}).status_code == 404

@@ -27,6 +27,8 @@ ACTION_NAMES = {
     "grant_revoked": "撤销外部检查人员授权",
     "access_granted": "本单位检查人员获外单位授权",
     "access_revoked": "本单位检查人员的外单位授权被撤销",
+    "outside_inspection_opened": "外单位检查人员开始检查",
+    "outside_finding_recorded": "外单位检查人员记录三违",
     "organisation_created": "平台创建单位",
     "organisation_renamed": "平台修改单位名称",
     "organisation_suspended": "平台暂停单位",
