@@ -178,3 +178,18 @@ def test_an_enterprise_named_like_a_formula_stays_text_in_the_export(app, db, ju
     wb = load_workbook(io.BytesIO(staff.get("/oversight/overview.xlsx").data))
     names = [row[0] for row in wb["辖区总览"].iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://x")' in names
+
+
+def test_the_api_gives_the_pages_figures_to_staff_only(app, db, jurisdiction):
+    staff = app.test_client()
+    staff.sign_in("staff")
+    body = staff.get("/api/v1/oversight/enterprises?from=2025-01-01&to=2025-03-03").get_json()
+    want = expected(jurisdiction["gen"], Period(date(2025, 1, 1), TODAY), TODAY)
+    got = {e["id"]: e for e in body["enterprises"]}
+    assert set(got) == set(want)
+    assert all(got[org]["violations"] == want[org].get("violations", 0) for org in want)
+    assert body["visits"] and all(v["reasons"] for v in body["visits"])
+    assert staff.get("/api/v1/oversight/enterprises?from=2025-13-01").status_code == 400
+    worker = app.test_client()
+    worker.sign_in("outside-w")
+    assert worker.get("/api/v1/oversight/enterprises").status_code == 403

@@ -5,70 +5,24 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import abort, render_template, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
 from webapp.infra import clock
 from webapp.infra.db import session
-from webapp.infra.nav import NavItem
-from webapp.infra.security import drillable_org_ids, overseen_org_ids, require_role
-from webapp.org.models import Department, Organisation, Person
+from webapp.infra.security import drillable_org_ids, overseen_org_ids
+from webapp.org.models import Department, Person
 from webapp.oversight import export, service
+from webapp.oversight.blueprint import MXLSX, bp, figures_of, filters, staff_only
 from webapp.oversight.ranking import rank
-from webapp.reports.service import ReportError, parse_range
-
-bp = Blueprint("oversight", __name__, url_prefix="/oversight")
-NAV = [
-    NavItem(
-        "oversight.index",
-        "辖区总览",
-        ("regulator",),
-        "辖区内各企业的手册、考试、逢查必考、三违和建议检查的企业",
-    )
-]
-staff_only = require_role("regulator")
-MXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filters() -> tuple[service.Period, str, bool, str | None]:
-    today = clock.today()
-    default = service.Period.this_year(today)
-    try:
-        start, end = parse_range(request.args.get("from") or None, request.args.get("to") or None)
-        error = None
-    except ReportError as e:
-        start = end = None
-        error = str(e)
-    period = service.Period(start or default.start, end or default.end)
-    if period.start > period.end:
-        error, period = "开始日期不能晚于结束日期。", default
-    return period, request.args.get("q", "").strip(), request.args.get("flagged") == "1", error
-
-
-def _figures(period: service.Period, q: str, flagged: bool):
-    ids = overseen_org_ids()
-    if q:
-        ids = frozenset(
-            session.scalars(
-                select(Organisation.id).where(
-                    Organisation.id.in_(ids), Organisation.name.contains(q, autoescape=True)
-                )
-            )
-        )
-    figures = service.overview(session, ids, period, clock.today())
-    visits = rank(figures)
-    if flagged:
-        names = {v.figures.id for v in visits}
-        figures = [f for f in figures if f.id in names]
-    return figures, visits
-
-
-@bp.get("/")
+@bp.get("/oversight/")
 @staff_only
 def index():
-    period, q, flagged, error = _filters()
-    figures, visits = _figures(period, q, flagged)
+    period, q, flagged, error = filters()
+    figures, visits = figures_of(period, q, flagged)
     return render_template(
         "oversight/index.html",
         figures=figures,
@@ -81,19 +35,19 @@ def index():
     ), (400 if error else 200)
 
 
-@bp.get("/overview.xlsx")
+@bp.get("/oversight/overview.xlsx")
 @staff_only
 def download():
-    period, q, flagged, error = _filters()
+    period, q, flagged, error = filters()
     if error:
         abort(400, error)
-    figures, visits = _figures(period, q, flagged)
+    figures, visits = figures_of(period, q, flagged)
     data = export.to_xlsx(figures, visits, period, current_user.organisation.name)
     name = f"辖区总览-{period.start}-{period.end}.xlsx"
     return send_file(io.BytesIO(data), mimetype=MXLSX, as_attachment=True, download_name=name)
 
 
-@bp.get("/enterprises/<int:organisation_id>")
+@bp.get("/oversight/enterprises/<int:organisation_id>")
 @staff_only
 def enterprise(organisation_id: int):
     """One enterprise's figures; its people only where the jurisdiction covers it or an inspection by the
@@ -101,7 +55,7 @@ def enterprise(organisation_id: int):
     drillable = drillable_org_ids()
     if organisation_id not in overseen_org_ids() and organisation_id not in drillable:
         abort(404)
-    period, _q, _f, _error = _filters()
+    period, _q, _f, _error = filters()
     figures = service.overview(session, [organisation_id], period, clock.today())[0]
     people = []
     if organisation_id in drillable:
