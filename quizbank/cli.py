@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "archive",
     "remind",
     "backup",
+    "operator",
 )
 
 

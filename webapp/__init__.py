@@ -35,6 +35,8 @@ BLUEPRINTS: list[str] = [
     "webapp.signin_locks",
     "webapp.posts.routes",
     "webapp.handbooks.routes",
+    "webapp.platform",
+    "webapp.oversight",
 ]
 
 

@@ -39,7 +39,27 @@ def run(args: argparse.Namespace) -> int:
     from webapp.demo.history import SHOWCASE
 
     print("\n".join(login_lines(demo, notes=SHOWCASE)))
+    print("\n".join(platform_lines(demo)))
     return 0
+
+
+def platform_lines(demo: dict) -> list[str]:
+    """The platform's logins: the operator, the regulator's staff and inspector, the other enterprises."""
+    p = demo.get("platform")
+    if not p:
+        return []
+    lines = [
+        f"平台运营：{p['operator']['username']} / {p['operator']['password']}",
+        f"监管部门（{p['regulator_name']}，辖区：{'、'.join(p['enterprises'])}）",
+        f"  监管人员：{p['regulator']['username']} / {p['regulator']['password']}",
+        f"  执法检查人员：{p['regulator_inspector']['username']} / {p['regulator_inspector']['password']}",
+        f"  管理员：{p['regulator_admin']['username']} / {p['regulator_admin']['password']}",
+    ]
+    lines += [
+        f"{e['organisation']} 管理员：{e['username']} / {e['password']}"
+        for e in p.get("enterprise_admins", [])
+    ]
+    return lines
 
 
 ROLE_NAMES = {"admin": "管理员", "trainer": "培训管理员", "inspector": "检查人员", "hr": "人事/安全科"}

@@ -46,6 +46,8 @@ ORDER = [
     "roster",
     "signin_locks",
     "admin",
+    "platform",
+    "oversight",
     "home",
     "demo",
 ]

@@ -61,8 +61,10 @@ def form_token(html: str) -> str:
 # --- builders --------------------------------------------------------------------------------------------
 
 
-def make_org(s: Session, name: str = "测试企业", *, high_risk: bool = False) -> Organisation:
-    org = Organisation(name=name, kind="enterprise", high_risk=high_risk, policy={})
+def make_org(
+    s: Session, name: str = "测试企业", *, high_risk: bool = False, kind: str = "enterprise"
+) -> Organisation:
+    org = Organisation(name=name, kind=kind, high_risk=high_risk, policy={})
     s.add(org)
     s.flush()
     return org

@@ -51,7 +51,7 @@ def test_admin_pages_send_a_signed_out_visitor_to_the_sign_in_page(client, world
     assert r.status_code == 302 and "/login" in r.location
 
 
-def test_another_organisations_user_is_not_found(client, world):
+def test_another_organisations_user_is_not_found(db, client, world):
     client.sign_in("admin1")
     other = world["other_user"]
     assert client.get(f"/admin/users/{other}").status_code == 404
@@ -60,10 +60,10 @@ def test_another_organisations_user_is_not_found(client, world):
         == 404
     )
     assert client.post(f"/admin/users/{other}/password").status_code == 404
-    assert (
-        client.post(f"/admin/users/{other}/grants", data={"organisation": str(world["org"])}).status_code
-        == 404
-    )
+    foreign = grant(
+        db, world["inspector"], world["other"]
+    )  # 乙企业 let 甲's inspector in: 甲 cannot revoke it
+    assert client.post(f"/admin/outside-inspectors/{foreign}/revoke").status_code == 404
 
 
 def test_another_organisations_department_is_not_found(client, world):

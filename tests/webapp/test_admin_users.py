@@ -1,15 +1,15 @@
 """Users and roles: search, create (password shown once), roles, link to the roster, reset password,
-deactivate/reactivate, the admin's own account protected, inspector grants."""
+deactivate/reactivate, the admin's own account protected (outside inspectors: test_outside_inspectors)."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
-from tests.webapp.admin_builders import admin_world, grant, shown_secret
+from tests.webapp.admin_builders import admin_world, shown_secret
 from tests.webapp.builders import can_sign_in
 from webapp.admin.models import AuditEntry
-from webapp.org.models import InspectorGrant, User
+from webapp.org.models import User
 
 
 @pytest.fixture
@@ -148,52 +148,3 @@ def test_a_reset_password_is_shown_once_and_replaces_the_old_one(app, db, client
     assert password not in client.get(f"/admin/users/{world['trainer']}").get_data(as_text=True)
     entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "password_reset"))
     assert password not in str(entry.data)
-
-
-def test_an_inspector_is_granted_another_organisation_listed_and_revoked(db, client, world):
-    r = client.post(f"/admin/users/{world['inspector']}/grants", data={"organisation": str(world["other"])})
-    assert r.status_code == 302
-    page = client.get(f"/admin/users/{world['inspector']}").get_data(as_text=True)
-    grants = page[page.index('id="grants"') : page.index("</table>", page.index('id="grants"'))]
-    assert "乙企业" in grants
-    db.rollback()
-    row = db.scalar(select(InspectorGrant).where(InspectorGrant.user_id == world["inspector"]))
-    assert row.organisation_id == world["other"]
-    r = client.post(f"/admin/users/{world['inspector']}/grants/{row.id}/revoke")
-    assert r.status_code == 302
-    db.rollback()
-    assert db.scalar(select(InspectorGrant).where(InspectorGrant.user_id == world["inspector"])) is None
-
-
-def test_a_grant_to_an_organisation_that_does_not_exist_is_refused(db, client, world):
-    r = client.post(f"/admin/users/{world['inspector']}/grants", data={"organisation": "999999"})
-    assert r.status_code == 400 and "没有这个企业" in r.get_data(as_text=True)
-    db.rollback()
-    assert db.scalar(select(InspectorGrant)) is None
-
-
-def test_only_inspectors_are_granted_other_organisations(client, world):
-    r = client.post(f"/admin/users/{world['trainer']}/grants", data={"organisation": str(world["other"])})
-    assert r.status_code == 400 and "只能为检查人员授权" in r.get_data(as_text=True)
-
-
-def test_the_same_grant_is_not_added_twice(db, client, world):
-    grant(db, world["inspector"], world["regulator"])
-    r = client.post(
-        f"/admin/users/{world['inspector']}/grants", data={"organisation": str(world["regulator"])}
-    )
-    assert r.status_code == 400 and "已有" in r.get_data(as_text=True)
-
-
-def test_a_grant_of_another_user_is_not_revoked_through_this_one(db, client, world):
-    other_grant = grant(db, world["other_admin"], world["org"])
-    r = client.post(f"/admin/users/{world['inspector']}/grants/{other_grant}/revoke")
-    assert r.status_code == 404
-    db.rollback()
-    assert db.get(InspectorGrant, other_grant) is not None
-
-
-def test_a_refused_grant_leaves_the_user_form_showing_the_stored_values(client, world):
-    r = client.post(f"/admin/users/{world['trainer']}/grants", data={"organisation": str(world["other"])})
-    page = r.get_data(as_text=True)
-    assert r.status_code == 400 and 'id="display_name"' in page and 'value="trainer1"' in page

@@ -18,7 +18,7 @@ from webapp.bank.sets import sync_registry
 from webapp.demo.service import seed_demo
 from webapp.exams.models import Exam
 from webapp.infra.db import database
-from webapp.org.models import Person, User
+from webapp.org.models import Jurisdiction, Person, User
 
 
 def test_demo_is_idempotent_and_prints_the_design_shape(app, clock):
@@ -34,8 +34,16 @@ def test_demo_is_idempotent_and_prints_the_design_shape(app, clock):
             s.commit()
             assert s.scalar(select(func.count(Exam.id))) == exams
             assert s.scalar(select(func.count(Exam.id)).where(Exam.closes_at > clock())) == 1
-            assert s.scalar(select(func.count(Person.id))) == 12
-            assert s.scalar(select(func.count(User.id))) == 16
+            org_id = s.scalar(
+                select(Person.organisation_id).where(Person.id == first["users"]["workers"][0]["person_id"])
+            )
+            assert s.scalar(select(func.count(Person.id)).where(Person.organisation_id == org_id)) == 12
+            assert s.scalar(select(func.count(User.id)).where(User.organisation_id == org_id)) == 16
+            # the platform: an operator, a regulator (staff, inspector, admin) over three enterprises
+            assert s.scalar(select(func.count(Jurisdiction.id))) == 3
+            assert (
+                s.scalar(select(func.count(User.id))) == 16 + 1 + 3 + 2
+            )  # + operator, regulator staff, two admins
     assert first == second
     users = first["users"]
     assert set(users) == {"admin", "trainer", "inspector", "hr", "workers"}
@@ -52,6 +60,7 @@ def test_demo_is_idempotent_and_prints_the_design_shape(app, clock):
         "certificate_url",
     }
     assert len(first["department_ids"]) == 2
+    assert len(first["platform"]["enterprises"]) == 3 and first["platform"]["regulator"]["username"]
 
 
 @pytest.mark.skipif(bool(os.environ.get("QUIZBANK_TEST_DATABASE_URL")), reason="SQLite file backup")
@@ -77,6 +86,8 @@ def test_demo_command_then_backup_gives_a_consistent_copy(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(tmp_path / "copy.sqlite") as c:
-        assert c.execute("select count(*) from people").fetchone()[0] == 12
+        assert (
+            c.execute("select count(*) from people").fetchone()[0] == 12 + 6
+        )  # + the two neighbours' people
         assert c.execute("select count(*) from question_sets where key = 'boiler'").fetchone()[0] == 1
         assert c.execute("pragma integrity_check").fetchone()[0] == "ok"

@@ -26,6 +26,7 @@ from tests.webapp.base_builders import (
     make_worker,
 )
 from tests.webapp.builders import make_grant, make_post_with_questions
+from tests.webapp.platform_builders import make_jurisdiction, make_regulator
 from webapp.bank.models import Question
 from webapp.bank.sets import load_question_set
 from webapp.org.models import ROLES, Post
@@ -61,11 +62,13 @@ def enterprise_a(app, db, clock) -> dict:
     make_user(db, a, "a-admin", ("admin",))
     regulator = make_org(db, "应急管理局")
     inspector = make_user(db, regulator, "a-insp", ("inspector",))
-    make_grant(db, inspector, a)
+    a_grant = make_grant(db, inspector, a)  # A lets this outside inspector in
     a_inspector = make_user(db, a, "a-insp-own", ("inspector",))
-    grant = make_grant(db, a_inspector, regulator)
+    make_grant(db, a_inspector, regulator)
     second_inspector = make_user(db, regulator, "a-insp2", ("inspector",))
     make_grant(db, second_inspector, a)
+    overseer = make_regulator(db, "甲所在园区安监")
+    jurisdiction = make_jurisdiction(db, overseer, a, date(2020, 1, 1))
 
     b = make_org(db, "乙企业")
     b_post = make_post(db, "b-post", "乙岗位")
@@ -76,7 +79,8 @@ def enterprise_a(app, db, clock) -> dict:
             make_user(db, b, f"b-{role}", (role,))
     db.commit()
     ids = {"org": a.id, "department": dept.id, "person": w1.person_id, "employee_no": "A001"}
-    ids.update(post=post.id, own_post_code="a-only", user=trainer.id, grant=grant.id, hr=hr.id)
+    ids.update(post=post.id, own_post_code="a-only", user=trainer.id, grant=a_grant.id, hr=hr.id)
+    ids.update(jurisdiction=jurisdiction.id, overseer=overseer.id)
 
     # An organisation-owned question set with its handbook section and questions.
     qset = load_question_set(
@@ -203,6 +207,7 @@ def _values(rule: Rule, ids: dict) -> list[dict]:
                 "user_id": "user", "token_id": "token", "grant_id": "grant", "organisation_id": "org",
                 "employee_no": "employee_no", "section_id": "section_id", "special_id": "special",
                 "version_id": "version",
+                "jurisdiction_id": "jurisdiction",
             }.get(name)  # fmt: skip
             assert key is not None, f"{rule.endpoint}: the walk does not know how to fill <{name}>"
             choices[name] = [ids[key]]

@@ -45,8 +45,8 @@ class UserForm(FlaskForm):
     active = BooleanField("启用", default=True)
 
 
-class GrantForm(FlaskForm):
-    organisation = SelectField("企业", coerce=str, validate_choice=False)
+class OutsideInspectorForm(FlaskForm):
+    username = StringField("外部检查人员的登录名", validators=[DataRequired("请填写登录名"), Length(max=80)])
 
 
 class TokenForm(FlaskForm):

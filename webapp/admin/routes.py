@@ -19,6 +19,7 @@ from webapp.admin.service import accounts, audit, departments
 from webapp.infra.db import session
 from webapp.infra.nav import NavItem
 from webapp.org.models import Department
+from webapp.platform.service import overseers_of
 
 NAV = [NavItem("admin.index", "系统管理", ("admin",), "企业与部门、用户与角色、规则设置、访问令牌、签名密钥")]
 
@@ -33,6 +34,7 @@ def index():
         users=accounts.search(session, org.id)[1],
         overrides=len(org.policy or {}),
         entries=audit.recent(session, org.id, limit=10),
+        overseers=overseers_of(session, org.id),
         action_names=audit.ACTION_NAMES,
     )
 

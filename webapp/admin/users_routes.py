@@ -1,4 +1,4 @@
-"""The admin's pages for users and roles, passwords and inspectors' grants."""
+"""The admin's pages for users and roles, passwords, and the outside inspectors the organisation lets in."""
 
 from __future__ import annotations
 
@@ -6,16 +6,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields import SelectChoice
 
-from webapp.admin.blueprint import admin_only, bp, own_row
-from webapp.admin.forms import (
-    ActionForm,
-    GrantForm,
-    UserForm,
-)
+from webapp.admin.blueprint import admin_only, bp, own_organisation, own_row
+from webapp.admin.forms import ActionForm, OutsideInspectorForm, UserForm
 from webapp.admin.service import accounts
+from webapp.infra import clock
 from webapp.infra.db import session
 from webapp.infra.paging import page_count, page_number, pager_args
-from webapp.org.models import ROLE_NAMES, ROLES, User
+from webapp.org.models import ROLE_NAMES, ROLES_BY_KIND, User
 
 # --- users and roles -------------------------------------------------------------------------------------
 
@@ -35,14 +32,26 @@ def users():
     )
     return render_template(
         "admin/users.html",
+        outside=accounts.outside_inspectors(session, current_user.organisation_id),
+        outside_form=OutsideInspectorForm(formdata=None),
+        action=ActionForm(),
         users=rows,
         total=total,
         page=page,
         pages=page_count(total, accounts.PER_PAGE),
         args=pager_args(),
-        roles=ROLES,
+        roles=own_roles(),
         role_labels=accounts.role_labels,
     )
+
+
+def own_roles() -> tuple[str, ...]:
+    """The roles the admin's organisation gives (by its kind: enterprise or regulator)."""
+    return ROLES_BY_KIND.get(own_organisation().kind, ())
+
+
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(r, ROLE_NAMES[r]) for r in own_roles()]
 
 
 def _change(form: UserForm) -> accounts.UserChange:
@@ -66,8 +75,9 @@ def _refused(form, e: accounts.AccountRefused) -> None:
 @admin_only
 def user_new():
     form = UserForm()
+    form.roles.choices = role_choices()
     if request.method == "GET":
-        form.roles.data = ["worker"]
+        form.roles.data = ["worker"] if "worker" in own_roles() else []
     if form.validate_on_submit():
         try:
             user, password = accounts.create(
@@ -85,22 +95,16 @@ def user_new():
     return render_template("admin/user_new.html", form=form), status
 
 
-def _user_page(
-    user: User, form: UserForm | None = None, grant_form: GrantForm | None = None, status: int = 200
-):
+def _user_page(user: User, form: UserForm | None = None, status: int = 200):
     if form is None:
         form = UserForm(formdata=None, obj=user)
         form.roles.data = sorted(user.roles)
         form.employee_no.data = user.person.employee_no if user.person else ""
-    grant_form = grant_form or GrantForm(formdata=None)
-    grant_form.organisation.choices = [
-        SelectChoice(str(o.id), o.name) for o in accounts.grantable_organisations(session, user)
-    ]
+    form.roles.choices = role_choices()
     return render_template(
         "admin/user.html",
         user=user,
         form=form,
-        grant_form=grant_form,
         grants=accounts.grants_of(session, user),
         action=ActionForm(),
         role_names=ROLE_NAMES,
@@ -118,6 +122,7 @@ def user(user_id: int):
 def user_save(user_id: int):
     user = own_row(User, user_id)
     form = UserForm()
+    form.roles.choices = role_choices()
     if form.validate_on_submit():
         try:
             accounts.update(session, user, _change(form), by=current_user)
@@ -139,31 +144,35 @@ def user_password(user_id: int):
     return render_template("admin/password.html", user=user, password=password, created=False)
 
 
-@bp.post("/users/<int:user_id>/grants")
+# --- outside inspectors: this organisation lets a named inspector of another one in -----------------------
+
+
+@bp.post("/outside-inspectors")
 @admin_only
-def grant_add(user_id: int):
-    user = own_row(User, user_id)
-    form = GrantForm()
+def outside_add():
+    form = OutsideInspectorForm()
     if form.validate_on_submit():
         try:
-            org_id = int(form.organisation.data) if (form.organisation.data or "").isdigit() else 0
-            accounts.grant(session, user, org_id, by=current_user.id)
+            accounts.grant_outside(
+                session, current_user.organisation_id, form.username.data or "", by=current_user.id,
+                now=clock.now(),
+            )  # fmt: skip
         except accounts.AccountRefused as e:
-            _refused(form, e)
+            flash(e.message)
         else:
-            flash("已授权。")
-            return redirect(url_for("admin.user", user_id=user.id))
-    return _user_page(user, grant_form=form, status=400)
+            flash(f"已授权外部检查人员 {form.username.data.strip()} 检查本单位。")
+    else:
+        flash("请填写外部检查人员的登录名。")
+    return redirect(url_for("admin.users") + "#outside")
 
 
-@bp.post("/users/<int:user_id>/grants/<int:grant_id>/revoke")
+@bp.post("/outside-inspectors/<int:grant_id>/revoke")
 @admin_only
-def grant_revoke(user_id: int, grant_id: int):
-    user = own_row(User, user_id)
+def outside_revoke(grant_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
-    org = accounts.revoke_grant(session, user, grant_id, by=current_user.id)
-    if org is None:
+    user = accounts.revoke_outside(session, current_user.organisation_id, grant_id, by=current_user.id)
+    if user is None:
         abort(404)
-    flash(f"已撤销对“{org.name}”的检查授权。")
-    return redirect(url_for("admin.user", user_id=user.id))
+    flash(f"已撤销 {user.display_name}（{user.username}）对本单位的检查授权。")
+    return redirect(url_for("admin.users") + "#outside")

@@ -33,6 +33,7 @@ __all__ = [
 WRONG_PASSWORD = "用户名或密码错误。"
 WRONG_PIN = "工号或 PIN 码错误。"
 MIN_PASSWORD_LENGTH = 8
+SUSPENDED = "本单位的账号已被平台暂停使用，请联系平台运营方。"
 
 
 class LoginRefused(Exception):
@@ -51,6 +52,8 @@ def authenticate(username: str, password: str) -> User:
     if not ok or user is None or not user.active:
         raise LoginRefused(WRONG_PASSWORD + tries_left_message(record_failure(keys)))
     clear_failures(keys)
+    if user.organisation.suspended_at is not None:
+        raise LoginRefused(SUSPENDED)
     return user
 
 
@@ -100,6 +103,8 @@ def authenticate_pin(organisation_id: int | None, employee_no: str, pin: str) ->
         raise LoginRefused(WRONG_PIN + tries_left_message(record_failure(keys)))
     user = worker_user_for(person)
     clear_failures(keys)
+    if user.organisation.suspended_at is not None:
+        raise LoginRefused(SUSPENDED)
     return user
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from webapp.bank.sets import bank_rows
 from webapp.demo.certificates import seed_demo_certificates
 from webapp.demo.history import seed_history
+from webapp.demo.jurisdiction import seed_platform
 from webapp.exams.models import Exam
 from webapp.exams.service import schedule_exam
 from webapp.infra import clock
@@ -188,4 +189,9 @@ def seed_demo(s: Session, now: datetime) -> dict:
     seed_history(s, org, departments, workers, staff, clock.local(now).date())  # type: ignore[union-attr]
     seed_demo_certificates(s, workers, now)  # valid certificates; certificate_url per worker
     users["workers"] = workers
-    return {"users": users, "department_ids": [d.id for d in departments]}
+
+    def platform_user(o, username, password, name, roles):
+        return _user(s, o, username, password, name, roles, hashes)
+
+    platform = seed_platform(s, org, posts, platform_user)
+    return {"users": users, "department_ids": [d.id for d in departments], "platform": platform}

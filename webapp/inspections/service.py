@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizbank import rules
+from webapp.admin.models import AuditEntry
 from webapp.auth.service import WRONG_PIN
 from webapp.exams import service as exam_service
 from webapp.exams.models import Attempt
@@ -51,6 +52,19 @@ class InspectionClosed(ApiError):
 # --- opening and the department's people ------------------------------------------------------------------
 
 
+def _audit_if_outside(s: Session, inspection: Inspection, by: User, action: str, target: str, now: datetime,
+                      **data) -> None:  # fmt: skip
+    """An inspector from outside the enterprise (a regulator's, or one it granted access by name) acting in
+    it is recorded in both organisations' audit logs."""
+    if by.organisation_id == inspection.organisation_id:
+        return
+    for org_id in (inspection.organisation_id, by.organisation_id):
+        s.add(AuditEntry(
+            organisation_id=org_id, user_id=by.id, at=now, action=action, target=target[:200],
+            data={"inspection_id": inspection.id, "enterprise_id": inspection.organisation_id, **data},
+        ))  # fmt: skip
+
+
 def open_inspection(
     s: Session, *, department: Department, inspector: User, note: str, now: datetime
 ) -> Inspection:
@@ -65,6 +79,7 @@ def open_inspection(
     )
     s.add(inspection)
     s.flush()
+    _audit_if_outside(s, inspection, inspector, "outside_inspection_opened", department.name, now)
     return inspection
 
 
@@ -267,6 +282,15 @@ def record_finding(
     )
     s.add(finding)
     s.flush()
+    _audit_if_outside(
+        s,
+        inspection,
+        by,
+        "outside_finding_recorded",
+        f"{person.name}（{person.employee_no}）",
+        now,
+        category=category,
+    )
     return finding
 
 

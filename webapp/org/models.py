@@ -10,20 +10,30 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, true
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.infra.db import Base, UTCDateTime
 
 EMPLOYMENT_TYPES = ("正式", "劳务派遣", "外包", "灵活用工")
-ROLES = ("worker", "trainer", "inspector", "hr", "admin")
+ROLES = ("worker", "trainer", "inspector", "hr", "admin")  # an enterprise's roles
 ROLE_NAMES = {
     "worker": "作业人员",
     "trainer": "培训管理员",
     "inspector": "检查人员",
     "hr": "人事/安全科",
     "admin": "系统管理员",
+    "regulator": "监管人员",
+    "operator": "平台运营",
+}
+ORG_KINDS = {"enterprise": "企业", "regulator": "监管部门", "platform": "平台"}
+# The roles an organisation of each kind may give its users. The operator role exists only in the platform's
+# own organisation and is given on the command line (`quizbank operator add`), never by an admin page.
+ROLES_BY_KIND = {
+    "enterprise": ROLES,
+    "regulator": ("regulator", "inspector", "admin"),
+    "platform": ("operator",),
 }
 
 
@@ -35,6 +45,8 @@ class Organisation(Base):
     kind: Mapped[str] = mapped_column(String(20), default="enterprise")  # enterprise | regulator
     high_risk: Mapped[bool] = mapped_column(Boolean, default=False)
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # overrides of quizbank.rules.Policy
+    # Set by the platform operator: its users cannot sign in and regulators no longer see it.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     departments: Mapped[list[Department]] = relationship(back_populates="organisation")
 
@@ -181,14 +193,42 @@ class UserRole(Base):
 
 
 class InspectorGrant(Base):
-    """An inspector may see this organisation's data (besides their own organisation's)."""
+    """A named outside inspector may inspect this organisation (besides their own). Only the organisation
+    itself gives it (its admin, `granted_by`), and only it revokes it."""
 
     __tablename__ = "inspector_grants"
     __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    granted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Jurisdiction(Base):
+    """An enterprise is in a regulator's jurisdiction from `starts_on` to `ends_on` (inclusive; open when
+    null). Assigned by the platform operator only."""
+
+    __tablename__ = "jurisdictions"
+    __table_args__ = (Index("ix_jurisdictions_regulator", "regulator_id", "enterprise_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    regulator_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    regulator: Mapped[Organisation] = relationship(foreign_keys=[regulator_id])
+    enterprise: Mapped[Organisation] = relationship(foreign_keys=[enterprise_id])
+
+    @classmethod
+    def current(cls, today: date) -> ColumnElement[bool]:
+        return (cls.starts_on <= today) & (cls.ends_on.is_(None) | (cls.ends_on >= today))
 
 
 class ApiToken(Base):

@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 
 from webapp.admin.service import audit
 from webapp.infra.security import end_sessions, hash_secret
-from webapp.org.models import ROLE_NAMES, ROLES, InspectorGrant, Organisation, Person, User, UserRole
+from webapp.org.models import (
+    ROLE_NAMES,
+    ROLES_BY_KIND,
+    InspectorGrant,
+    Organisation,
+    Person,
+    User,
+    UserRole,
+)
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
@@ -54,7 +62,7 @@ def search(
         query = query.where(
             or_(User.username.contains(q, autoescape=True), User.display_name.contains(q, autoescape=True))
         )
-    if role in ROLES:
+    if role in ROLE_NAMES:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if status == "active":
         query = query.where(User.active.is_(True))
@@ -65,9 +73,11 @@ def search(
     return list(users), total
 
 
-def _clean_roles(roles: Iterable[str]) -> frozenset[str]:
+def _clean_roles(s: Session, organisation_id: int, roles: Iterable[str]) -> frozenset[str]:
+    """Only the roles an organisation of this kind gives (an enterprise admin cannot make an operator)."""
     roles = frozenset(roles)
-    unknown = roles - set(ROLES)
+    org = s.get(Organisation, organisation_id)
+    unknown = roles - set(ROLES_BY_KIND.get(org.kind if org else "enterprise", ()))
     if unknown:
         raise AccountRefused(f"没有这个角色：{'、'.join(sorted(unknown))}", "roles")
     if not roles:
@@ -108,7 +118,7 @@ def create(
         raise AccountRefused("登录名为 2–80 位字母、数字或 . _ @ -，以字母或数字开头。", "username")
     if s.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None:
         raise AccountRefused(f"登录名 {username} 已被使用。", "username")
-    roles = _clean_roles(change.roles)
+    roles = _clean_roles(s, organisation_id, change.roles)
     person = _person(s, organisation_id, change.employee_no, None)
     password = new_password()
     user = User(
@@ -127,7 +137,7 @@ def create(
 
 
 def update(s: Session, user: User, change: UserChange, *, by: User) -> None:
-    roles = _clean_roles(change.roles)
+    roles = _clean_roles(s, user.organisation_id, change.roles)
     if user.id == by.id and "admin" not in roles:
         raise AccountRefused("不能取消自己的系统管理员角色：请由另一位管理员操作。", "roles")
     if user.id == by.id and not change.active:
@@ -162,13 +172,14 @@ def reset_password(s: Session, user: User, *, by: int) -> str:
 
 
 def role_labels(user: User) -> str:
-    return "、".join(ROLE_NAMES[r] for r in ROLES if r in user.roles)
+    return "、".join(ROLE_NAMES[r] for r in ROLE_NAMES if r in user.roles)
 
 
-# --- inspector grants ------------------------------------------------------------------------------------
+# --- outside inspectors: granted by the enterprise that is inspected, never by the inspector's own side ----
 
 
 def grants_of(s: Session, user: User) -> list[tuple[InspectorGrant, Organisation]]:
+    """The organisations that granted this inspector access (shown read-only on the inspector's own side)."""
     return list(
         s.execute(
             select(InspectorGrant, Organisation)
@@ -179,67 +190,68 @@ def grants_of(s: Session, user: User) -> list[tuple[InspectorGrant, Organisation
     )
 
 
-def grantable_organisations(s: Session, user: User) -> list[Organisation]:
-    """Organisations other than the user's own that they hold no grant for yet."""
-    granted = select(InspectorGrant.organisation_id).where(InspectorGrant.user_id == user.id)
+def outside_inspectors(s: Session, organisation_id: int) -> list[tuple[InspectorGrant, User, Organisation]]:
+    """The named outside inspectors this organisation let in, with their own organisation."""
     return list(
-        s.scalars(
-            select(Organisation)
-            .where(Organisation.id != user.organisation_id, Organisation.id.not_in(granted))
-            .order_by(Organisation.name)
-        )
+        s.execute(
+            select(InspectorGrant, User, Organisation)
+            .join(User, User.id == InspectorGrant.user_id)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(InspectorGrant.organisation_id == organisation_id)
+            .order_by(Organisation.name, User.username)
+        ).all()
     )
 
 
-def grant(s: Session, user: User, organisation_id: int, *, by: int) -> InspectorGrant:
-    if "inspector" not in user.roles:
-        raise AccountRefused(
-            "只能为检查人员授权检查其他企业：请先给该用户加上“检查人员”角色。", "organisation"
-        )
-    org = s.get(Organisation, organisation_id)
-    if org is None:
-        raise AccountRefused("没有这个企业。", "organisation")
-    if org.id == user.organisation_id:
-        raise AccountRefused("本企业无需授权。", "organisation")
+def grant_outside(s: Session, organisation_id: int, username: str, *, by: int, now) -> InspectorGrant:
+    """This organisation (its admin, `by`) lets the named inspector of another organisation inspect it —
+    itself alone. Recorded in both organisations' audit logs."""
+    username = (username or "").strip()
+    user = s.scalar(select(User).where(func.lower(User.username) == username.lower())) if username else None
+    if user is None or not user.active:
+        raise AccountRefused(f"没有登录名为“{username[:80]}”的在用账号。", "username")
+    if user.organisation_id == organisation_id:
+        raise AccountRefused("这是本单位的账号：本单位的检查人员无需授权。", "username")
+    if "inspector" not in user.roles or user.organisation.kind == "platform":
+        raise AccountRefused(f"{user.display_name}（{user.username}）不是检查人员，不能授权。", "username")
     existing = s.scalar(
         select(InspectorGrant).where(
-            InspectorGrant.user_id == user.id, InspectorGrant.organisation_id == org.id
+            InspectorGrant.user_id == user.id, InspectorGrant.organisation_id == organisation_id
         )
     )
     if existing is not None:
-        raise AccountRefused(f"{user.display_name} 已有“{org.name}”的检查授权。", "organisation")
-    row = InspectorGrant(user_id=user.id, organisation_id=org.id)
+        raise AccountRefused(f"{user.display_name}（{user.username}）已有本单位的检查授权。", "username")
+    own = s.get(Organisation, organisation_id)
+    row = InspectorGrant(user_id=user.id, organisation_id=organisation_id, granted_by=by, granted_at=now)
     s.add(row)
     s.flush()
     audit.record(
-        s,
-        user.organisation_id,
-        by,
-        "grant_added",
-        user.username,
-        user_id=user.id,
-        organisation_id=org.id,
-        organisation=org.name,
-    )
+        s, organisation_id, by, "grant_added", user.username,
+        user_id=user.id, inspector_organisation=user.organisation.name,
+    )  # fmt: skip
+    audit.record(
+        s, user.organisation_id, None, "access_granted", user.username,
+        user_id=user.id, organisation_id=organisation_id, organisation=own.name if own else "",
+    )  # fmt: skip
     return row
 
 
-def revoke_grant(s: Session, user: User, grant_id: int, *, by: int) -> Organisation | None:
-    """Remove the grant (of this user); None when there is no such grant."""
+def revoke_outside(s: Session, organisation_id: int, grant_id: int, *, by: int) -> User | None:
+    """Withdraw a grant this organisation gave; None when it gave no such grant."""
     row = s.get(InspectorGrant, grant_id)
-    if row is None or row.user_id != user.id:
+    if row is None or row.organisation_id != organisation_id:
         return None
-    org = s.get(Organisation, row.organisation_id)
+    user = s.get(User, row.user_id)
+    own = s.get(Organisation, organisation_id)
     s.delete(row)
     s.flush()
+    assert user is not None
     audit.record(
-        s,
-        user.organisation_id,
-        by,
-        "grant_revoked",
-        user.username,
-        user_id=user.id,
-        organisation_id=row.organisation_id,
-        organisation=org.name if org else "",
-    )
-    return org
+        s, organisation_id, by, "grant_revoked", user.username,
+        user_id=user.id, inspector_organisation=user.organisation.name,
+    )  # fmt: skip
+    audit.record(
+        s, user.organisation_id, None, "access_revoked", user.username,
+        user_id=user.id, organisation_id=organisation_id, organisation=own.name if own else "",
+    )  # fmt: skip
+    return user

@@ -11,7 +11,9 @@ fails on a view without one):
 Objects belong to an organisation (`organisation_id`); nobody sees another organisation's rows unless an
 inspector was granted it (`inspector_grants`):
 
-- ``visible_org_ids()`` — the organisations the current user may see (own + inspector grants).
+- ``visible_org_ids()`` — the organisations the current user may see: own; an inspector also those that
+  granted them access by name, and a regulator's inspector the enterprises of its jurisdiction today.
+- ``overseen_org_ids()`` — for regulator staff, the jurisdiction's enterprises (aggregates only).
 - ``scoped(select(Model), Model)`` — adds ``WHERE Model.organisation_id IN visible_org_ids()``.
 - ``get_owned(Model, id)`` — the row, or 404 when missing or of an organisation the user may not see
   (404, not 403: another enterprise's ids are not confirmed to exist).
@@ -36,7 +38,11 @@ from webapp.infra.security.access import (
     F,
     csrf_exempt,
     current_person,
+    drillable_org_ids,
     get_owned,
+    granted_org_ids,
+    jurisdiction_org_ids,
+    overseen_org_ids,
     public,
     require_role,
     safe_next,
@@ -82,7 +88,11 @@ __all__ = [
     "csrf_exempt",
     "current_person",
     "end_sessions",
+    "drillable_org_ids",
     "get_owned",
+    "granted_org_ids",
+    "jurisdiction_org_ids",
+    "overseen_org_ids",
     "hash_pin",
     "hash_secret",
     "init_app",

@@ -59,6 +59,7 @@ def require_role(*roles: str) -> Callable[[F], F]:
                 return _unauthorized()
             if not current_user.has_role(*allowed):
                 raise Forbidden("您没有权限访问此页面")
+            g.view_roles = allowed  # what visible_org_ids widens for (an inspector's grants: inspector views)
             return view(*args, **kwargs)
 
         _mark(wrapper, "roles", allowed)
@@ -75,19 +76,96 @@ def csrf_exempt(view: F) -> F:
 # --- organisation scoping --------------------------------------------------------------------------------
 
 
+def _today():
+    from webapp.infra import clock
+
+    return clock.today()
+
+
+def jurisdiction_org_ids(regulator_id: int, today=None) -> frozenset[int]:
+    """The enterprises in a regulator's jurisdiction today (assigned by the platform operator; a suspended
+    enterprise drops out)."""
+    from webapp.org.models import Jurisdiction, Organisation
+
+    today = today or _today()
+    return frozenset(
+        session.scalars(
+            select(Jurisdiction.enterprise_id)
+            .join(Organisation, Organisation.id == Jurisdiction.enterprise_id)
+            .where(
+                Jurisdiction.regulator_id == regulator_id,
+                Jurisdiction.current(today),
+                Organisation.kind == "enterprise",
+                Organisation.suspended_at.is_(None),
+            )
+        )
+    )
+
+
+def granted_org_ids(user_id: int) -> frozenset[int]:
+    """The organisations that granted this (outside) inspector access to themselves."""
+    from webapp.org.models import InspectorGrant, Organisation
+
+    return frozenset(
+        session.scalars(
+            select(InspectorGrant.organisation_id)
+            .join(Organisation, Organisation.id == InspectorGrant.organisation_id)
+            .where(InspectorGrant.user_id == user_id, Organisation.suspended_at.is_(None))
+        )
+    )
+
+
+def overseen_org_ids() -> frozenset[int]:
+    """For a regulator's staff: the enterprises of the jurisdiction today (aggregates of these only)."""
+    if not current_user.is_authenticated or not current_user.has_role("regulator"):
+        return frozenset()
+    if current_user.organisation.kind != "regulator":
+        return frozenset()
+    if "overseen_org_ids" not in g:
+        g.overseen_org_ids = jurisdiction_org_ids(current_user.organisation_id)
+    return g.overseen_org_ids
+
+
+def drillable_org_ids() -> frozenset[int]:
+    """For a regulator's staff: the enterprises whose people they may list — those of the jurisdiction
+    today, and those where an inspection by an inspector of the regulator is open."""
+    if not current_user.is_authenticated:
+        return frozenset()
+    if not current_user.has_role("regulator") or current_user.organisation.kind != "regulator":
+        return frozenset()
+    from webapp.infra.db import Base
+    from webapp.org.models import User
+
+    inspections = Base.metadata.tables["inspections"]
+    open_here = session.scalars(
+        select(inspections.c.organisation_id)
+        .join(User, User.id == inspections.c.inspector_id)
+        .where(User.organisation_id == current_user.organisation_id, inspections.c.closed_at.is_(None))
+    )
+    return overseen_org_ids() | frozenset(open_here)
+
+
 def visible_org_ids() -> frozenset[int]:
+    """The organisations whose rows the current user may read: the one mechanism every organisation-owned
+    query goes through (`scoped`, `get_owned`).
+
+    - everyone: their own organisation (the platform's own holds no enterprise's data: the operator sees
+      no enterprise's people or results);
+    - an inspector, besides: each enterprise that granted them access by name (its admin, revocable there),
+      and — when their organisation is a regulator — the enterprises of its jurisdiction today.
+
+    Nothing an organisation does on its own side widens this to another organisation's rows: grants are
+    made by the enterprise that is inspected, jurisdictions by the platform operator. And they widen an
+    inspector's powers only: on a view that inspectors may not use (a trainer's, HR's, an admin's), a user
+    who is also an inspector sees their own organisation alone."""
     if not current_user.is_authenticated:
         return frozenset()
     if "visible_org_ids" not in g:
-        from webapp.org.models import InspectorGrant
-
         ids = {current_user.organisation_id}
-        if current_user.has_role("inspector"):
-            ids.update(
-                session.scalars(
-                    select(InspectorGrant.organisation_id).where(InspectorGrant.user_id == current_user.id)
-                )
-            )
+        if current_user.has_role("inspector") and "inspector" in g.get("view_roles", {"inspector"}):
+            ids |= granted_org_ids(current_user.id)
+            if current_user.organisation.kind == "regulator":
+                ids |= jurisdiction_org_ids(current_user.organisation_id)
         g.visible_org_ids = frozenset(ids)
     return g.visible_org_ids
 

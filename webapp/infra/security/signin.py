@@ -96,6 +96,8 @@ def _bearer_user():
     )
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
+    if row.user.organisation.suspended_at is not None:
+        return None
     g.auth_by_token = True
     _touch_token(row)
     return row.user
@@ -142,11 +144,17 @@ def init_app(app: Flask) -> None:
             return None
         # The user and their roles in one statement: this runs on every signed-in request.
         user = (
-            session.scalars(select(User).where(User.id == int(user_id)).options(joinedload(User.role_rows)))
+            session.scalars(
+                select(User)
+                .where(User.id == int(user_id))
+                .options(joinedload(User.role_rows), joinedload(User.organisation))
+            )
             .unique()
             .one_or_none()
         )
         if user is None or not user.active or cookie.get(SESSION_VERSION_KEY) != user.session_version:
+            return None
+        if user.organisation.suspended_at is not None:  # suspended by the platform operator
             return None
         return user
 

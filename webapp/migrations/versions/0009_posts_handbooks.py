@@ -2,7 +2,7 @@
 enterprise's handbooks (drafts, published versions, reads, acknowledgements); questions cite a version.
 
 Revision ID: 0009_posts_handbooks
-Revises: 0008_exam_person
+Revises: 0009_platform_tenancy
 Create Date: 2026-12-06 15:45:00
 """
 
@@ -13,7 +13,7 @@ import webapp.infra.db
 
 
 revision = "0009_posts_handbooks"
-down_revision = "0008_exam_person"
+down_revision = "0009_platform_tenancy"
 branch_labels = None
 depends_on = None
 
