@@ -1,8 +1,8 @@
 """Which handbook each post has: the one place the overview reads handbook status from.
 
-Today handbooks come with the question sets (a built-in set's handbook, or one an enterprise imported): the
-live (not retired) set covering a post, its version and when it was loaded. When enterprises publish their
-own handbooks in their own table, point `handbook_status` at it; nothing else in the overview changes.
+A post's handbook is the enterprise's own published 专业知识 part when it has one (its latest version,
+`webapp.handbooks`), else the live question set covering the post (a built-in set's handbook, or one the
+enterprise imported), with its version and when it was loaded.
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.bank.models import QuestionSet
+from webapp.handbooks.models import Handbook, HandbookVersion
+from webapp.infra import clock
+from webapp.org.models import Post
 
 
 @dataclass(frozen=True)
@@ -53,4 +56,27 @@ def handbook_status(
                 own[(org_id, code)] = state
     out = {(o, c): builtin[c] for o in ids for c in codes if c in builtin}
     out.update(own)
+    out.update(_published(s, ids, codes))
     return out
+
+
+def _published(s: Session, ids: set[int], codes: set[str]) -> dict[tuple[int, str], HandbookState]:
+    """The latest published version of each enterprise's own 专业知识 part, by (organisation, post code)."""
+    latest = (
+        select(HandbookVersion.handbook_id, func.max(HandbookVersion.number).label("number"))
+        .group_by(HandbookVersion.handbook_id)
+        .subquery()
+    )
+    rows = s.execute(
+        select(Handbook.organisation_id, Post.code, HandbookVersion.title, HandbookVersion.number,
+               HandbookVersion.published_at)
+        .join(Post, Post.id == Handbook.post_id)
+        .join(latest, latest.c.handbook_id == Handbook.id)
+        .join(HandbookVersion, (HandbookVersion.handbook_id == Handbook.id)
+              & (HandbookVersion.number == latest.c.number))
+        .where(Handbook.organisation_id.in_(ids), Post.code.in_(codes))
+    )  # fmt: skip
+    return {
+        (org_id, code): HandbookState(title, f"v{number}", clock.local(published_at).date())
+        for org_id, code, title, number, published_at in rows
+    }
