@@ -6,7 +6,8 @@ open off-duty retraining, a scheduled exam (when it is announced, when it closes
 `exam_days`, and when it closed unsat), annual hours still owed from `hours_days` before year end or
 overdue, a certificate or external certificate expiring or due for review within `certificate_days`.
 Each occasion has a `key` that is stable for as long as the fact it reports: the outbox stores one
-reminder per key, so running this every day sends each occasion once. Nothing here reads a clock.
+reminder per key, so running this every day sends each occasion once. `handbook_occasions` adds one per
+handbook version a person has not yet confirmed having read. Nothing here reads a clock.
 """
 
 from __future__ import annotations
@@ -181,3 +182,30 @@ def occasions(
                 )
             )
     return out
+
+
+@dataclass(frozen=True)
+class PublishedHandbook:
+    """A handbook version a person is to read: the latest published version of a part that applies to them
+    (the enterprise's 通用知识, or the 专业知识 of a post they hold)."""
+
+    version_id: int
+    title: str
+    number: int
+    published_on: date
+
+
+def handbook_occasions(person: PersonRef, unread: Iterable[PublishedHandbook]) -> list[Occasion]:
+    """One reminder per handbook version the person has not yet confirmed having read (已阅读确认)."""
+    who = f"{person.name}（{person.employee_no}）"
+    return [
+        Occasion(
+            f"handbook:{person.id}:{h.version_id}",
+            "handbook_ack",
+            f"{who} 请阅读并确认《{h.title}》第 {h.number} 版",
+            f"{_d(h.published_on)}发布了新版应知应会手册。请在“我的手册”中阅读，读完后点“已阅读确认”。",
+            None,
+            ("worker",),
+        )
+        for h in unread
+    ]

@@ -166,3 +166,23 @@ def test_archive_command_usage_errors_exit_2(tmp_path, capsys):
     assert ".pdf 或 .xlsx" in capsys.readouterr().err
     assert main(["archive", "E001", "--out", str(tmp_path / "missing" / "a.pdf")]) == 2
     assert not list(tmp_path.iterdir())
+
+
+def test_archive_lists_the_handbook_versions_the_person_confirmed_having_read(app, db, plant):
+    from webapp.handbooks.models import Acknowledgement, Handbook, HandbookVersion
+
+    handbook = Handbook(organisation_id=plant["org"].id, post_id=None, title="甲化工通用知识手册", draft=[])
+    db.add(handbook)
+    db.flush()
+    version = HandbookVersion(
+        handbook_id=handbook.id, number=3, title="第三版", sections=[], published_at=NOW
+    )
+    db.add(version)
+    db.flush()
+    db.add(Acknowledgement(person_id=plant["zhang"].id, version_id=version.id, acknowledged_at=NOW))
+    db.commit()
+
+    html = signed_in(app, "hr1").get(f"/records/people/{plant['zhang'].id}").get_data(as_text=True)
+    assert "甲化工通用知识手册" in html and "第 3 版" in html
+    other = signed_in(app, "hr1").get(f"/records/people/{plant['li'].id}").get_data(as_text=True)
+    assert "尚未确认阅读任何手册版本" in other

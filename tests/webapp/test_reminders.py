@@ -180,3 +180,40 @@ def test_serve_can_run_reminders_in_a_background_thread(app, db, plant):
         thread.join(5)
     fresh(db)
     assert len(db.scalars(select(InboxMessage)).all()) == 3
+
+
+def test_a_new_handbook_version_is_reminded_once_to_who_has_not_confirmed_reading_it(app, db, clock, plant):
+    from webapp.handbooks.models import Acknowledgement, Handbook, HandbookVersion
+
+    general = Handbook(organisation_id=plant["org"].id, post_id=None, title="甲企业通用知识", draft=[])
+    other_post = make_post(db, "forklift", "叉车司机")
+    forklift = Handbook(
+        organisation_id=plant["org"].id, post_id=other_post.id, title="叉车专业知识", draft=[]
+    )
+    db.add_all([general, forklift])
+    db.flush()
+    v1 = HandbookVersion(
+        handbook_id=general.id, number=1, title="甲企业通用知识", sections=[], published_at=clock()
+    )
+    v2 = HandbookVersion(
+        handbook_id=general.id, number=2, title="甲企业通用知识", sections=[], published_at=clock()
+    )
+    fv = HandbookVersion(
+        handbook_id=forklift.id, number=1, title="叉车专业知识", sections=[], published_at=clock()
+    )
+    db.add_all([v1, v2, fv])
+    db.flush()
+    first, second, third = plant["people"]
+    db.add(Acknowledgement(person_id=first.id, version_id=v2.id, acknowledged_at=clock()))
+    db.add(Acknowledgement(person_id=second.id, version_id=v1.id, acknowledged_at=clock()))  # an old version
+    db.commit()
+
+    run(app)
+    run(app)
+
+    fresh(db)
+    keys = db.scalars(select(Reminder.key).where(Reminder.kind == "handbook_ack")).all()
+    # the latest version only, to who has not confirmed it; nobody holds the forklift post
+    assert sorted(keys) == sorted(f"handbook:{p.id}:{v2.id}" for p in (second, third))
+    inbox = db.scalars(select(InboxMessage.subject)).all()
+    assert sum("甲企业通用知识》第 2 版" in s for s in inbox) == 2

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from quizbank import records, rules
 from webapp.exams.models import Attempt, Exam
+from webapp.handbooks.models import Acknowledgement, Handbook, HandbookVersion
+from webapp.infra import clock
 from webapp.inspections.models import Inspection
 from webapp.org.models import Department, Organisation, Person, PersonPost, Post, User
 from webapp.standing import service as standing_service
@@ -85,7 +87,20 @@ def facts_of(s: Session, person: Person, today: date) -> records.Facts:
         exams=_exams(s, core_events),
         hours_owed=tuple(o for o in owed if o.lines),
         policy=policy,
+        acknowledgements=_acknowledgements(s, person),
     )
+
+
+def _acknowledgements(s: Session, person: Person) -> tuple[tuple[date, str, str], ...]:
+    """(date, handbook, version) of every handbook version the person confirmed having read (已阅读确认)."""
+    rows = s.execute(
+        select(Acknowledgement.acknowledged_at, Handbook.title, HandbookVersion.number)
+        .join(HandbookVersion, HandbookVersion.id == Acknowledgement.version_id)
+        .join(Handbook, Handbook.id == HandbookVersion.handbook_id)
+        .where(Acknowledgement.person_id == person.id)
+        .order_by(Acknowledgement.acknowledged_at)
+    )
+    return tuple((clock.local(at).date(), title, f"第 {number} 版") for at, title, number in rows)
 
 
 def archive_of(s: Session, person: Person, today: date) -> records.Archive:

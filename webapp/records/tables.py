@@ -187,6 +187,6 @@ def sections(a: records.Archive) -> list[Table]:
             ("日期", "手册", "版本"),
             tuple((_d(on), book, version) for on, book, version in a.acknowledgements),
             (40, 100, 40),
-            "无记录（本系统尚未登记手册确认）",
+            "无记录（尚未确认阅读任何手册版本）",
         ),
     ]

@@ -7,8 +7,8 @@ nothing. A delivery claimed by a process that died is taken again once its lease
 the receiver accepted just before the process died is sent again (at least once — see
 `webapp.reminders.channels` for what each channel makes of that).
 
-Handbook acknowledgements have no table yet: `OCCASION_SOURCES` is where a feature adds its own
-occasions (a function `(session, organisation, today) -> iterable of (person_id | None, Occasion)`).
+`OCCASION_SOURCES` is where a feature adds its own occasions (the handbook versions a person has not
+yet confirmed reading come from `webapp.reminders.handbooks`) (a function `(session, organisation, today) -> iterable of (person_id | None, Occasion)`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from webapp.infra import clock
 from webapp.infra.db import database, transaction
 from webapp.org.models import Organisation, Person, Post, User, UserRole
 from webapp.reminders.channels import DeliveryFailed, Message, registry
+from webapp.reminders.handbooks import handbook_versions_to_acknowledge
 from webapp.reminders.inbox import Recipients
 from webapp.reminders.models import Delivery, NotificationChannel, Reminder
 from webapp.standing import service as standing_service
@@ -38,7 +39,7 @@ MAX_ATTEMPTS = 8
 BATCH = 500
 OCCASION_SOURCES: list[
     Callable[[Session, Organisation, date], Iterable[tuple[int | None, core.Occasion]]]
-] = []
+] = [handbook_versions_to_acknowledge]
 
 
 def backoff(attempts: int, base: timedelta) -> timedelta:
