@@ -10,9 +10,8 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from tests.webapp.base_builders import make_department, make_org, make_person, make_user, make_worker
-from tests.webapp.builders import make_grant, make_post_with_questions
-from tests.webapp.standing_builders import answer_all, qualify
+from tests.webapp.inspection_builders import make_inspection_site
+from tests.webapp.standing_builders import answer_all
 from webapp.exams.models import Attempt
 from webapp.inspections.models import Inspection
 from webapp.org.models import Organisation
@@ -23,35 +22,7 @@ TODAY = date(2025, 3, 3)  # the test clock's date in China
 
 @pytest.fixture
 def site(db):
-    """An enterprise with a department of three qualified welders, an inspector granted it (from a
-    regulator), a second inspector, and another enterprise."""
-    org = make_org(db, "甲企业")
-    regulator = make_org(db, "应急管理局")
-    regulator.kind = "regulator"
-    dept = make_department(db, org, "一车间")
-    team = make_department(db, org, "焊接班", parent=dept)
-    post = make_post_with_questions(db, "welding", "电焊工", per_type=12)
-    people = [
-        make_person(db, org, name, no, department=d, posts=[post], pin="2468")
-        for name, no, d in (("张三", "E001", dept), ("李四", "E002", dept), ("王五", "E003", team))
-    ]
-    for p in people:
-        qualify(db, p, "welding")
-    inspector = make_user(db, regulator, "insp", ("inspector",))
-    other_inspector = make_user(db, regulator, "insp2", ("inspector",))
-    for u in (inspector, other_inspector):
-        make_grant(db, u, org)
-    other = make_org(db, "乙企业")
-    other_dept = make_department(db, other, "二车间")
-    make_person(db, other, "赵六", "E001", department=other_dept, posts=[post], pin="2468")
-    make_user(db, org, "trainer", ("trainer",))
-    make_user(db, org, "hr", ("hr",))
-    make_worker(db, org, "w9", post, department=dept, pin="1111")
-    db.commit()
-    return {
-        "org": org.id, "dept": dept.id, "team": team.id, "people": [p.id for p in people],
-        "other_dept": other_dept.id,
-    }  # fmt: skip
+    return make_inspection_site(db)
 
 
 def _open(client, site, **body) -> int:
@@ -383,7 +354,12 @@ def test_the_kiosk_pages_pin_then_paper_then_hand_back(client, site):
     zhang = site["people"][0]
     person_page = client.get(f"/inspections/{inspection_id}/people/{zhang}").get_data(as_text=True)
     assert "开始抽考：电焊工" in person_page and "记录三违" in person_page
+    r = client.post(
+        f"/inspections/{inspection_id}/people/{zhang}/hand-over",
+        data={"csrf_token": form_token(person_page), "post": "welding"},
+    )
     pin_url = f"/inspections/{inspection_id}/people/{zhang}/spot-test?post=welding"
+    assert r.status_code == 302 and r.location.endswith(pin_url)
     html = client.get(pin_url).get_data(as_text=True)
     assert "请 <strong>张三</strong>" in html
     wrong = client.post(pin_url, data={"csrf_token": form_token(html), "pin": "9999", "post": "welding"})

@@ -15,9 +15,11 @@ from webapp.infra.db import session
 from webapp.infra.errors import ApiError
 from webapp.infra.nav import NavItem
 from webapp.infra.security import get_owned, require_role, scoped, visible_org_ids
+from webapp.inspections import kiosk as kiosk_state
 from webapp.inspections import report_files
 from webapp.inspections import service as service
 from webapp.inspections.blueprint import READ, RUN, bp, inspection_of, person_in, runnable
+from webapp.inspections.kiosk_routes import current_lock
 from webapp.inspections.models import Inspection
 from webapp.inspections.openapi import OPENAPI
 from webapp.org.models import Department, Organisation, Person
@@ -149,6 +151,7 @@ def person(inspection_id: int, person_id: int):
         worker=worker,
         standings=standings,
         attempts=attempts,
+        running=service.running_test(session, inspection, worker, clock.now()),
         categories=rules.VIOLATION_CATEGORIES,
         may_run=inspection.is_open
         and (inspection.inspector_id == current_user.id or current_user.has_role("admin")),
@@ -158,23 +161,29 @@ def person(inspection_id: int, person_id: int):
 @bp.route("/inspections/<int:inspection_id>/people/<int:person_id>/spot-test", methods=["GET", "POST"])
 @require_role(*RUN)
 def spot_test_page(inspection_id: int, person_id: int):
-    """Kiosk: the worker confirms with their PIN on the inspector's tablet, then sits the spot test."""
+    """Kiosk: the worker confirms with their PIN on the handed-over tablet, then sits the spot test."""
     inspection = runnable(inspection_id)
     worker = person_in(inspection, person_id)
-    post_code = request.values.get("post") or None
+    lock = current_lock()
+    if lock is None:  # reached without handing the tablet over: the inspector starts from the person page
+        flash("请点击“开始抽考”把平板交给作业人员。")
+        return redirect(url_for("inspections.person", inspection_id=inspection.id, person_id=worker.id))
+    if lock.attempt_id is not None:  # the PIN was given: the kiosk is the paper now (Back lands there)
+        return redirect(url_for("inspections.kiosk", inspection_id=inspection.id, attempt_id=lock.attempt_id))
     error = None
     if request.method == "POST":
         try:
             attempt = service.start_spot_test(
-                session, inspection, worker, pin=request.form.get("pin", ""), post_code=post_code,
+                session, inspection, worker, pin=request.form.get("pin", ""), post_code=lock.post_code,
                 inspector=current_user, now=clock.now(),
             )  # fmt: skip
+            kiosk_state.attach_attempt(lock, attempt)
             return redirect(url_for("inspections.kiosk", inspection_id=inspection.id, attempt_id=attempt.id))
         except ApiError as e:
-            if e.code not in (403, 429):
+            if e.code not in (403, 409, 429):
                 raise
             error = e.description
-    post = service.spot_post(session, worker, post_code)
+    post = service.spot_post(session, worker, lock.post_code)
     return render_template(
         "inspections/pin.html", inspection=inspection, worker=worker, post=post, error=error
     ), (200 if error is None else 403)
@@ -196,6 +205,11 @@ def kiosk(inspection_id: int, attempt_id: int):
     if attempt.is_submitted:
         return redirect(
             url_for("inspections.kiosk_result", inspection_id=inspection.id, attempt_id=attempt.id)
+        )
+    if current_lock() is None:  # the paper is answered only on a handed-over tablet
+        flash("请点击“继续作答”把平板交给作业人员。")
+        return redirect(
+            url_for("inspections.person", inspection_id=inspection.id, person_id=attempt.person_id)
         )
     return render_template("inspections/kiosk.html", inspection=inspection, attempt=attempt)
 

@@ -182,6 +182,29 @@ def spot_post(s: Session, person: Person, post_code: str | None) -> Post:
     return post
 
 
+def running_test(s: Session, inspection: Inspection, person: Person, now: datetime) -> Attempt | None:
+    """The person's spot test of this inspection still being answered (one past its deadline is graded)."""
+    for attempt in spot_tests(s, inspection):
+        if attempt.person_id != person.id or attempt.is_submitted:
+            continue
+        if not exam_service.finalize_if_expired(s, attempt, now):
+            return attempt
+    return None
+
+
+def refuse_second_running_test(
+    s: Session, inspection: Inspection, person: Person, post: Post, now: datetime
+) -> None:
+    """One spot test at a time per person: another post's test must be handed in or voided first."""
+    running = running_test(s, inspection, person, now)
+    if running is not None and running.post_id != post.id:
+        raise ApiError(
+            409,
+            "spot_test_running",
+            f"{person.name} 的{running.post.name}抽考正在作答中，请先交卷或作废后再开始新的抽考。",
+        )
+
+
 def start_spot_test(
     s: Session,
     inspection: Inspection,
@@ -198,6 +221,7 @@ def start_spot_test(
     if person.organisation_id != inspection.organisation_id or not person.active:
         raise ApiError(404, "not_found", "没有找到该人员")
     post = spot_post(s, person, post_code)
+    refuse_second_running_test(s, inspection, person, post, now)
     check_pin(person, pin)
     for attempt in spot_tests(s, inspection):
         same = attempt.person_id == person.id and attempt.post_id == post.id
