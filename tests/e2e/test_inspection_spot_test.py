@@ -98,6 +98,10 @@ def test_an_inspector_spot_tests_a_worker_who_fails_records_a_violation_and_clos
     page.fill("textarea[name=note]", "动火作业未办理动火证")
     _shot(page, "violation")
     page.click("#record-finding")
+    page.wait_for_selector("#confirm-finding")
+    assert "立即停岗" in page.inner_text("#finding-warning")
+    _shot(page, "violation-confirm")
+    page.click("#confirm-finding")
     page.wait_for_url(inspection_url)
     assert page.inner_text("#tally-findings") == "1"
     assert page.locator("#people li", has_text="王芳").locator(".badge.bad").count() == 1

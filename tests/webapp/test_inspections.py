@@ -252,6 +252,7 @@ def test_a_violation_takes_the_worker_off_the_post_at_once(client, site):
             "category": "违章作业",
             "note": "动火未办票",
             "post": "welding",
+            "confirm": True,
         },
     )
     assert r.status_code == 201
@@ -289,12 +290,12 @@ def test_closing_waits_for_a_running_spot_test_and_then_refuses_more_work(client
     r = client.post(f"/api/v1/inspections/{inspection_id}/close")
     assert r.status_code == 200
     report = r.get_json()
-    assert report["closed_at"] and report["tally"] == {"passed": 0, "failed": 1, "running": 0}
+    assert report["closed_at"] and report["tally"] == {"passed": 0, "failed": 1, "running": 0, "voided": 0}
     assert report["spot_tests"][0]["attempt_id"] == attempt["id"]
     assert _spot(client, inspection_id, site["people"][1]).status_code == 409
     r = client.post(
         f"/api/v1/inspections/{inspection_id}/findings",
-        json={"person_id": site["people"][1], "category": "违章作业", "note": "x"},
+        json={"person_id": site["people"][1], "category": "违章作业", "note": "x", "confirm": True},
     )
     assert r.status_code == 409
 
@@ -306,7 +307,7 @@ def test_the_report_as_pdf_and_excel_with_formulas_neutralised(client, site):
     client.post(f"/api/v1/attempts/{attempt['id']}/submit")
     client.post(
         f"/api/v1/inspections/{inspection_id}/findings",
-        json={"person_id": site["people"][1], "category": "违反劳动纪律", "note": "+1 脱岗"},
+        json={"person_id": site["people"][1], "category": "违反劳动纪律", "note": "+1 脱岗", "confirm": True},
     )
     assert client.post(f"/api/v1/inspections/{inspection_id}/close").status_code == 200
 
@@ -388,6 +389,7 @@ def test_a_finding_recorded_from_the_page_shows_on_the_inspection(client, site):
             "category": "违章指挥",
             "note": "强令冒险作业",
             "post": "welding",
+            "confirm": "1",
         },
     )
     assert r.status_code == 302

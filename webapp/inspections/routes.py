@@ -16,7 +16,7 @@ from webapp.infra.errors import ApiError
 from webapp.infra.nav import NavItem
 from webapp.infra.security import get_owned, require_role, scoped, visible_org_ids
 from webapp.inspections import kiosk as kiosk_state
-from webapp.inspections import report_files
+from webapp.inspections import report_files, voiding
 from webapp.inspections import service as service
 from webapp.inspections.blueprint import READ, RUN, bp, inspection_of, person_in, runnable
 from webapp.inspections.kiosk_routes import current_lock
@@ -222,7 +222,8 @@ def kiosk_result(inspection_id: int, attempt_id: int):
     exam_service.finalize_if_expired(session, attempt, clock.now())
     if not attempt.is_submitted:
         return redirect(url_for("inspections.kiosk", inspection_id=inspection.id, attempt_id=attempt.id))
-    result = exam_service.result_json(session, attempt)
+    voided = attempt.kind == service.VOIDED
+    result = None if voided else exam_service.result_json(session, attempt)
     return render_template(
         "inspections/kiosk_result.html", inspection=inspection, attempt=attempt, result=result
     )
@@ -231,21 +232,53 @@ def kiosk_result(inspection_id: int, attempt_id: int):
 @bp.post("/inspections/<int:inspection_id>/findings")
 @require_role(*RUN)
 def finding_page(inspection_id: int):
+    """记录三违: the first post shows what it will do (the worker is off the post at once); the confirmation
+    page posts again with confirm=1, and only that records it."""
     inspection = runnable(inspection_id)
     worker = person_in(inspection, request.form.get("person_id"))
+    category, note = request.form.get("category", ""), request.form.get("note", "")
+    post_code = request.form.get("post") or None
     try:
         service.record_finding(
-            session, inspection, worker, category=request.form.get("category", ""),
-            note=request.form.get("note", ""), post_code=request.form.get("post") or None,
-            by=current_user, today=clock.today(), now=clock.now(),
+            session, inspection, worker, category=category, note=note, post_code=post_code, by=current_user,
+            today=clock.today(), now=clock.now(), confirmed=request.form.get("confirm") == "1",
         )  # fmt: skip
     except ApiError as e:
+        if e.code == 409 and e.error_code == "confirmation_required":
+            return render_template(
+                "inspections/finding_confirm.html", inspection=inspection, worker=worker, category=category,
+                note=note, post_code=post_code or "", warning=e.description,
+            )  # fmt: skip
         if e.code != 400:
             raise
         flash(e.description)
         return redirect(url_for("inspections.person", inspection_id=inspection.id, person_id=worker.id))
     flash(f"已记录 {worker.name} 的三违情况，该人员须停岗接受脱产培训并考试合格后方可返岗。")
     return redirect(url_for("inspections.show", inspection_id=inspection.id))
+
+
+@bp.post("/inspections/<int:inspection_id>/spot-tests/<int:attempt_id>/void")
+@require_role(*RUN)
+def void_page(inspection_id: int, attempt_id: int):
+    """作废抽考: an abandoned or mistaken spot test, with a reason (audit trail)."""
+    inspection = runnable(inspection_id)
+    attempt = get_owned(Attempt, attempt_id)
+    try:
+        voiding.void_spot_test(
+            session,
+            inspection,
+            attempt,
+            reason=request.form.get("reason", ""),
+            by=current_user,
+            now=clock.now(),
+        )
+    except ApiError as e:
+        if e.code not in (400, 409):
+            raise
+        flash(e.description)
+    else:
+        flash(f"已作废 {attempt.person.name} 的抽考。")
+    return redirect(url_for("inspections.person", inspection_id=inspection.id, person_id=attempt.person_id))
 
 
 @bp.post("/inspections/<int:inspection_id>/close")
