@@ -205,3 +205,22 @@ def test_a_second_post_is_not_spot_tested_while_the_first_runs(client, site, db)
         json={"person_id": both.id, "pin": "2468", "post": "forklift"},
     )
     assert r.status_code == 409 and "作答中" in r.get_json()["error"]["message"]
+
+
+def test_a_voided_spot_test_is_not_in_the_workers_results(app, client, site, db):
+    from webapp.org.models import User
+
+    client.sign_in("insp")
+    inspection_id = _open(client, site)
+    w9 = db.scalar(select(User).where(User.username == "w9")).person_id
+    r = client.post(f"/api/v1/inspections/{inspection_id}/spot-tests", json={"person_id": w9, "pin": "1111"})
+    attempt_id = r.get_json()["id"]
+    r = client.post(
+        f"/api/v1/inspections/{inspection_id}/spot-tests/{attempt_id}/void", json={"reason": "抽错人"}
+    )
+    assert r.status_code == 200
+    worker = app.test_client()
+    worker.sign_in("w9")
+    for url in ("/", "/exams"):
+        page = worker.get(url)
+        assert page.status_code == 200 and "逢查必考" not in page.get_data(as_text=True), url

@@ -70,7 +70,12 @@ def _person():
 def _my_attempts(person, limit: int | None = None):
     query = (
         select(Attempt)
-        .where(Attempt.person_id == person.id, Attempt.submitted_at.is_not(None), Attempt.kind != "practice")
+        .where(
+            Attempt.person_id == person.id,
+            Attempt.submitted_at.is_not(None),
+            # practice is not an exam; a voided spot test (webapp.inspections) has no result
+            Attempt.kind.not_in(("practice", "spot_voided")),
+        )
         .order_by(Attempt.submitted_at.desc())
     )
     if limit:
