@@ -10,6 +10,7 @@ from sqlalchemy import select
 from quizbank import rules
 from webapp.exams import service as exam_service
 from webapp.exams.models import Attempt
+from webapp.exams.service import next_steps
 from webapp.infra import clock
 from webapp.infra.db import session
 from webapp.infra.errors import ApiError
@@ -224,9 +225,11 @@ def kiosk_result(inspection_id: int, attempt_id: int):
         return redirect(url_for("inspections.kiosk", inspection_id=inspection.id, attempt_id=attempt.id))
     voided = attempt.kind == service.VOIDED
     result = None if voided else exam_service.result_json(session, attempt)
+    steps = None if voided else next_steps.after_failure(session, attempt, clock.today())
     return render_template(
-        "inspections/kiosk_result.html", inspection=inspection, attempt=attempt, result=result
-    )
+        "inspections/kiosk_result.html", inspection=inspection, attempt=attempt, result=result,
+        next_steps=steps,
+    )  # fmt: skip
 
 
 @bp.post("/inspections/<int:inspection_id>/findings")
