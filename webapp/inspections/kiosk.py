@@ -38,7 +38,7 @@ WORKER_PAGES = {
     "inspections.kiosk_end": {},
     "api.csrf_token": {},
     "static": {},
-    "favicon": {},
+    "home.favicon": {},
 }
 
 KIOSK_LOCKED = (

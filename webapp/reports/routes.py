@@ -14,7 +14,8 @@ from webapp.infra.db import session
 from webapp.infra.errors import ApiError
 from webapp.infra.security import require_role
 from webapp.reports import export
-from webapp.reports.service import COLUMNS, GROUPINGS, ReportError, parse_range, pass_rates, totals
+from webapp.reports.overall import overall
+from webapp.reports.service import COLUMNS, GROUPINGS, ReportError, parse_range, pass_rates
 
 bp = Blueprint("reports", __name__)
 
@@ -61,7 +62,7 @@ def index():
         error=error,
         groupings=GROUPINGS,
         columns=COLUMNS,
-        totals=totals(rows),
+        totals=overall(session, current_user.organisation_id, by, start, end) if rows else None,
         chart=export.bar_chart(rows),
     ), (400 if error else 200)
 
