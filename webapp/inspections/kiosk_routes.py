@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import g, redirect, render_template, request, url_for
+from flask import g, has_request_context, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_login import current_user
 
@@ -69,7 +69,7 @@ def _kiosk_guard():
 
 @bp.app_context_processor
 def _kiosk_flag():
-    return {"kiosk_locked": current_lock() is not None if request else False}
+    return {"kiosk_locked": has_request_context() and current_lock() is not None}
 
 
 @bp.post("/inspections/<int:inspection_id>/people/<int:person_id>/hand-over")
