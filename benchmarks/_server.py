@@ -1,10 +1,12 @@
 """What the web benchmarks share: the app with the anchor route (a bare public 204 at /bench/bare, GET,
 PUT or POST, no CSRF), fresh tables or a PostgreSQL schema of the run's own, the app served by waitress
-in another process as `quizbank serve` serves it, and throughput figures."""
+in another process as `quizbank serve` serves it (`waitress_options`: threads and connection limit), the
+floor apps of ../shared/bench served the same way, and throughput figures."""
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import socket
 import statistics
 import time
@@ -12,7 +14,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-THREADS = 8  # `quizbank serve` default
+from quizbank.commands.serve import THREADS, waitress_options  # noqa: F401 — what `quizbank serve` uses
 
 
 def bench_app(home: str, url: str | None = None, schema: str | None = None, extra: dict | None = None):
@@ -77,32 +79,125 @@ def _serve(home: str, url: str | None, schema: str | None, extra: dict | None, p
     # "task queue depth" and "connection limit reached" are what the benchmarks provoke
     logging.getLogger("waitress").setLevel(logging.ERROR)
     app = bench_app(home, url, schema, extra)
-    serve(app, host="127.0.0.1", port=port, threads=THREADS, ident="quizbank", _quiet=True)
+    serve(app, host="127.0.0.1", port=port, _quiet=True, **waitress_options())
+
+
+def _serve_floor(folder: str, module: str, env: dict, port: int) -> None:
+    import importlib
+    import logging
+    import sys
+
+    from waitress import serve
+
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    os.environ.update(env)
+    sys.path.insert(0, folder)
+    app = importlib.import_module(module).app
+    serve(app, host="127.0.0.1", port=port, _quiet=True, **waitress_options())
+
+
+def floor_folder() -> str | None:
+    """The floor apps: $QUIZBANK_BENCH_FLOOR, else ../shared/bench beside the checkout (or beside the folder
+    holding it, for a git worktree); None when absent."""
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    candidates = [os.environ.get("QUIZBANK_BENCH_FLOOR")] if os.environ.get("QUIZBANK_BENCH_FLOOR") else []
+    candidates += [str(repo.parent / "shared" / "bench"), str(repo.parent.parent / "shared" / "bench")]
+    for folder in candidates:
+        if folder and (Path(folder) / "floor_sqlite.py").exists():
+            return folder
+    return None
+
+
+SERVERS = ("waitress", "gunicorn", "granian")
 
 
 @contextmanager
 def serving(
-    home: str, url: str | None = None, schema: str | None = None, extra: dict | None = None
+    home: str,
+    url: str | None = None,
+    schema: str | None = None,
+    extra: dict | None = None,
+    *,
+    server: str = "waitress",
+    processes: int = 1,
 ) -> Iterator[int]:
-    """`bench_app` served by waitress (threads=THREADS) in a spawned process; yields its port once it
-    accepts connections, and stops it afterwards."""
+    """`bench_app` served as `quizbank serve` serves it (waitress, one process), or by gunicorn (gthread) or
+    granian (WSGI) with `processes` worker processes of THREADS threads each, to compare them; yields its
+    port once it accepts connections, and stops it afterwards."""
+    if server == "waitress" and processes == 1:
+        with _spawned(_serve, (home, url, schema, extra)) as port:
+            yield port
+        return
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = multiprocessing.get_context("spawn").Process(
-        target=_serve, args=(home, url, schema, extra, port), daemon=True
-    )
+    bin_dir = Path(sys.executable).parent
+    if server == "gunicorn":
+        command = [
+            str(bin_dir / "gunicorn"), "-w", str(processes), "-k", "gthread", "--threads", str(THREADS),
+            "-b", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "error",
+            "benchmarks._bench_wsgi:app",
+        ]  # fmt: skip
+    elif server == "granian":  # as `quizbank serve --workers N` runs it
+        command = [
+            sys.executable, "-c",
+            "import sys; from granian import Granian; from granian.constants import Interfaces; "
+            "from quizbank.commands.serve import granian_options; "
+            "Granian('benchmarks._bench_wsgi:app', interface=Interfaces.WSGI, address='127.0.0.1', "
+            "port=int(sys.argv[1]), log_level='error', **granian_options(int(sys.argv[2]))).serve()",
+            str(port), str(processes),
+        ]  # fmt: skip
+    else:
+        raise ValueError(f"{server} serves one process here; choose gunicorn or granian for several")
+    env = {
+        **os.environ,
+        "QUIZBANK_BENCH_APP": json.dumps({"home": home, "url": url, "schema": schema, "extra": extra}),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    proc = subprocess.Popen(command, env=env, cwd=str(Path(__file__).resolve().parents[1]))
+    try:
+        _wait_for(port)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def _wait_for(port: int) -> None:
+    deadline = time.time() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@contextmanager
+def serving_floor(folder: str, module: str, env: dict) -> Iterator[int]:
+    """A floor app (`floor_sqlite` or `floor_pg` in `folder`) served like the product."""
+    with _spawned(_serve_floor, (folder, module, env)) as port:
+        yield port
+
+
+@contextmanager
+def _spawned(target, args: tuple) -> Iterator[int]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = multiprocessing.get_context("spawn").Process(target=target, args=(*args, port), daemon=True)
     server.start()
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.1)
+        _wait_for(port)
         yield port
     finally:
         server.terminate()
@@ -110,11 +205,12 @@ def serving(
 
 
 def throughput(elapsed: float, latencies: list[float]) -> dict:
-    """Requests, requests per second over `elapsed`, p50 and p95 latency."""
+    """Requests, requests per second over `elapsed`, p50, p95 and p99 latency."""
     ordered = sorted(latencies)
     return {
         "requests": len(ordered),
         "rps": round(len(ordered) / elapsed, 1),
         "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 2),
+        "p95_ms": round(ordered[max(int(len(ordered) * 0.95) - 1, 0)] * 1000, 2),
+        "p99_ms": round(ordered[max(int(len(ordered) * 0.99) - 1, 0)] * 1000, 2),
     }

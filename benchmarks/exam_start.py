@@ -18,18 +18,21 @@ the bare floor; `start_vs_bare` is the ratio of the two wall times.
     .venv/bin/python benchmarks/exam_start.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
       (a fresh schema is created for the run and dropped afterwards)
 
-Figures on the 2-core development machine (shared with other work: load average 4–6 during the runs),
-500 workers, waitress threads=8; all_done = barrier release to the last paper received; two interleaved
-runs each:
+Compare servers with `--server waitress|gunicorn|granian --processes N` (gunicorn: gthread workers; granian:
+WSGI workers as `quizbank serve --workers N` runs them; THREADS threads per process in every case).
 
-  before (the whole bank loaded from the database and indexed on every start; 13 statements per start)
-    sqlite:      all_done 7.5 / 8.4 s, p50 3.8 / 3.6 s, p95 6.9 / 7.6 s, max 7.4 / 8.4 s, 0 errors
-    postgresql:  all_done 11.8 / 11.2 s, p50 6.2 / 5.8 s, p95 11.3 / 10.7 s, max 11.8 / 11.1 s, 0 errors
-    (a first run under heavier load took 26.2 s on sqlite and 20.8 s on postgresql)
-  after (indexed bank cached per process by a fingerprint of the live bank; 10 statements per start)
-    sqlite:      all_done 3.5 / 5.6 s, p50 1.8 / 2.8 s, p95 3.2 / 5.2 s, max 3.5 / 5.5 s, 0 errors
-    postgresql:  all_done 5.5 / 5.4 s, p50 2.8 / 3.0 s, p95 5.1 / 5.1 s, max 5.4 / 5.3 s, 0 errors
-  floor (bare 204 route, same 500 synchronized requests): all_done 0.3–0.6 s, p50 0.13–0.26 s
+Figures on the 2-core development machine (AMD EPYC, shared with other engineers: load average 8–13 during
+the 2026-12-06 runs), PostgreSQL, 500 workers, 55-question qualification papers; all_done = barrier release
+to the last paper received:
+
+  granian, 2 processes   4.0 s and 8.0 s (p50 2.2 / 4.3 s)   0 errors, 500 distinct attempts
+  gunicorn, 2 processes  8.6 s (p50 4.0 s)                    0 errors, 500 distinct attempts
+  granian, 3 processes   11.1 s (more processes than cores: worse)
+  waitress, 1 process    8.5 s and 11.5 s (p50 4.5 / 5.9 s)   0 errors, 500 distinct attempts
+  floor (bare 204 route, same 500 synchronized requests): 0.33–0.70 s
+  The goal (< 2 s) is not met on this loaded machine. Granian was chosen for `quizbank serve --workers N`:
+  as fast as gunicorn or faster here, and it runs on Windows (gunicorn does not).
+  Earlier (waitress, before the fingerprint was kept per process): 5.4–5.5 s; issue 13 measured 4.2 s.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._server import THREADS, bench_app, drop_schema, fresh_schema, serving  # noqa: E402
+from benchmarks._server import SERVERS, THREADS, bench_app, drop_schema, fresh_schema, serving  # noqa: E402
 
 POST_CODE = "welding"
 TIMEOUT = 120.0
@@ -193,6 +196,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=500)
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (a fresh schema is used)")
+    parser.add_argument("--server", choices=SERVERS, default="waitress")
+    parser.add_argument("--processes", type=int, default=1, help="worker processes (gunicorn, granian)")
     args = parser.parse_args()
     url = args.database_url
     schema = fresh_schema(url) if url and url.startswith("postgresql") else None
@@ -202,7 +207,7 @@ def main() -> None:
             t = time.perf_counter()
             exam_id, password = _seed(home, url, schema, args.workers)
             seed_s = time.perf_counter() - t
-            with serving(home, url, schema) as port:
+            with serving(home, url, schema, server=args.server, processes=args.processes) as port:
                 clients = [Client(port, f"bench{i:03d}") for i in range(args.workers)]
                 for c in clients:
                     c.sign_in(password)
@@ -218,7 +223,9 @@ def main() -> None:
                 "benchmark": "exam_start",
                 "database": "postgresql" if schema else "sqlite",
                 "workers": args.workers,
-                "waitress_threads": THREADS,
+                "server": args.server,
+                "processes": args.processes,
+                "threads": THREADS,
                 "seed_s": round(seed_s, 2),
                 "start": start,
                 "bare": bare,

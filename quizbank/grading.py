@@ -8,8 +8,17 @@ wrong pick scores 0, otherwise the points times the share of correct options pic
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
-from quizbank.model import ItemResult, MultipleScoring, Paper, PaperQuestion, Result, SectionSummary
+from quizbank.model import (
+    ItemResult,
+    MultipleScoring,
+    Paper,
+    PaperQuestion,
+    QuestionType,
+    Result,
+    SectionSummary,
+)
 
 # Scores are sums of points such as 0.5 or 2/3 of 3: compare with a little room for float rounding.
 _EPSILON = 1e-9
@@ -21,33 +30,78 @@ def _clean(chosen: Iterable[int] | None) -> tuple[int, ...]:
     return tuple(sorted({int(c) for c in chosen}))
 
 
+def _points(
+    type_: str, correct: tuple[int, ...], picked: tuple[int, ...], points: float, scoring: MultipleScoring
+) -> float:
+    if picked == correct:
+        return points
+    if scoring == "partial" and type_ == "multiple" and picked and set(picked) <= set(correct):
+        return round(points * len(picked) / len(correct), 4)
+    return 0.0
+
+
 def grade_item(
     paper_question: PaperQuestion, chosen: Sequence[int] | None, scoring: MultipleScoring
 ) -> ItemResult:
     """One question's result (for instant feedback in practice as well as for a whole paper)."""
     picked = _clean(chosen)
     correct = paper_question.answer
-    is_correct = picked == correct
-    points = 0.0
-    if is_correct:
-        points = paper_question.points
-    elif (
-        scoring == "partial"
-        and paper_question.question.type == "multiple"
-        and picked
-        and set(picked) <= set(correct)
-    ):
-        points = round(paper_question.points * len(picked) / len(correct), 4)
     q = paper_question.question
     return ItemResult(
         question_id=q.id,
         chosen=picked,
         correct=correct,
-        is_correct=is_correct,
-        points=points,
+        is_correct=picked == correct,
+        points=_points(q.type, correct, picked, paper_question.points, scoring),
         max_points=paper_question.points,
         explanation=q.explanation,
         section=q.section,
+    )
+
+
+@dataclass(frozen=True)
+class KeyedItem:
+    """A question as frozen on a paper at start: its id, type, correct positions on the paper and points.
+    Enough to grade without the question's text (`grade_keyed`)."""
+
+    question_id: str
+    type: QuestionType
+    correct: tuple[int, ...]
+    points: float
+
+
+def grade_keyed(
+    items: Sequence[KeyedItem],
+    responses: Mapping[str, Sequence[int]],
+    *,
+    pass_percent: float,
+    scoring: MultipleScoring,
+) -> Result:
+    """`grade` from a paper's frozen key: the same scores and verdict, items without explanations or
+    sections (those come with the questions' text, for the result page)."""
+    graded = []
+    for item in items:
+        picked = _clean(responses.get(item.question_id))
+        graded.append(
+            ItemResult(
+                question_id=item.question_id,
+                chosen=picked,
+                correct=item.correct,
+                is_correct=picked == item.correct,
+                points=_points(item.type, item.correct, picked, item.points, scoring),
+                max_points=item.points,
+            )
+        )
+    score = round(sum(i.points for i in graded), 4)
+    max_score = sum(i.points for i in items)
+    pass_score = round(max_score * pass_percent / 100.0, 4)
+    return Result(
+        score=score,
+        max_score=max_score,
+        passed=score + _EPSILON >= pass_score,
+        pass_score=pass_score,
+        items=tuple(graded),
+        sections=(),
     )
 
 

@@ -28,7 +28,11 @@ BLUEPRINTS: list[str] = [
     "webapp.inspections.routes",
     "webapp.training.routes",
     "webapp.certs.routes",
+    "webapp.dashboard",
+    "webapp.records",
+    "webapp.reminders",
     "webapp.admin",
+    "webapp.signin_locks",
 ]
 
 
@@ -63,14 +67,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ).resolve()
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=False)
     app.config.update(
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),  # from sign-in: a shift and a 90-minute exam
+        SESSION_REFRESH_EACH_REQUEST=False,  # the cookie is signed and sent again only when it changes
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # a CSRF token lives as long as the session: a 90-minute exam survives
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         JSON_AS_ASCII=False,
         LOGIN_LIMIT_PER_ACCOUNT=5,
-        LOGIN_LIMIT_PER_ADDRESS=20,
+        LOGIN_LIMIT_PER_ADDRESS=1000,  # a flood, not a room: below it a spraying address is slowed down
+        LOGIN_ADDRESS_SLOWDOWN_AFTER=20,
+        LOGIN_ADDRESS_DELAY_STEP=0.25,
+        LOGIN_ADDRESS_MAX_DELAY=3.0,
         LOGIN_WINDOW_MINUTES=15,
         EXAM_SAVE_GRACE_SECONDS=3,
         CLOCK=None,
@@ -80,10 +88,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False
 
-    from webapp.infra import db, http_headers, security, templating
+    from webapp.infra import bounds, db, fonts, http_headers, security, templating
 
+    bounds.register_converter(app)
     db.init_app(app)
     security.init_app(app)
+    bounds.init_app(app)
+    fonts.init_app(app)
     http_headers.init_app(app)
     templating.init_app(app)
     for name in BLUEPRINTS:

@@ -2,7 +2,13 @@
 the printable PDF. The live status of a certificate comes from the rules
 (`quizbank.rules.standing` / `certificate_state`), not from here."""
 
-from quizbank.certificates.pdf import FontNotFound, certificate_pdf, find_cjk_font, register_font
+from quizbank.certificates.pdf import (
+    FontNotFound,
+    PrintedStatus,
+    certificate_pdf,
+    find_cjk_font,
+    register_font,
+)
 from quizbank.certificates.qr import qr_png, qr_svg
 from quizbank.certificates.templates import (
     Certificate,
@@ -39,6 +45,7 @@ __all__ = [
     "Certificate",
     "Claims",
     "FontNotFound",
+    "PrintedStatus",
     "InvalidToken",
     "Layout",
     "Template",

@@ -10,6 +10,8 @@ import hashlib
 import io
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
@@ -104,11 +106,26 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class PrintedStatus:
+    """The certificate's status when it is printed, stamped across a certificate that is not valid: `mark`
+    (e.g. 暂停), `reason`, and the date of printing."""
+
+    mark: str
+    reason: str
+    printed: date
+
+
 def certificate_pdf(
-    certificate: Certificate, template: Template, verify_url: str, font_path: Path | str | None = None
+    certificate: Certificate,
+    template: Template,
+    verify_url: str,
+    font_path: Path | str | None = None,
+    status: PrintedStatus | None = None,
 ) -> bytes:
-    """The certificate as a one-page PDF, with the QR of `verify_url`. Output depends only on the
-    arguments (no creation date from the clock)."""
+    """The certificate as a one-page PDF, with the QR of `verify_url` and the URL itself in print. A `status`
+    (a certificate not valid when printed: suspended, revoked, expired) is stamped across the page. Output
+    depends only on the arguments (no creation date from the clock)."""
     font = register_font(font_path or find_cjk_font())
     layout = template.layout
     pagesize = {"A4": A4, "A4-landscape": landscape(A4), "A5-landscape": landscape(A5)}[layout.page]
@@ -178,16 +195,59 @@ def certificate_pdf(
     c.setFillColor(HexColor("#555555"))
     c.drawCentredString(qr_x + qr_size / 2, qr_y - 14 * scale, "扫码核验证书状态")
 
+    c.setFont(font, 6.5 * scale)
+    c.setFillColor(HexColor("#555555"))
+    url_lines = _chunks("核验网址：" + verify_url, font, 6.5 * scale, width - 2 * margin)
+    uy = 34 * scale + 8 * scale * (len(url_lines) - 1)
+    for line in url_lines:
+        c.drawString(margin, uy, line)
+        uy -= 8 * scale
     if template.footer:
         c.setFont(font, 9 * scale)
         footer_width = qr_x - margin - 20 * scale
-        fy = 48 * scale
+        fy = 44 * scale + 8 * scale * len(url_lines)
         for line in reversed(wrap(render_text(template.footer, certificate), font, 9 * scale, footer_width)):
             c.drawString(margin, fy, line)
             fy += 13 * scale
+    if status is not None:
+        _stamp(c, font, status, width, height, scale)
     c.showPage()
     c.save()
     return out.getvalue()
+
+
+def _chunks(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` cut into lines of at most `width` points, anywhere (a URL has no words to keep whole)."""
+    lines, line = [], ""
+    for ch in text:
+        if line and pdfmetrics.stringWidth(line + ch, font, size) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return [*lines, line] if line else lines
+
+
+def _stamp(c: canvas.Canvas, font: str, status: PrintedStatus, width: float, height: float, scale: float):
+    """A red stamp across the page: the status at print time, why, and when it was printed."""
+    red = HexColor("#c0262d")
+    c.saveState()
+    c.translate(width / 2, height / 2)
+    c.setStrokeColor(red)
+    c.setFillColor(red)
+    c.setLineWidth(5 * scale)
+    big = 96 * scale
+    box_w = max(pdfmetrics.stringWidth(status.mark, font, big) + 80 * scale, 360 * scale)
+    c.roundRect(-box_w / 2, -62 * scale, box_w, 170 * scale, 14 * scale, stroke=1, fill=0)
+    c.setFont(font, big)
+    c.drawCentredString(0, 10 * scale, status.mark)
+    c.setFont(font, 12 * scale)
+    note = f"打印时状态：{status.mark}（{chinese_date(status.printed)}）"
+    c.drawCentredString(0, -22 * scale, note)
+    reason = _chunks(status.reason, font, 11 * scale, box_w - 30 * scale)[:2]
+    c.setFont(font, 11 * scale)
+    for i, line in enumerate(reason):
+        c.drawCentredString(0, -40 * scale - i * 14 * scale, line)
+    c.restoreState()
 
 
 def _draw_qr(c: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections import Counter
-from typing import Any
+from typing import Any, TextIO
 
 from quizbank import formats
 from quizbank.model import QUESTION_TYPE_NAMES, ImportResult, Question
@@ -62,13 +62,41 @@ def question_json(q: Question) -> dict[str, Any]:
     return out
 
 
-def result_json(path: str, result: ImportResult) -> dict[str, Any]:
-    return {
-        "file": path,
-        "format": result.format,
-        "questions": [question_json(q) for q in result.questions],
-        "problems": [{"where": p.where, "message": p.message, "skipped": p.skipped} for p in result.problems],
-    }
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_string = json.encoder.encode_basestring  # the C encoder json.dumps uses with ensure_ascii=False
+
+
+def question_text(q: Question) -> str:
+    """`json.dumps(question_json(q), ensure_ascii=False)`, character for character, written directly:
+    this runs once per question of the file."""
+    s = _string
+    text = (
+        f'{{"type": {s(q.type)}, "stem": {s(q.stem)}, "options": [{", ".join(map(s, q.options))}], '
+        f'"answer": [{", ".join(map(str, q.answer))}]'
+    )
+    if q.explanation:
+        text += f', "explanation": {s(q.explanation)}'
+    if q.section:
+        text += f', "section": {s(q.section)}'
+    text += f', "difficulty": {q.difficulty}'
+    if q.tags:
+        text += f', "tags": [{", ".join(map(s, q.tags))}]'
+    return text + f', "source": {s(q.source or "")}}}'
+
+
+def write_result_json(path: str, result: ImportResult, out: TextIO) -> None:
+    """The --json object of DESIGN §5 (file, format, questions, problems), written one question at a
+    time, never the whole text at once (the JSON of 100,000 questions is tens of MB)."""
+    encode = _ENCODER.encode
+    out.write(f'{{"file": {encode(path)}, "format": {encode(result.format)}, "questions": [')
+    for i, q in enumerate(result.questions):
+        out.write(", " if i else "")
+        out.write(question_text(q))
+    out.write('], "problems": [')
+    for i, p in enumerate(result.problems):
+        out.write(", " if i else "")
+        out.write(encode({"where": p.where, "message": p.message, "skipped": p.skipped}))
+    out.write("]}\n")
 
 
 def summary(path: str, result: ImportResult) -> str:
@@ -117,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     result = _read(path, fmt, max_bytes)
 
     if args.json:
-        print(json.dumps(result_json(path, result), ensure_ascii=False))
+        write_result_json(path, result, sys.stdout)
     else:
         print(summary(path, result))
     if not result.questions:

@@ -16,14 +16,26 @@ from quizbank.formats.common import (
     DEFAULT_MAX_BYTES,
     FormatError,
     Source,
+    check_lines,
     content_id,
     failure,
     load_bytes,
     source_name,
 )
+from quizbank.formats.limits import DEFAULT_LIMITS, ReadLimits
 from quizbank.model import ImportResult, Question
 
-__all__ = ["FORMATS", "FormatError", "content_id", "detect", "read", "write", "DEFAULT_MAX_BYTES"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_MAX_BYTES",
+    "FORMATS",
+    "FormatError",
+    "ReadLimits",
+    "content_id",
+    "detect",
+    "read",
+    "write",
+]
 
 FORMATS: tuple[str, ...] = ("excel", "csv", "gift", "aiken", "native")
 
@@ -75,25 +87,31 @@ def read(
     *,
     format: str = "auto",
     name: str = "",
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
+    limits: ReadLimits | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Read questions from a file (path) or its bytes; `format` "auto" detects it from name and content."""
+    """Read questions from a file (path) or its bytes; `format` "auto" detects it from name and content.
+
+    `limits` bound what the file may cost (`ReadLimits`); `max_bytes` overrides its size bound."""
     where = source_name(source, name)
+    limits = (limits or DEFAULT_LIMITS).replace(max_bytes=max_bytes)
     try:
-        data = load_bytes(source, name=where, max_bytes=max_bytes)
-        if not data.strip():
+        data = load_bytes(source, name=where, max_bytes=limits.max_bytes)
+        if not data or data.isspace():
             raise FormatError(where, "文件是空的，没有题目")
         if format == "auto":
             format = detect(where, data[:8192])
         module = _module(format)
+        if format == "native":
+            check_lines(data, where, limits.max_lines)
     except FormatError as e:
         return failure(e, "" if format == "auto" else format)
     if format == "native":
         result = module.read(data, name=where)
     else:
         reader = module.read_csv if format == "csv" else module.read
-        result = reader(data, name=where, max_bytes=max_bytes, progress=progress)
+        result = reader(data, name=where, limits=limits, progress=progress)
     if not result.questions and not result.problems:
         # Say why nothing came back rather than leave the reader with an empty list and no reason.
         return failure(FormatError(where, f"没有找到题目（按 {format} 格式读取）"), format)

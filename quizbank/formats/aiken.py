@@ -18,13 +18,13 @@ from collections.abc import Callable, Iterable
 
 from quizbank.formats import text as t
 from quizbank.formats.common import (
-    DEFAULT_MAX_BYTES,
     FormatError,
     Source,
     finish,
     keep,
     read_text,
 )
+from quizbank.formats.limits import ReadLimits
 from quizbank.model import MAX_OPTIONS, OPTION_LABELS, ImportResult, Problem, Question
 
 _OPTION = re.compile(r"^([A-Za-z])\s*[.)．、）]\s*(.*)$")
@@ -35,10 +35,13 @@ def read(
     source: Source,
     *,
     name: str = "",
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
+    limits: ReadLimits | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    return read_text(source, "aiken", lambda text: _parse(text, progress), name=name, max_bytes=max_bytes)
+    return read_text(
+        source, "aiken", lambda text: _parse(text, progress), name=name, max_bytes=max_bytes, limits=limits
+    )
 
 
 def _parse(text: str, progress: Callable[[int], None] | None) -> ImportResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
@@ -19,32 +20,56 @@ from openpyxl.cell import WriteOnlyCell
 from python_calamine import CalamineWorkbook
 
 from quizbank.formats.common import (
-    DEFAULT_MAX_BYTES,
+    FORMULA_START,
     FormatError,
     Source,
+    collection_paused,
     failure,
     finish,
     load_bytes,
     load_text,
+    neutralise_formula,
     source_name,
 )
+from quizbank.formats.limits import DEFAULT_LIMITS, ReadLimits
 from quizbank.formats.table import Sheet, read_tables, template_rows
 from quizbank.model import ImportResult, Question
 
+__all__ = [
+    "DEFAULT_MAX_RATIO",
+    "DEFAULT_MAX_UNPACKED",
+    "FORMULA_START",
+    "check_workbook",
+    "neutralise_formula",
+    "read",
+    "read_csv",
+    "write",
+    "write_csv",
+]
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 ZIP_MAGIC = b"PK\x03\x04"
-DEFAULT_MAX_UNPACKED = 500 * 1024 * 1024
-DEFAULT_MAX_RATIO = 100  # xlsx parts compress ~5–30×; a bomb compresses thousands of times
-RATIO_CHECK_FROM = 1024 * 1024  # tiny parts may compress well; only large ones can hurt
-# What a spreadsheet may run as a formula when a cell starts with it (OWASP "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+DEFAULT_MAX_UNPACKED = DEFAULT_LIMITS.max_unpacked
+DEFAULT_MAX_RATIO = DEFAULT_LIMITS.max_ratio
+RATIO_CHECK_FROM = DEFAULT_LIMITS.ratio_check_from
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 
 Progress = Callable[[int], None] | None
 T = TypeVar("T")
 
 
-def check_workbook(data: bytes, where: str, *, max_unpacked: int, max_ratio: float) -> None:
-    """Refuse, before unpacking, what is not a plain xlsx we can afford to open."""
+def check_workbook(
+    data: bytes,
+    where: str,
+    limits: ReadLimits | None = None,
+    *,
+    max_unpacked: int | None = None,
+    max_ratio: float | None = None,
+) -> None:
+    """Refuse, before unpacking, what is not a plain xlsx we can afford to open: from the zip's central
+    directory alone, its total unpacked size, number of sheets and each part's compression ratio."""
+    limits = (limits or DEFAULT_LIMITS).replace(max_unpacked=max_unpacked, max_ratio=max_ratio)
     if data.startswith(OLE_MAGIC):
         raise FormatError(
             where,
@@ -62,21 +87,57 @@ def check_workbook(data: bytes, where: str, *, max_unpacked: int, max_ratio: flo
         raise FormatError(where, "不是 Excel 工作簿（zip 中没有 xl/workbook.xml）")
     if any(i.flag_bits & 0x1 for i in infos):
         raise FormatError(where, "工作簿中有加密的部分：请取消密码后再导入")
-    total = sum(i.file_size for i in infos)
-    if total > max_unpacked:
+    sheets = sum(1 for n in names if _SHEET_PART.fullmatch(n))
+    if sheets > limits.max_sheets:
         raise FormatError(
-            where, f"解压后太大：{total / 1e6:.0f} MB，上限 {max_unpacked / 1e6:.0f} MB（可能是压缩炸弹）"
+            where,
+            f"工作表太多：{sheets} 个，上限 {limits.max_sheets} 个；请删去多余的工作表或分成几个文件导入",
+        )
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_unpacked:
+        raise FormatError(
+            where,
+            f"解压后太大：{total / 1e6:.0f} MB，上限 {limits.max_unpacked / 1e6:.0f} MB（可能是压缩炸弹）",
         )
     for i in infos:
-        if i.file_size >= RATIO_CHECK_FROM and i.file_size > max_ratio * max(i.compress_size, 1):
+        ratio = i.file_size / max(i.compress_size, 1)
+        if i.file_size >= limits.ratio_check_from and ratio > limits.max_ratio:
             raise FormatError(
                 where,
-                f"{i.filename} 的压缩比异常（{i.file_size / max(i.compress_size, 1):.0f} 倍，上限 {max_ratio:.0f}）：可能是压缩炸弹",
+                f"{i.filename} 的压缩比异常（{ratio:.0f} 倍，上限 {limits.max_ratio:.0f}）：可能是压缩炸弹",
             )
 
 
-def _counted(rows: Iterable[T], progress: Progress) -> Iterator[T]:
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for c in letters:
+        n = n * 26 + c - 64
+    return n
+
+
+def declared_cells(zf: zipfile.ZipFile, part: str) -> int:
+    """The cells a sheet part says it spans (its ``<dimension ref="A1:H100">``), 0 when it does not say."""
+    try:
+        with zf.open(part) as f:
+            head = f.read(4096)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return 0
+    m = _DIMENSION.search(head)
+    if m is None or m.group(3) is None:
+        return 0
+    rows = int(m.group(4)) - int(m.group(2)) + 1
+    columns = _column_number(m.group(3)) - _column_number(m.group(1)) + 1
+    return max(rows, 0) * max(columns, 0)
+
+
+def _counted(rows: Iterable[T], progress: Progress) -> Iterable[T]:
     """`rows` as they are read, telling `progress` how many every 1000 rows and at the end."""
+    if progress is None:
+        return rows  # nobody is told: no generator between the reader and the rows
+    return _counting(rows, progress)
+
+
+def _counting(rows: Iterable[T], progress: Callable[[int], None]) -> Iterator[T]:
     n = 0
     for row in rows:
         yield row
@@ -88,55 +149,91 @@ def _counted(rows: Iterable[T], progress: Progress) -> Iterator[T]:
         progress(n)
 
 
-def _sheet_rows(sheet, progress: Progress) -> Iterator[tuple[int, Sequence[object]]]:
+def _sheet_rows(sheet, progress: Progress) -> Iterable[tuple[int, Sequence[object]]]:
     # iter_rows starts at row 1 but at the sheet's first used column.
     pad = [""] * sheet.start[1] if sheet.start else []
-    for number, row in _counted(enumerate(sheet.iter_rows(), start=1), progress):
-        yield number, (pad + row) if pad else row
+    numbered = _counted(enumerate(sheet.iter_rows(), start=1), progress)
+    if not pad:
+        return numbered
+    return ((number, pad + row) for number, row in numbered)
 
 
 def read(
     source: Source,
     *,
     name: str = "",
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_unpacked: int = DEFAULT_MAX_UNPACKED,
-    max_ratio: float = DEFAULT_MAX_RATIO,
+    max_bytes: int | None = None,
+    max_unpacked: int | None = None,
+    max_ratio: float | None = None,
+    limits: ReadLimits | None = None,
     progress: Progress = None,
 ) -> ImportResult:
-    """An xlsx workbook → questions, and a problem per row (``Sheet1!R12``) that could not be taken."""
+    """An xlsx workbook → questions, and a problem per row (``Sheet1!R12``) that could not be taken.
+
+    The keyword bounds override the same fields of `limits`. A workbook beyond a bound is refused whole."""
     where = source_name(source, name)
+    limits = (limits or DEFAULT_LIMITS).replace(
+        max_bytes=max_bytes, max_unpacked=max_unpacked, max_ratio=max_ratio
+    )
     try:
-        data = load_bytes(source, name=name, max_bytes=max_bytes)
-        check_workbook(data, where, max_unpacked=max_unpacked, max_ratio=max_ratio)
+        data = load_bytes(source, name=name, max_bytes=limits.max_bytes)
+        check_workbook(data, where, limits)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            declared = sum(declared_cells(zf, n) for n in zf.namelist() if _SHEET_PART.fullmatch(n))
+        if declared > limits.max_cells:
+            raise FormatError(where, _too_many_cells(declared, limits))
         try:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         except Exception as e:  # calamine raises its own error types for damaged parts
             raise FormatError(where, f"无法读取工作簿：{e}") from e
     except FormatError as e:
         return failure(e, "excel")
+    cells = 0
 
     def sheets() -> Iterator[Sheet]:
+        nonlocal cells
         for sheet_name in workbook.sheet_names:
             try:
                 sheet = workbook.get_sheet_by_name(sheet_name)
             except Exception as e:  # a damaged or chart-only sheet
                 problems.append(FormatError(f"{sheet_name}", f"无法读取这个工作表：{e}").problem())
                 continue
+            cells += sheet.height * sheet.width
+            if cells > limits.max_cells:
+                raise FormatError(where, _too_many_cells(cells, limits))
             yield Sheet(sheet_name, _sheet_rows(sheet, progress))
+            del sheet  # one sheet's cells in memory at a time
 
     problems: list = []
-    questions, row_problems = read_tables(sheets(), lambda sheet, row: f"{sheet}!R{row}")
-    workbook.close()
-    return finish(questions, [*problems, *row_problems], "excel")
+    try:
+        with collection_paused():
+            questions, row_problems = read_tables(sheets(), lambda sheet, row: f"{sheet}!R{row}")
+            return finish(questions, [*problems, *row_problems], "excel")
+    except FormatError as e:
+        return failure(e, "excel")
+    finally:
+        workbook.close()
+
+
+def _too_many_cells(cells: int, limits: ReadLimits) -> str:
+    return (
+        f"单元格太多：至少 {cells:,} 个（含空单元格），上限 {limits.max_cells:,} 个；"
+        "请删去多余的行、列和工作表，或分成几个文件导入"
+    )
 
 
 def read_csv(
-    source: Source, *, name: str = "", max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress = None
+    source: Source,
+    *,
+    name: str = "",
+    max_bytes: int | None = None,
+    limits: ReadLimits | None = None,
+    progress: Progress = None,
 ) -> ImportResult:
     """A csv file in the same template (UTF-8, UTF-8 with BOM or GBK) → questions; rows are ``line N``."""
+    limits = (limits or DEFAULT_LIMITS).replace(max_bytes=max_bytes)
     try:
-        text = load_text(source, name=name, max_bytes=max_bytes)
+        text = load_text(source, name=name, max_bytes=limits.max_bytes, max_lines=limits.max_lines)
     except FormatError as e:
         return failure(e, "csv")
     try:
@@ -148,33 +245,20 @@ def read_csv(
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
         start = 1
         for record in _counted(reader, progress):
-            yield start, [_unguard(c) for c in record]
+            yield start, record
             start = reader.line_num + 1
 
     try:
-        questions, problems = read_tables([Sheet(None, rows())], lambda _sheet, line: f"line {line}")
+        with collection_paused():
+            questions, problems = read_tables([Sheet(None, rows())], lambda _sheet, line: f"line {line}")
+            return finish(questions, problems, "csv")
     except csv.Error as e:
         return failure(FormatError(source_name(source, name), f"csv 格式错误：{e}"), "csv")
-    return finish(questions, problems, "csv")
-
-
-def neutralise_formula(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe, so it stays text.
-
-    Every export of the project (csv and xlsx alike) goes through this; reading our csv strips it again."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _unguard(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(FORMULA_START):
-        return value[1:]
-    return value
 
 
 def write(questions: Iterable[Question]) -> bytes:
-    """Questions → an xlsx in our template. Text is stored as text: ``=…`` never becomes a formula."""
+    """Questions → an xlsx in our template. Text is stored as text, and text a spreadsheet would take
+    for a formula (``=…``) carries the guard's apostrophe (see `template_rows`)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("题库")
     for row in template_rows(questions):
@@ -191,9 +275,9 @@ def write(questions: Iterable[Question]) -> bytes:
 
 
 def write_csv(questions: Iterable[Question]) -> bytes:
-    """Questions → a UTF-8 csv (with BOM, so Excel shows the Chinese) in our template."""
+    """Questions → a UTF-8 csv (with BOM, so Excel shows the Chinese) in our template, formulas guarded."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     for row in template_rows(questions):
-        writer.writerow([neutralise_formula(v) for v in row])
+        writer.writerow(row)
     return out.getvalue().encode("utf-8-sig")

@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from quizbank.formats.common import (
-    DEFAULT_MAX_BYTES,
     FormatError,
     Source,
     finish,
     keep,
     read_text,
 )
+from quizbank.formats.limits import ReadLimits
 from quizbank.model import TRUE_FALSE_OPTIONS, ImportResult, Problem, Question
 
 _ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003", "\\{": "\ue004"}
@@ -99,10 +99,13 @@ def read(
     source: Source,
     *,
     name: str = "",
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
+    limits: ReadLimits | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    return read_text(source, "gift", lambda text: _parse(text, progress), name=name, max_bytes=max_bytes)
+    return read_text(
+        source, "gift", lambda text: _parse(text, progress), name=name, max_bytes=max_bytes, limits=limits
+    )
 
 
 def _parse(text: str, progress: Callable[[int], None] | None) -> ImportResult:

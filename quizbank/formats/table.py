@@ -8,12 +8,14 @@ remarks, empty trailing columns) are ignored. Each row becomes a question or a p
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, islice
 
 from quizbank.formats import text as t
+from quizbank.formats.common import content_key, neutralise_formula, unguard_formula
 from quizbank.model import (
     MAX_OPTIONS,
     OPTION_LABELS,
@@ -32,6 +34,7 @@ for _field, _names in {
     "options": "选项 题目选项 答案选项 备选项 备选答案 选项内容 options",
     "answer": "答案 题目答案 正确答案 标准答案 参考答案 试题答案 answer",
     "explanation": "解析 答案解析 试题解析 题目解析 解释 答题解析 explanation",
+    "basis": "依据 出题依据 法规依据 依据条款 法律依据 标准依据 basis",
     "difficulty": "难度 难易度 难易程度 难度系数 难度等级 difficulty",
     "tags": "知识点 标签 关键词 tags",
     "section": "章节 所属章节 章 节 section",
@@ -68,6 +71,7 @@ class Layout:
     options: int | None = None  # one cell with every option
     option_columns: tuple[int, ...] = ()  # 选项A, 选项B, …
     explanation: int | None = None
+    basis: int | None = None
     difficulty: int | None = None
     tags: int | None = None
     section: int | None = None
@@ -86,6 +90,7 @@ class Layout:
             options=s(self.options),
             option_columns=tuple(c + by for c in self.option_columns),
             explanation=s(self.explanation),
+            basis=s(self.basis),
             difficulty=s(self.difficulty),
             tags=s(self.tags),
             section=s(self.section),
@@ -109,9 +114,13 @@ def column_letter(index: int) -> str:
 
 def header_key(cell: object) -> str:
     key = t.clean(cell)
-    key = re.sub(r"[(（\[【].*?[)）\]】]", "", key)
-    key = re.sub(r"[\s*:：]+", "", key)
+    key = _HINT.sub("", key)
+    key = _HEADER_NOISE.sub("", key)
     return key.lower() if key.isascii() else key
+
+
+_HINT = re.compile(r"[(（\[【].*?[)）\]】]")
+_HEADER_NOISE = re.compile(r"[\s*:：]+")
 
 
 def find_layout(row: Sequence[object]) -> Layout | None:
@@ -143,6 +152,7 @@ def find_layout(row: Sequence[object]) -> Layout | None:
         options=fields.get("options"),
         option_columns=tuple(ordered),
         explanation=fields.get("explanation"),
+        basis=fields.get("basis"),
         difficulty=fields.get("difficulty"),
         tags=fields.get("tags"),
         section=fields.get("section"),
@@ -151,10 +161,26 @@ def find_layout(row: Sequence[object]) -> Layout | None:
     )
 
 
-def cell(row: Sequence[object], col: int | None) -> str:
+def short_cell(row: Sequence[object], col: int | None) -> str:
+    """`cell` for a column whose values repeat (type, answer, difficulty, tags, section)."""
     if col is None or col < 0 or col >= len(row):
         return ""
-    return t.clean(row[col])
+    value = row[col]
+    return _clean_repeated(value) if value.__class__ is str and len(value) <= 64 else cell(row, col)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clean_repeated(value: str) -> str:
+    text = t.clean(value)
+    return unguard_formula(text) if text[:1] == "'" else text
+
+
+def cell(row: Sequence[object], col: int | None) -> str:
+    """A cell's clean text; our own formula guard (``'=…``, see `neutralise_formula`) is taken off."""
+    if col is None or col < 0 or col >= len(row):
+        return ""
+    text = t.clean(row[col])
+    return unguard_formula(text) if text[:1] == "'" else text
 
 
 def _fit_shift(layout: Layout, rows: Sequence[Sequence[object]]) -> int:
@@ -172,7 +198,10 @@ def _fit_shift(layout: Layout, rows: Sequence[Sequence[object]]) -> int:
 
 
 def _is_empty(row: Sequence[object]) -> bool:
-    return all(c is None or c == "" or not t.clean(c) for c in row)
+    for c in row:  # noqa: SIM110 - a loop, not all(generator): this runs once per row
+        if c is not None and c != "" and t.clean(c):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -244,19 +273,29 @@ def read_tables(sheets: Iterable[Sheet], where: Where) -> tuple[list[Question], 
             if layout is None:
                 first_sheet = sheet.name
             layout = sheet_layout
-        previous_number: int | None = None
-        for number, row in chain(head, rows):
-            if _is_empty(row):
-                continue
-            if header_key(cell(row, layout.stem)) in _STEM_HEADERS:
+        expected: int | None = None  # the number the next row carries when the rows are numbered
+        data = ((n, r) for n, r in chain(head, rows) if not _is_empty(r))
+        current = next(data, None)
+        while current is not None:
+            number, row = current
+            current = next(data, None)
+            raw_stem = cell(row, layout.stem)
+            if (
+                raw_stem[:1].lower() in _STEM_HEADER_FIRST
+                and len(raw_stem) <= _LONGEST_HEADER
+                and header_key(raw_stem) in _STEM_HEADERS
+            ):
                 found = find_layout(row)
                 if found is not None:  # the header repeated further down
                     layout = found
                     continue
-            raw_stem = cell(row, layout.stem)
-            expected = previous_number + 1 if previous_number is not None else None
-            q, problem = read_row(row, layout, where(sheet.name, number), expected)
-            previous_number = t.stem_number(raw_stem)
+            stem, taken = t.number_stem(raw_stem, expected)
+            if taken is None and current is not None and raw_stem[:1].isdigit():
+                # the next row's number, where it is numbering whatever comes before it ("2．起重…")
+                following = t.number_stem(cell(current[1], layout.stem))[1]
+                stem, taken = t.number_stem(raw_stem, expected, following)
+            expected = taken + 1 if taken is not None else expected + 1 if expected is not None else None
+            q, problem = read_row(row, layout, where(sheet.name, number), stem)
             if q is not None:
                 questions.append(q)
             if problem is not None:
@@ -273,24 +312,28 @@ def _is_notes(rows: list[tuple[int, Sequence[object]]]) -> bool:
 
 
 _STEM_HEADERS = frozenset(k for k, v in HEADER_FIELDS.items() if v == "stem")
+_STEM_HEADER_FIRST = frozenset(k[0] for k in _STEM_HEADERS)
+_LONGEST_HEADER = 40  # a header cell with its hint; a longer cell is a stem, not a repeated header
 
 
 def read_row(
-    row: Sequence[object], layout: Layout, where: str, expected_number: int | None = None
+    row: Sequence[object], layout: Layout, where: str, stem: str | None = None
 ) -> tuple[Question | None, Problem | None]:
     """One data row → a question, or a problem saying why it was skipped (or what was assumed).
 
-    `expected_number` is the number the stem should carry when the rows are numbered in sequence."""
+    `stem` is the row's stem once its numbering is removed (`read_tables` decides that from the row
+    sequence); without it, only numbering that cannot be text is removed."""
 
     def skip(message: str) -> tuple[None, Problem]:
         return None, Problem(where, message, skipped=True)
 
-    stem = t.strip_stem_number(cell(row, layout.stem), expected_number)
-    answer_text = cell(row, layout.answer)
+    if stem is None:
+        stem = t.strip_stem_number(cell(row, layout.stem))
+    answer_text = short_cell(row, layout.answer)
     if layout.options is not None:
         options_text = cell(row, layout.options)
         options = t.split_options(options_text)
-        if re.fullmatch(r"[A-Ha-h\s.．、,，]+", options_text) and len(options_text.split()) > 1:
+        if _LETTERS_ONLY.fullmatch(options_text) and len(options_text.split()) > 1:
             return skip(f"{layout.name(layout.options)}只有选项字母、没有选项内容（图片选项？），不能导入")
     else:
         raw = [cell(row, c) for c in layout.option_columns]
@@ -306,7 +349,7 @@ def read_row(
     note: Problem | None = None
     qtype: QuestionType | None
     if layout.type is not None:
-        type_text = cell(row, layout.type)
+        type_text = short_cell(row, layout.type)
         qtype = t.question_type(type_text)
         if qtype is None:
             if not type_text:
@@ -357,31 +400,36 @@ def read_row(
         return skip(str(e))
 
     difficulty = 3
-    difficulty_text = cell(row, layout.difficulty)
+    difficulty_text = short_cell(row, layout.difficulty)
     if difficulty_text:
         parsed = parse_difficulty(difficulty_text)
-        if parsed is None and note is None:
+        if parsed is not None:
+            difficulty = parsed
+        elif note is None:
             note = Problem(
                 where, f"难度“{difficulty_text}”无法识别（应为 1–5 或 易/中/难），按 3 导入", False
             )
-        else:
-            difficulty = parsed
-    tags = tuple(
-        dict.fromkeys(x for x in [cell(row, layout.category), *split_tags(cell(row, layout.tags))] if x)
-    )
+    tags = _tags(short_cell(row, layout.category), short_cell(row, layout.tags))
     question = Question(
-        id="",
+        id=content_key(qtype, stem, options, answer),
         type=qtype,
         stem=stem,
         options=options,
         answer=answer,
         explanation=cell(row, layout.explanation),
+        basis=cell(row, layout.basis),
         difficulty=difficulty,
         tags=tags,
-        section=cell(row, layout.section) or None,
+        section=short_cell(row, layout.section) or None,
         source=where,
     )
     return question, note
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags(category: str, tags: str) -> tuple[str, ...]:
+    """The 作业种类 (when given) and the 知识点 of a row, each once, in order."""
+    return tuple(dict.fromkeys(x for x in [category, *split_tags(tags)] if x))
 
 
 def _infer_type(answer_text: str, options: tuple[str, ...]) -> QuestionType | None:
@@ -396,6 +444,7 @@ def _infer_type(answer_text: str, options: tuple[str, ...]) -> QuestionType | No
     return "single" if n == 1 else "multiple"
 
 
+@functools.lru_cache(maxsize=256)
 def parse_difficulty(text: str) -> int | None:
     key = text.strip()
     try:
@@ -407,15 +456,22 @@ def parse_difficulty(text: str) -> int | None:
     return None
 
 
-def split_tags(text: str) -> list[str]:
-    return [x.strip() for x in re.split(r"[,，、;；\n]", text) if x.strip()]
+@functools.lru_cache(maxsize=4096)
+def split_tags(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in _TAG_SEPARATORS.split(text) if x.strip()) if text else ()
 
 
-TAIL_HEADERS = ("答案", "解析", "难度", "知识点", "章节")
+_TAG_SEPARATORS = re.compile(r"[,，、;；\n]")
+_LETTERS_ONLY = re.compile(r"[A-Ha-h\s.．、,，]+")
+
+
+TAIL_HEADERS = ("答案", "解析", "依据", "难度", "知识点", "章节")
 
 
 def template_rows(questions: Iterable[Question]) -> Iterable[list[object]]:
-    """Our own template: 题型, 题干, 选项A…选项F (…H when needed), 答案, 解析, 难度, 知识点, 章节."""
+    """Our own template: 题型, 题干, 选项A…选项F (…H when needed), 答案, 解析, 依据, 难度, 知识点, 章节.
+
+    Every text a spreadsheet would run as a formula is guarded (`neutralise_formula`)."""
     questions = list(questions)
     n_options = max([6, *(len(q.options) for q in questions if q.type != "truefalse")])
     yield ["题型", "题干", *(f"选项{OPTION_LABELS[i]}" for i in range(n_options)), *TAIL_HEADERS]
@@ -426,13 +482,15 @@ def template_rows(questions: Iterable[Question]) -> Iterable[list[object]]:
         else:
             options = [*q.options, *[""] * (n_options - len(q.options))]
             answer = t.letters(q.answer)
-        yield [
+        row = [
             QUESTION_TYPE_NAMES[q.type],
             q.stem,
             *options,
             answer,
             q.explanation,
+            q.basis,
             q.difficulty,
             "，".join(q.tags),
             q.section or "",
         ]
+        yield [neutralise_formula(v) for v in row]

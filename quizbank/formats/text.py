@@ -8,6 +8,7 @@ them into the model's values, or say plainly why they cannot.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -61,14 +62,24 @@ class AnswerError(ValueError):
 
 def clean(value: object) -> str:
     """A cell's text: numbers without a spurious ``.0``, whitespace trimmed, NFC normalised."""
-    if value is None:
+    if value.__class__ is str:
+        text = value
+    elif value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool):
-        value = "TRUE" if value else "FALSE"
-    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip().replace("\u3000", " ").strip()
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool):
+            value = "TRUE" if value else "FALSE"
+        text = str(value)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        if "\u3000" in text:
+            text = text.strip().replace("\u3000", " ")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
 
 
 def stem_number(stem: str) -> int | None:
@@ -77,25 +88,50 @@ def stem_number(stem: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# A number and what follows it: the separator run, then the next character (to tell "1.5米" from "1.甲").
+_NUMBER_THEN = re.compile(r"^\s*(\d+)([ \t]*[.．、,，:：]*[ \t]*)(.?)", re.S)
+_REPEATED_NUMBER = re.compile(r"(\d+)\s*[.．、，]\s*(\S)")
+
+
+def number_stem(
+    stem: str, expected: int | None = None, following: int | None = None
+) -> tuple[str, int | None]:
+    """A stem without its numbering, and the number taken as numbering (None when it kept its number).
+
+    Numbering that cannot be text is always removed: ``12、`` ``12．甲`` ``263<TAB>`` ``155,、`` ``(12)``
+    ``第12题``. A number that may be text (``79 车辆``, ``78车辆``, ``1.15cm``, ``600兆瓦``) is numbering
+    only when the row sequence says so: it is `expected` (the number after the previous row's
+    numbering), or the next row's numbering (`following`, numbering that cannot be text) is the number
+    after it, as where numbering restarts at 1 in a new block. Neither says so in an unnumbered bank.
+    """
+    m = _NUMBER_THEN.match(stem)
+    if m is None:  # "(12)…", "第12题…", "．集油器…", or no number at all
+        stripped = _STEM_NUMBER.sub("", stem, count=1).strip()
+        if not stripped or stripped == stem.strip():
+            return stem.strip(), None
+        return stripped, stem_number(stem)
+    number, separator, after = int(m.group(1)), m.group(2), m.group(3)
+    rest = stem[m.end(2) :].strip()
+    if not rest:
+        return stem.strip(), None
+    marks = separator.strip()
+    certain = "\t" in separator or "、" in marks or (marks and not after.isdigit())
+    in_sequence = number == expected or (following is not None and following == number + 1)
+    if not (certain or in_sequence):
+        return stem.strip(), None
+    again = _REPEATED_NUMBER.match(rest) if marks else None
+    if again and int(again.group(1)) == number and again.group(2) not in "0123456789":
+        rest = rest[again.end(1) :].lstrip(" \t.．、，")  # "536、536.焊接…", but not "12、12.5米…"
+    return rest, number
+
+
 def strip_stem_number(stem: str, expected: int | None = None) -> str:
     """``12．压力容器…`` → ``压力容器…``; a stem that is only a number is left as it is.
 
     `expected` is the number this row should carry (the previous row's + 1): a stem starting with it is
-    numbered even where the text goes on with a digit (``113.1Cr18Ni9…``), and a number written twice
-    (``536、536.焊接…``) goes too.
+    numbered even where the text goes on with a digit (``113.1Cr18Ni9…``). See `number_stem`.
     """
-    stripped = stem
-    if expected is not None:
-        numbered = re.compile(rf"^\s*{expected}\s*[.．、，]\s*")
-        m = numbered.match(stem)
-        if m and stem[m.end() :].strip():
-            stripped = stem[m.end() :]
-            again = numbered.match(stripped)
-            if again and stripped[again.end() :][:1] not in "0123456789":
-                stripped = stripped[again.end() :]  # "536、536.焊接…", but not "12、12.5米…"
-            return stripped.strip()
-    stripped = _STEM_NUMBER.sub("", stem, count=1).strip()
-    return stripped or stem.strip()
+    return number_stem(stem, expected)[0]
 
 
 def strip_option_label(text: str, label: str | None = None, *, bare: bool = False) -> str:
@@ -113,13 +149,19 @@ def strip_option_label(text: str, label: str | None = None, *, bare: bool = Fals
     return text
 
 
+@functools.lru_cache(maxsize=256)
 def question_type(name: str) -> QuestionType | None:
     """The model's type for a 题型 cell (``单选题``, ``多项选择题``, ``single``), or None."""
-    key = re.sub(r"\s+", "", clean(name)).lower()
-    key = re.sub(r"[(（].*?[)）]", "", key)
+    key = _SPACES.sub("", clean(name)).lower()
+    key = _BRACKETED.sub("", key)
     return TYPE_NAMES.get(key)
 
 
+_SPACES = re.compile(r"\s+")
+_BRACKETED = re.compile(r"[(（].*?[)）]")
+
+
+@functools.lru_cache(maxsize=1024)
 def truth(text: str) -> bool | None:
     """True for 对/√/正确/T/TRUE, False for 错/×/错误/F/FALSE, None otherwise."""
     key = unicodedata.normalize("NFKC", text).strip().upper().rstrip("。.")
@@ -137,10 +179,15 @@ def answer_text(text: str) -> str:
     checked (see `answer_letters`).
     """
     key = unicodedata.normalize("NFKC", text).upper()
-    key = re.sub(r"^(答案|正确答案|ANSWER)\s*[:：]?", "", key.strip())
-    return re.sub(r"[\s,，、;；/|+.。]+", "", key)
+    key = _ANSWER_PREFIX.sub("", key.strip())
+    return _ANSWER_SEPARATORS.sub("", key)
 
 
+_ANSWER_PREFIX = re.compile(r"^(答案|正确答案|ANSWER)\s*[:：]?")
+_ANSWER_SEPARATORS = re.compile(r"[\s,，、;；/|+.。]+")
+
+
+@functools.lru_cache(maxsize=1024)
 def answer_letters(text: str) -> tuple[int, ...]:
     """``ACD``, ``A,C``, ``A、C``, ``a c``, full-width ``ＡＣ`` → sorted 0-based indices.
 
@@ -162,6 +209,7 @@ def letters(answer: tuple[int, ...]) -> str:
     return "".join(OPTION_LABELS[i] if 0 <= i < len(OPTION_LABELS) else str(i) for i in answer)
 
 
+@functools.lru_cache(maxsize=1024)
 def true_false_answer(text: str, options: tuple[str, ...] = ()) -> int:
     """The index into ``("正确", "错误")`` for a 判断题 answer.
 
@@ -187,6 +235,7 @@ def true_false_answer(text: str, options: tuple[str, ...] = ()) -> int:
     return index
 
 
+@functools.lru_cache(maxsize=1024)
 def true_false_options(options: tuple[str, ...]) -> bool:
     """Whether a row's options are a true/false pair (正确/错误, 对/错, √/×) in either order."""
     if len(options) != 2:
@@ -219,7 +268,20 @@ def split_options(cell: str) -> tuple[str, ...]:
             break
     else:
         parts = _split_inline(text)
-    parts = [_fold_label(p) for p in parts if p]
+    parts = [p for p in parts if p]
+    if 1 < len(parts) <= len(OPTION_LABELS) and [p[0] for p in parts] == _LABEL_RUNS[len(parts)]:
+        options = tuple(map(_after_own_label, parts))  # the usual case: every piece starts with its label
+    else:
+        options = _labelled_options([_fold_label(p) for p in parts])
+    n = len(options)
+    if n < len(OPTION_LABELS) and not _NEXT_LETTERS[n].isdisjoint(text) and _NEXT_LABEL[n].search(text):
+        sequence = _by_label_sequence(text)  # a label after the last option read: another reading?
+        if len(sequence) > len(options):
+            return sequence
+    return options
+
+
+def _labelled_options(parts: list[str]) -> tuple[str, ...]:
     bare = False
     if len(parts) > 1 and parts[0][0] == "A":
         labelled = _by_labels(parts)
@@ -229,6 +291,68 @@ def split_options(cell: str) -> tuple[str, ...]:
         strip_option_label(p, OPTION_LABELS[i] if i < len(OPTION_LABELS) else None, bare=bare)
         for i, p in enumerate(parts)
     )
+
+
+def _after_own_label(part: str) -> str:
+    """`strip_option_label(part, part[0], bare=True)` for a piece known to start with its own label."""
+    rest = part[1:].lstrip()
+    if rest and rest[0] in _LABEL_PUNCT_CHARS:
+        text = rest[1:].strip()
+        if text:
+            return text
+    return part[1:].strip() if len(part) > 1 else part
+
+
+_LABEL_PUNCT_CHARS = frozenset(".．、:：)）")
+_LABEL_RUNS = [list(OPTION_LABELS[:n]) for n in range(len(OPTION_LABELS) + 1)]
+
+# A label of the sequence A, B, C… in any case and width, with the punctuation after it if any.
+_SEQUENCE_LABEL = re.compile(r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])([A-Ha-hＡ-Ｈａ-ｈ])[ \t]*([.．、,，:：)）]?)")
+_DELIMITERS = " \t\n*#|"
+
+
+def _full_width(letter: str) -> str:
+    return chr(ord(letter) + 0xFEE0)
+
+
+# For each count of options read, the label that would come next, as `_SEQUENCE_LABEL` finds it.
+_NEXT_LABEL = [
+    re.compile(rf"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[{x}{x.lower()}{_full_width(x)}{_full_width(x.lower())}]")
+    for x in OPTION_LABELS
+]
+_NEXT_LETTERS = [frozenset((x, x.lower(), _full_width(x), _full_width(x.lower()))) for x in OPTION_LABELS]
+
+
+def _by_label_sequence(text: str) -> tuple[str, ...]:
+    """The options a reader sees by following the labels A, B, C… in order, whatever separates them.
+
+    ``**A、甲**B、乙 C、丙D、丁`` and ``**a、甲b、乙c,丙`` hold four and three options. A label is a
+    letter followed by punctuation, or an upper-case letter standing after a delimiter (``**B乙``).
+    Where both a delimited and a glued label could be the next one, the delimited one wins
+    (``A.维生素B、C B.钙``). Empty tuple when no such reading of two or more options exists.
+    """
+    labels = []
+    for m in _SEQUENCE_LABEL.finditer(text):
+        letter = unicodedata.normalize("NFKC", m.group(1))
+        start = m.start(1)
+        delimited = start == 0 or text[start - 1] in _DELIMITERS
+        if m.group(2) or (delimited and letter.isupper() and not text[m.end() : m.end() + 1].isascii()):
+            labels.append((OPTION_LABELS.index(letter.upper()), start, m.end(), delimited))
+    if not labels or labels[0][0] != 0 or text[: labels[0][1]].strip(_DELIMITERS):
+        return ()
+    chain = [labels[0]]
+    for index in range(1, len(OPTION_LABELS)):
+        after = chain[-1][2] + 1  # an option holds at least one character
+        candidates = [x for x in labels if x[0] == index and x[1] >= after]
+        if not candidates:
+            break
+        chain.append(next((x for x in candidates if x[3]), candidates[0]))
+    ends = [x[1] for x in chain[1:]] + [len(text)]
+    pieces = (
+        text[x[2] : end].strip(_DELIMITERS + "；;").rstrip("(（") for x, end in zip(chain, ends, strict=True)
+    )
+    options = tuple(p.strip() for p in pieces)
+    return options if len(options) > 1 and all(options) else ()
 
 
 def _label_quality(part: str) -> int:
@@ -260,13 +384,16 @@ def _by_labels(parts: list[str]) -> list[str]:
 
 def _missing_label(option: str, label: str) -> int:
     """Where `label` (or its look-alike) starts an option inside `option`; 0 when it does not."""
-    m = re.search(rf"(?<=\S)\s*({label}\s*{_LABEL_PUNCT})", option[2:])
+    m = _GLUED_LABEL[label].search(option[2:])
     if m:
         return m.start(1) + 2
     lookalike = _LOOKALIKE.get(label)
     if lookalike and lookalike in option[2:]:
         return option.rindex(lookalike)
     return 0
+
+
+_GLUED_LABEL = {x: re.compile(rf"(?<=\S)\s*({x}\s*{_LABEL_PUNCT})") for x in OPTION_LABELS}
 
 
 def _fold_label(part: str) -> str:

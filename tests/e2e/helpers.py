@@ -72,7 +72,7 @@ def sign_in_with_pin(
 
 def sign_in(page, base: str, username: str, *, then: str = "/") -> None:
     """Sign in with the test password on the login page and wait for `then` (where it sends you)."""
-    page.goto(f"{base}/login" if then == "/" else f"{base}/login?next={then}")
+    page.goto(f"{base}/login?by=password" + ("" if then == "/" else f"&next={then}"))
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", TEST_PASSWORD)
     page.click("button[type=submit]")

@@ -4,24 +4,22 @@ its questions in the bank — in Chromium at tablet size (768×1024) and at desk
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.corpus import corpus_path
 from tests.e2e.helpers import SCREENSHOTS, sign_in
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "excel" / "省级电焊.xlsx"
 KNOWN_STEM = "下列不属于安全生产法规性质的是"
 
 pytestmark = pytest.mark.e2e
 
 
 def test_trainer_imports_the_welding_bank_and_finds_its_questions(live_server, page):
-    if not CORPUS.exists():
-        pytest.skip(f"{CORPUS} is missing (the shared corpus lives beside the repository)")
+    bank = corpus_path("excel", "省级电焊.xlsx")
     sign_in(page, live_server, "t1", then="/bank/import")
 
-    page.set_input_files("input[name=file]", str(CORPUS.resolve()))
+    page.set_input_files("input[name=file]", str(bank.resolve()))
     page.select_option("select[name=post]", "welding")
     page.fill("input[name=title]", "省级电焊题库")
     page.click("button:has-text('上传并预览')")

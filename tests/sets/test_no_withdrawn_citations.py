@@ -1,13 +1,13 @@
 """No built-in or installed set teaches a withdrawn or replaced text as current.
 
-WITHDRAWN lists only replacements a content writer CONFIRMED (issue 14), each with the text that
-replaced it and where that was confirmed. A withdrawn number may still be mentioned to say that it
-was replaced ("原30号令已被19号令代替"), so the check is:
+WITHDRAWN is the one list of replacements confirmed for issue 14, each with the text that replaced it and
+where that was confirmed. A withdrawn number may still be mentioned to say that it was replaced
+("原30号令已被19号令代替"), so the check, over every discovered set, is:
 - a question's `basis` never names a withdrawn text (a basis is what the answer rests on today);
 - in an explanation or a handbook section every mention has a replacement marker (已废止、被…代替、
-  原、不再 …) within a few characters of it;
-- a stem or option may name one (to ask about the replacement) only when the explanation names it
-  as replaced.
+  原、不再 …) in the same sentence and within a few characters of it;
+- a stem or option may name one (to ask about the replacement, or as the false claim of a true/false
+  question) only when the explanation names it as replaced.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ class Withdrawn:
 
 
 WITHDRAWN: tuple[Withdrawn, ...] = (
-    # Replaced by 应急管理部令第19号 (公布 2025-12-17, 施行 2026-06-01). Confirmed 2026-12-06: 阿拉善左旗
+    # Replaced by 应急管理部令第19号 (公布 2025-12-19, 施行 2026-06-01). Confirmed 2026-12-06: 阿拉善左旗
     # 应急管理局 reprint of the full text (yuchehui.cn/art/2025/12/22/art_2092_523453.html) and a public
     # regulation register citing mem.gov.cn/gk/zfxxgkpt/fdzdgknr/202512/t20251219_589179.shtml
-    # ("2026版取代原第30号令").
+    # ("2026版取代原第30号令"); see question_sets/SPECIAL_OPERATIONS_RULES.md.
     Withdrawn(
         name="原国家安全监管总局令第30号《特种作业人员安全技术培训考核管理规定》",
         pattern=r"(?:总局令|局令)\s*第\s*30\s*号|(?<!\d)30\s*号令",
@@ -86,14 +86,70 @@ WITHDRAWN: tuple[Withdrawn, ...] = (
         replaced_by="JJG 693-2011",
         source="360doc 1093334866; dqzhy.cn detail-140; 查于 2026-12-06",
     ),
+    # JGJ/T 46-2024《建筑与市政工程施工现场临时用电安全技术标准》 replaces JGJ 46-2005. Confirmed 2026-12-06
+    # (low_voltage_electrician/REVIEW.md): construction-plan generators' current/abolished standard lists and a
+    # photo-inspection tool mapping JGJ 46-2005 → JGJ/T 46-2024. A bare "JGJ 46" means the old edition.
+    Withdrawn(
+        name="JGJ 46-2005《施工现场临时用电安全技术规范》",
+        pattern=r"JGJ\s*46(?:\s*[-—–]\s*2005)?(?![\d/])",
+        replaced_by="JGJ/T 46-2024",
+        source="construction-tool standard lists (JGJ 46-2005 abolished); inspection tool mapping; 查于 2026-12-06",
+    ),
+    # GB 3608-2025《高处作业分级》 (发布 2025-10-05, 实施 2026-05-01) replaces GB/T 3608-2008. Confirmed
+    # 2026-12-06: 360book.cn/books/29/1380946.html (title page "代替GB/T3608—2008", 2026-05-01实施) and a
+    # training-matrix catalogue with the SAMR link (work_at_height/REVIEW.md).
+    Withdrawn(
+        name="GB/T 3608-2008《高处作业分级》",
+        pattern=r"GB\s*/\s*T\s*3608",
+        replaced_by="GB 3608-2025",
+        source="360book.cn 1380946 (title page); training-matrix catalogue; 查于 2026-12-06",
+    ),
+    # GB 9448-2025《焊接与切割安全》 (实施 2026-08-01) replaces GB 9448-1999. Confirmed 2026-12-06
+    # (welding/REVIEW.md): a training-matrix catalogue with the SAMR link and a safety-law register citing a
+    # county government notice.
+    Withdrawn(
+        name="GB 9448-1999《焊接与切割安全》",
+        pattern=r"GB\s*9448\s*[-—–]\s*1999",
+        replaced_by="GB 9448-2025",
+        source="training-matrix catalogue; safety-law register (county notice); 查于 2026-12-06",
+    ),
+    # GB 12158-2024《防止静电事故通用要求》 (实施 2026-01-01) replaces GB 12158-2006. Confirmed 2026-12-06
+    # (low_voltage_electrician/REVIEW.md): a safety-law knowledge base register with a news source.
+    Withdrawn(
+        name="GB 12158-2006《防止静电事故通用要求》",
+        pattern=r"GB\s*12158\s*[-—–]\s*2006",
+        replaced_by="GB 12158-2024",
+        source="safety-law knowledge base phase-10 register with a news source; 查于 2026-12-06",
+    ),
+    # GB 24544-2023《坠落防护 速差自控器》 (发布 2023-12-28, 实施 2025-01-01) replaces GB 24544-2009.
+    # Confirmed 2026-12-06 by the independent review: guifanku.com/810116.html (title page "代替GB24544—2009")
+    # and chinesestandard.net GB24544-2023 (status valid; GB 24544-2009 obsolete).
+    Withdrawn(
+        name="GB 24544-2009《坠落防护 速差自控器》",
+        pattern=r"GB\s*24544\s*[-—–]\s*2009",
+        replaced_by="GB 24544-2023",
+        source="guifanku.com 810116 (title page); chinesestandard.net GB24544-2023; 查于 2026-12-06",
+    ),
+    # AQ 3067-2026《化工和危险化学品生产经营企业重大生产安全事故隐患判定准则》 (发布 2026-03-09, 施行
+    # 2026-09-30) is the criterion in force; the 2017 试行 standard is no longer taught as current. A formal
+    # repeal notice of the 2017 document was not found, so a set says "不再作为依据", not "已废止".
+    # Confirmed 2026-12-06 (hazardous_chemicals/REVIEW.md): a regulation knowledge base's AQ 3067 metadata
+    # with mem.gov.cn/fw/flfgbz/bz/bzwb/202603/t20260325_598035.shtml, and a training-matrix catalogue.
+    Withdrawn(
+        name="化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）（2017）",
+        pattern=r"化工和危险化学品生产经营单位重大生产安全事故隐患判定标准",
+        replaced_by="AQ 3067-2026",
+        source="safety-basis AQ 3067 metadata (mem.gov.cn t20260325_598035); training-matrix catalogue; 查于 2026-12-06",
+    ),
 )
 
 # Words saying a text is no longer current. A bare "原" counts, except the "原国家…" of an old agency's name
 # (原国家安全监管总局令第3号 is still in force).
 REPLACED_MARKER = re.compile(
-    r"已废止|废止|代替|取代|替代|已被|被.{0,30}?(?:代替|取代|替代)|不再|旧|原(?!国家)"
+    r"已废止|废止|代替|取代|替代|已被|被.{0,30}?(?:代替|取代|替代)|不再|不能再|旧|原(?!国家)"
 )
-NEAR = 40  # characters either side of a mention searched for a marker
+NEAR = 40  # characters either side of a mention searched for a marker, within the same sentence
+SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 
 
 @dataclass(frozen=True)
@@ -107,13 +163,20 @@ def _compiled():
     return [(w, re.compile(w.pattern)) for w in WITHDRAWN]
 
 
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    ends_before = [m.end() for m in SENTENCE_END.finditer(text, 0, start)]
+    after = SENTENCE_END.search(text, end)
+    return (ends_before[-1] if ends_before else 0), (after.start() if after else len(text))
+
+
 def current_citations(text: str, where: str, *, in_basis: bool = False) -> list[Citation]:
     """Mentions of a withdrawn text that present it as current (any mention at all, in a basis)."""
     found = []
     for w, rx in _compiled():
         for m in rx.finditer(text):
-            before = text[max(0, m.start() - NEAR) : m.start()]
-            after = text[m.end() : m.end() + NEAR]
+            first, last = _sentence_around(text, m.start(), m.end())
+            before = text[max(first, m.start() - NEAR) : m.start()]
+            after = text[m.end() : min(last, m.end() + NEAR)]
             if in_basis or not (REPLACED_MARKER.search(before) or REPLACED_MARKER.search(after)):
                 excerpt = text[max(0, m.start() - 20) : m.end() + 20].replace("\n", " ")
                 found.append(Citation(where, w.name, excerpt))
@@ -129,8 +192,9 @@ def _explained_as_replaced(explanation: str) -> set[str]:
 
 def set_citations(qs) -> list[Citation]:
     """A question may put a withdrawn text in its stem or options (e.g. "which standards did GB 2894-2025
-    replace?") only when its explanation names that text as replaced; the explanation itself and the
-    handbook must mark every mention; a basis may not name one at all."""
+    replace?", or a true/false claim that the old text is still current) only when its explanation names that
+    text as replaced; the explanation itself and the handbook must mark every mention; a basis may not name
+    one at all."""
     found = []
     for q in qs.questions:
         found += current_citations(q.basis, f"{q.id} basis", in_basis=True)
@@ -161,8 +225,9 @@ def _name(prefix: str) -> str:
 
 def test_each_withdrawn_entry_names_its_replacement_and_source():
     assert [w.name for w in WITHDRAWN if not (w.replaced_by and w.source)] == []
-    # each pattern recognises the way its own entry is written
+    # each pattern recognises the way its own entry is written, and not its replacement
     assert [w.name for w, rx in _compiled() if not rx.search(w.name)] == []
+    assert [w.name for w, rx in _compiled() if rx.search(w.replaced_by)] == []
 
 
 def test_a_withdrawn_text_in_a_basis_is_reported_even_when_marked_as_replaced():
@@ -171,8 +236,16 @@ def test_a_withdrawn_text_in_a_basis_is_reported_even_when_marked_as_replaced():
 
 
 def test_a_mention_saying_the_text_was_replaced_is_allowed():
-    text = "GB 2894-2025 自2026年3月1日起实施，代替了 GB 2893-2008 和 GB 2894-2008。原30号令已被19号令代替。"
+    text = (
+        "GB 2894-2025 自2026年3月1日起实施，代替了 GB 2893-2008 和 GB 2894-2008。原30号令已被19号令代替。"
+        "JGJ/T 46-2024 代替了 JGJ 46-2005。"
+    )
     assert current_citations(text, "explanation") == []
+
+
+def test_a_marker_in_the_next_sentence_does_not_excuse_a_current_citation():
+    found = current_citations("开关箱按 JGJ 46 设置。旧做法要改。", "handbook")
+    assert [c.withdrawn for c in found] == [_name("JGJ 46-2005")]
 
 
 def test_a_mention_teaching_the_old_text_as_current_is_reported():
@@ -181,13 +254,16 @@ def test_a_mention_teaching_the_old_text_as_current_is_reported():
         explanation="依据 GB 2894-2008 设置安全标志；报警器按 JJG 693-2004 检定。",
         basis="《安全生产法》第三十条",
     )
-    qs = question_set([q], sections=[section(id="sec-a", body="安全色按 GB 2893 执行。")])
+    qs = question_set(
+        [q], sections=[section(id="sec-a", body="安全色按 GB 2893 执行。速差自控器按 GB 24544-2009 选用。")]
+    )
     found = [(c.where, c.withdrawn) for c in set_citations(qs)]
     assert found == [
         (f"{q.id} explanation", _name("GB 2894-2008")),
         (f"{q.id} explanation", _name("JJG 693-2004")),
         (f"{q.id} stem", _name("原国家安全监管总局令第30号")),
         ("handbook #sec-a", _name("GB 2893")),
+        ("handbook #sec-a", _name("GB 24544-2009")),
     ]
 
 
@@ -207,3 +283,8 @@ def test_the_agency_prefix_of_a_current_rule_is_not_a_replacement_marker():
     # "原国家安全监管总局令第30号" alone does not say the rule was replaced: 原 belongs to the agency's name.
     found = current_citations("特种作业按原国家安全监管总局令第30号执行。", "stem")
     assert [c.withdrawn for c in found] == [_name("原国家安全监管总局令第30号")]
+
+
+def test_the_current_edition_of_a_replaced_standard_is_not_reported():
+    text = "临时用电按 JGJ/T 46-2024 执行；高处作业分级按 GB 3608-2025；速差自控器按 GB 24544-2023。"
+    assert current_citations(text, "handbook") == []

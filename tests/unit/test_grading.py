@@ -98,3 +98,29 @@ def test_points_come_from_the_paper():
     bp = dataclasses.replace(blueprint(), points={"single": 10.0, "multiple": 10.0, "truefalse": 10.0})
     p = paper([question(id="s")], bp)
     assert grade(p, {"s": [1]}).score == 10.0
+
+
+@pytest.mark.parametrize("scoring", ["all_or_nothing", "partial"])
+def test_grading_from_the_frozen_key_scores_as_grading_the_paper(scoring):
+    from quizbank.grading import KeyedItem, grade_keyed
+
+    p = paper(
+        [
+            question(id="s", answer=(1,)),
+            truefalse(id="t"),
+            multiple(id="m", answer=(0, 2, 3)),
+            question(id="u"),
+        ],
+        blueprint(multiple_scoring=scoring),
+        orders=[(3, 1, 0, 2), (1, 0), (2, 0, 3, 1), (0, 1, 2, 3)],
+    )
+    keyed = [KeyedItem(pq.question.id, pq.question.type, pq.answer, pq.points) for pq in p.questions]
+    for responses in ({}, {"s": [3]}, {"s": [1], "t": [0], "m": [1, 0]}, {"m": [2], "u": [0, 1]}):
+        full = grade(p, responses)
+        frozen = grade_keyed(keyed, responses, pass_percent=p.blueprint.pass_percent, scoring=scoring)
+        assert (frozen.score, frozen.max_score, frozen.passed, frozen.pass_score) == (
+            full.score, full.max_score, full.passed, full.pass_score,
+        )  # fmt: skip
+        assert [(i.is_correct, i.points, i.chosen) for i in frozen.items] == [
+            (i.is_correct, i.points, i.chosen) for i in full.items
+        ]

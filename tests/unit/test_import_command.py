@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import types
@@ -9,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from quizbank import formats
 from quizbank.cli import main
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-GIFT = CORPUS / "gift" / "moodle-questions.gift.txt"
+from quizbank.commands import import_
+from quizbank.model import Question
+from tests.corpus import corpus_path
 
 
 def write_csv(tmp_path, text: str, name="bank.csv") -> Path:
@@ -50,9 +52,8 @@ def test_json_output_is_one_object_with_questions_and_problems(tmp_path, capsys)
     ]
 
 
-@pytest.mark.skipif(not GIFT.is_file(), reason=f"corpus not found at {GIFT}")
 def test_gift_fixture_summary_counts_per_type_and_lists_problems_with_lines(capsys):
-    assert main(["import", str(GIFT), "--dry-run"]) == 0
+    assert main(["import", str(corpus_path("gift", "moodle-questions.gift.txt")), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "可导入 5 题" in out and "单选题 1，多选题 1，判断题 3" in out
     assert "line 5: 配对题（matching）不支持" in out
@@ -133,3 +134,38 @@ def test_missing_web_shell_is_a_clear_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "webapp.bank.cli", None)  # import fails
     assert main(["import", str(write_csv(tmp_path, BANK))]) == 1
     assert "--dry-run" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        Question(
+            id="a", type="single", stem='引号"与\\反斜杠\n换行', options=("甲", "\u2028乙"), answer=(1,)
+        ),
+        Question(
+            id="b",
+            type="multiple",
+            stem="问",
+            options=("a", "b", "c"),
+            answer=(0, 2),
+            explanation="因为\t制表",
+            section="weld-1",
+            difficulty=5,
+            tags=("三违", "动火"),
+            source="Sheet1!R9",
+        ),
+    ],
+)
+def test_each_question_is_written_as_json_dumps_would_write_it(question):
+    assert import_.question_text(question) == json.dumps(import_.question_json(question), ensure_ascii=False)
+
+
+def test_json_is_streamed_one_question_at_a_time(tmp_path):
+    path = write_csv(tmp_path, BANK)
+    result = formats.read(path)
+    out = io.StringIO()
+    writes = []
+    out.write = lambda text: writes.append(text)  # type: ignore[method-assign]
+    import_.write_result_json(str(path), result, out)
+    assert max(len(w) for w in writes) < 300  # no piece holds the whole document
+    assert json.loads("".join(writes))["questions"][0]["stem"] == "问？"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fnmatch import fnmatch
 
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from tests.webapp.base_builders import make_org, make_post, make_user, make_worker
 from webapp.org.models import ROLES
@@ -17,7 +17,15 @@ from webapp.org.models import ROLES
 # Endpoints each role may reach (fnmatch patterns over endpoint names). Everything else must be refused.
 # Public endpoints (@public) and any-signed-in ones (@signed_in) are checked separately below.
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "worker": ("exams.*", "api.attempt*", "api.exams", "api.posts", "api.question_sets", "api.practice*"),
+    "worker": (
+        "exams.*",
+        "api.attempt*",
+        "api.exams",
+        "api.posts",
+        "api.question_sets",
+        "api.practice*",
+        *("records.index", "records.person", "records.download", "records.archive*"),  # their own only
+    ),
     "trainer": (
         "exams.*",
         "api.*",
@@ -27,9 +35,29 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "inspections.*",
         "certs.*",
         "training.*",
+        "records.*",
+        "dashboard.*",
+        "signin_locks.*",
     ),
-    "inspector": ("exams.*", "api.*", "inspections.*", "certs.*", "roster.*"),
-    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*"),
+    "inspector": (
+        "exams.*",
+        "api.*",
+        "inspections.*",
+        "certs.*",
+        "roster.*",
+        *("records.index", "records.person", "records.download", "records.archive*"),
+    ),
+    "hr": (
+        "exams.*",
+        "api.*",
+        "roster.*",
+        "reports.*",
+        "certs.*",
+        "records.*",
+        "reminders.log",
+        "dashboard.*",
+        "signin_locks.*",
+    ),
     "admin": ("*",),
 }
 # Worker-reachable exam pages that still refuse staff-only actions inside exams.* (checked by role below).
@@ -42,7 +70,7 @@ def _sample_url(rule: Rule) -> str:
     values = {}
     for name, conv in rule._converters.items():
         kind = type(conv).__name__
-        if kind == "IntegerConverter":
+        if isinstance(conv, IntegerConverter):
             values[name] = 999999
         elif kind == "AnyConverter":
             values[name] = sorted(conv.items)[0]

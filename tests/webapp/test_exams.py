@@ -133,7 +133,12 @@ def test_a_second_submit_returns_the_first_result(world, client, db):
     second = client.post(f"/api/v1/attempts/{attempt['id']}/submit")
     assert first.status_code == second.status_code == 200
     assert first.get_json() == second.get_json()
-    assert set(first.get_json()) >= {"score", "max_score", "passed", "results"}
+    assert set(first.get_json()) >= {"score", "max_score", "pass_score", "passed", "percent"}
+    assert "results" not in first.get_json(), "per-question results come with the attempt and the result page"
+    review = client.get(f"/api/v1/attempts/{attempt['id']}").get_json()["result"]
+    assert review["score"] == first.get_json()["score"] and len(review["results"]) == len(
+        attempt["questions"]
+    )
     events = db.scalars(select(Event).where(Event.kind == "exam_taken")).all()
     assert len(events) == 1
     assert events[0].data["attempt_id"] == str(attempt["id"]) and events[0].data["kind"] == "periodic"

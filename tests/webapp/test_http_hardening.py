@@ -220,3 +220,13 @@ def test_an_upload_over_the_limit_gets_a_clear_answer(app, people):
     r = client.post("/api/v1/attempts", data=b"{" + b" " * 4096 + b"}", content_type="application/json")
     assert r.status_code == 413
     assert r.get_json()["error"]["code"] == "request_entity_too_large"
+
+
+def test_the_session_cookie_is_signed_again_only_when_it_changes(client, people):
+    r = client.sign_in("w1", "Passw0rd!")
+    assert "Expires=" in r.headers["Set-Cookie"], "a signed-in session outlives the browser (12 h)"
+    for path in ("/api/v1/me", "/", "/api/v1/me"):
+        r = client.get(path)
+        assert r.status_code == 200 and "Set-Cookie" not in r.headers, path
+    r = client.post("/api/v1/logout")
+    assert "Set-Cookie" in r.headers, "signing out changes the session"

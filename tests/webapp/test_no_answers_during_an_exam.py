@@ -116,7 +116,8 @@ def test_the_exams_own_result_is_shown_once_it_is_submitted(client, db, exam_id)
 
     client.sign_in("w1")
     exam_attempt = _start_exam(client, exam_id)
-    result = answer(client, db, exam_attempt, right=False)
+    answer(client, db, exam_attempt, right=False)
+    result = client.get(f"/api/v1/attempts/{exam_attempt}").get_json()["result"]
     assert result["results"] and "answer" in result["results"][0]
     r = client.get(f"/attempts/{exam_attempt}/result")
     assert r.status_code == 200 and "解析" in r.get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from webapp.auth.service import (
     authenticate_pin,
     change_password,
 )
+from webapp.infra.bounds import MAX_ID
 from webapp.infra.db import session
 from webapp.infra.security import public, safe_next, sign_out, signed_in
 from webapp.org.models import Organisation
@@ -44,10 +45,16 @@ class PasswordForm(FlaskForm):
     again = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码")])
 
 
+def _is_tablet() -> bool:
+    """A shared tablet: a browser where a worker signed in with 工号 + PIN, or that was set up by opening the
+    kiosk URL (/login/pin?org=N) once. Its sign-in page is the PIN one; staff choose 用户名和密码 there."""
+    return bool(request.cookies.get(KIOSK_COOKIE, "").isdigit())
+
+
 def _kiosk_org() -> int | None:
     """The tablet's organisation: ?org=, the cookie, or the only organisation there is."""
     for raw in (request.args.get("org"), request.cookies.get(KIOSK_COOKIE)):
-        if raw and raw.isdigit():
+        if raw and raw.isdigit() and int(raw) <= MAX_ID:
             return int(raw)
     if session.scalar(select(func.count(Organisation.id))) == 1:
         return session.scalar(select(Organisation.id))
@@ -61,6 +68,8 @@ def login():
     target = safe_next(request.args.get("next"))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(target)
+    if request.method == "GET" and _is_tablet() and request.args.get("by") != "password":
+        return redirect(url_for("auth.login_pin", next=request.args.get("next") or None))
     error = None
     if form.validate_on_submit():
         try:
@@ -91,9 +100,19 @@ def login_pin():
         else:
             login_user(user)
             response = redirect(target)
-            response.set_cookie(KIOSK_COOKIE, str(user.organisation_id), max_age=365 * 86400, samesite="Lax")
+            _remember_tablet(response, user.organisation_id)
             return response
-    return render_template("auth/login_pin.html", form=form, error=error, next=target, org_id=org_id)
+    response = make_response(
+        render_template("auth/login_pin.html", form=form, error=error, next=target, org_id=org_id)
+    )
+    chosen = request.args.get("org", "")
+    if request.method == "GET" and chosen.isdigit() and session.get(Organisation, int(chosen)) is not None:
+        _remember_tablet(response, int(chosen))  # the kiosk URL: this browser is a tablet from now on
+    return response
+
+
+def _remember_tablet(response, organisation_id: int) -> None:
+    response.set_cookie(KIOSK_COOKIE, str(organisation_id), max_age=365 * 86400, samesite="Lax")
 
 
 @bp.post("/logout")

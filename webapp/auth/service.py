@@ -12,10 +12,13 @@ from webapp.infra.security import (
     clear_failures,
     end_sessions,
     hash_secret,
+    pin_key,
     record_failure,
     throttle_keys,
+    tries_left_message,
 )
 from webapp.org.models import Person, User, UserRole
+from webapp.org.service import person_by_employee_no
 
 __all__ = [
     "LoginRefused",
@@ -46,8 +49,7 @@ def authenticate(username: str, password: str) -> User:
     user = session.scalar(select(User).where(User.username == username)) if username else None
     ok = check_secret(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.active:
-        record_failure(keys)
-        raise LoginRefused(WRONG_PASSWORD)
+        raise LoginRefused(WRONG_PASSWORD + tries_left_message(record_failure(keys)))
     clear_failures(keys)
     return user
 
@@ -90,23 +92,13 @@ def change_password(user: User, current: str, new: str, again: str) -> None:
 def authenticate_pin(organisation_id: int | None, employee_no: str, pin: str) -> User:
     """The worker with this 工号 and PIN in the organisation; raises LoginRefused or Throttled."""
     employee_no = (employee_no or "").strip()
-    keys = throttle_keys("pin", f"{organisation_id}:{employee_no}")
+    keys = throttle_keys("pin", pin_key(organisation_id, employee_no))
     check_throttle(keys)
-    person = (
-        session.scalar(
-            select(Person).where(Person.organisation_id == organisation_id, Person.employee_no == employee_no)
-        )
-        if organisation_id and employee_no
-        else None
-    )
+    person = person_by_employee_no(session, organisation_id, employee_no)
     ok = check_secret(person.pin_hash if person else None, pin or "", pin=True)
-    if not ok or person is None or not person.active:
-        record_failure(keys)
-        raise LoginRefused(WRONG_PIN)
+    if not ok or person is None or not person.active or not worker_user_for(person).active:
+        raise LoginRefused(WRONG_PIN + tries_left_message(record_failure(keys)))
     user = worker_user_for(person)
-    if not user.active:
-        record_failure(keys)
-        raise LoginRefused(WRONG_PIN)
     clear_failures(keys)
     return user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import PurePath
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
@@ -21,6 +21,7 @@ from webapp.infra.db import session
 from webapp.infra.paging import page_count, page_number, pager_args
 from webapp.infra.security import get_owned, require_role, safe_next
 from webapp.org.models import Post
+from webapp.uploads.limits import Deadline, upload_limits
 from webapp.uploads.service import load_preview, mark_committed, store_preview
 
 TRAINER = ("trainer", "admin")
@@ -77,9 +78,10 @@ def upload():
     if form.validate_on_submit():
         upload = form.file.data
         filename = PurePath(upload.filename or "upload").name
-        data = upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
+        limits = upload_limits()
+        data = upload.read(limits.max_bytes + 1)
         result = service.read_upload(
-            data, filename, format=form.format.data, max_bytes=current_app.config["MAX_CONTENT_LENGTH"]
+            data, filename, format=form.format.data, limits=limits, progress=Deadline(filename)
         )
         if not result.questions:
             reason = result.problems[0] if len(result.problems) == 1 else None

@@ -32,10 +32,20 @@ TEMPLATE_NOTES_SHEET = "说明"
 # --- reading an upload -----------------------------------------------------------------------------------
 
 
-def read_upload(data: bytes, filename: str, *, format: str = "auto", max_bytes: int) -> model.ImportResult:
-    """The formats' reader (which checks size and the zip before unpacking), minus the note that our own
-    template's 说明 sheet holds no questions."""
-    result = formats.read(data, format=format, name=filename, max_bytes=max_bytes)
+def read_upload(
+    data: bytes,
+    filename: str,
+    *,
+    format: str = "auto",
+    max_bytes: int | None = None,
+    limits: formats.ReadLimits | None = None,
+    progress=None,
+) -> model.ImportResult:
+    """The formats' reader (which checks size and the zip before unpacking, and `limits` while reading),
+    minus the note that our own template's 说明 sheet holds no questions."""
+    result = formats.read(
+        data, format=format, name=filename, max_bytes=max_bytes, limits=limits, progress=progress
+    )
     problems = tuple(
         p
         for p in result.problems

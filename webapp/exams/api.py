@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from datetime import timedelta
+
+from flask import current_app, jsonify, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -19,11 +21,13 @@ from webapp.org.models import Post
 ATTEMPT_ROLES = ("worker", "inspector")  # inspectors run spot tests on their tablet (kiosk mode)
 
 
-def own_attempt(attempt_id: int, *, for_share: bool = False) -> Attempt:
+def own_attempt(attempt_id: int, *, for_share: bool = False, for_update: bool = False) -> Attempt:
     """The attempt, if it is the signed-in worker's own, or one this inspector started (kiosk); else 404.
     `for_share`: locked until the request ends, so a submit in another request (which locks it for update)
-    either waits for this one or is seen by it (PostgreSQL; SQLite runs one writing request at a time)."""
-    attempt = get_owned(Attempt, attempt_id, with_for_update={"read": True} if for_share else None)
+    either waits for this one or is seen by it (PostgreSQL; SQLite runs one writing request at a time).
+    `for_update`: locked for a submit."""
+    lock = True if for_update else ({"read": True} if for_share else None)
+    attempt = get_owned(Attempt, attempt_id, with_for_update=lock)
     mine = current_user.person_id is not None and attempt.person_id == current_user.person_id
     kiosk = attempt.inspection_id is not None and attempt.started_by == current_user.id
     if not (mine or kiosk):
@@ -152,8 +156,17 @@ def attempt(attempt_id: int):
 @bp.put("/attempts/<int:attempt_id>/responses/<question_id>")
 @require_role(*ATTEMPT_ROLES)
 def attempt_response(attempt_id: int, question_id: str):
-    attempt = own_attempt(attempt_id, for_share=True)  # not saved into a paper being graded without it
-    service.save_response(session, attempt, question_id, json_body().get("choices"), clock.now())
+    facts = service.paper_facts(session, attempt_id)  # cached per process: a started paper never changes
+    mine = (
+        facts is not None and current_user.person_id is not None and facts.person_id == current_user.person_id
+    )
+    kiosk = facts is not None and facts.inspection_id is not None and facts.started_by == current_user.id
+    if not (mine or kiosk):
+        raise ApiError(404, "not_found", "没有找到这次考试")
+    picked = service.valid_choices(facts, question_id, json_body().get("choices"))  # type: ignore[arg-type]
+    grace = timedelta(seconds=current_app.config.get("EXAM_SAVE_GRACE_SECONDS", 0))
+    # One guarded statement: stored only while the paper is open, ordered against a submit (FOR SHARE).
+    service.store_answer(session, attempt_id, question_id, picked, clock.now(), grace)
     return "", 204
 
 
@@ -169,13 +182,12 @@ def attempt_check(attempt_id: int, question_id: str):
 @bp.post("/attempts/<int:attempt_id>/submit")
 @require_role(*ATTEMPT_ROLES)
 def attempt_submit(attempt_id: int):
-    attempt = own_attempt(attempt_id)
+    """The score and verdict; the per-question results (answers, explanations, handbook links) come with
+    the attempt (GET) and the result page, once no exam of the person's is in progress."""
+    attempt = own_attempt(attempt_id, for_update=True)  # locked once: the submit grades it in place
     now = clock.now()
-    if attempt.is_submitted:  # a second submit returns the result, with the answers
+    if attempt.is_submitted:  # a second submit returns the result (the same score, no answers)
         service.refuse_during_exam(session, attempt.person_id, now, service.ANSWERS_HIDDEN)
-    service.submit(session, attempt, now, by=f"user:{current_user.id}")
-    result = service.result_json(session, attempt)
-    if service.open_exam_attempt(session, attempt.person_id, now) is not None:
-        # Submitted while another exam or spot test of the person's is open: the score, not the answers.
-        result.pop("results")
-    return jsonify(result)
+    else:
+        service.submit(session, attempt, now, by=f"user:{current_user.id}", locked=True)
+    return jsonify(service.score_json(attempt))

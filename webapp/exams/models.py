@@ -67,6 +67,17 @@ class Attempt(Base):
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
 
+    # What a worker sees: out of 100 with the pass mark the rules name, whatever the paper's raw points.
+    @property
+    def score_percent(self) -> float | None:
+        if self.score is None or not self.max_score:
+            return None
+        return round(self.score / self.max_score * 100, 1)
+
+    @property
+    def pass_percent(self) -> float:
+        return float(self.blueprint.get("pass_percent", 80))
+
 
 class Response(Base):
     __tablename__ = "responses"

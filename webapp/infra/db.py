@@ -91,10 +91,27 @@ def _sqlite_begin(conn) -> None:
     # with "database is locked" on a lock upgrade mid-way. Reads (GET) and other work stay deferred, so
     # they never hold the write lock while reading.
     writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-    if writing or conn.get_execution_options().get(WRITE_INTENT):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
+    immediate = bool(writing or conn.get_execution_options().get(WRITE_INTENT))
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    conn.info[_HOLDS_WRITE_LOCK] = immediate
+
+
+_HOLDS_WRITE_LOCK = "quizbank_immediate"
+
+
+def take_write_lock(s: Session) -> None:
+    """About to write in what may have begun as a read (a GET that grades an expired attempt): on SQLite a
+    deferred transaction that has read cannot upgrade once another writer has committed ("database is
+    locked" at once, whatever busy_timeout says). So end the read and begin again with BEGIN IMMEDIATE,
+    queuing for the write lock; objects in the session reload on next access. Nothing to do on PostgreSQL,
+    in a transaction that began IMMEDIATE, or when this session has unflushed changes (never in a GET)."""
+    if s.get_bind().dialect.name != "sqlite":
+        return
+    if s.in_transaction():
+        if s.connection().info.get(_HOLDS_WRITE_LOCK) or s.new or s.dirty or s.deleted:
+            return
+        s.rollback()
+    s.connection(execution_options={WRITE_INTENT: True})
 
 
 def make_engine(url: str, **options) -> Engine:
@@ -106,7 +123,9 @@ def make_engine(url: str, **options) -> Engine:
     if url.startswith("postgresql"):
         options.setdefault("pool_size", 10)
         options.setdefault("max_overflow", 10)
-        options.setdefault("pool_pre_ping", True)
+        # No pre-ping (a SELECT 1 on every checkout): connections are replaced after half an hour instead,
+        # before a server or firewall idle timeout closes them; a connection lost anyway fails one request.
+        options.setdefault("pool_recycle", 1800)
     return create_engine(url, **options)
 
 

@@ -63,6 +63,9 @@ def fresh_session_at_sign_in(_sender, user, **_extra) -> None:
     kept = {k: session[k] for k in LOGIN_KEYS if k in session}
     session.clear()
     session.update(kept)
+    # Lives PERMANENT_SESSION_LIFETIME from sign-in. Set here, not on every request: assigning it marks the
+    # session modified, and a modified session is signed and sent again on every response.
+    session.permanent = True
     g.pop("csrf_token", None)  # flask-wtf caches the request's token in g: the next one is new
 
 

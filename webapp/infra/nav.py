@@ -46,6 +46,10 @@ NAV_GROUPS = {  # endpoint → menu it goes under when a user sees more items th
     "certs.special_due": "证书",
     "roster.index": "人员与报表",
     "reports.index": "人员与报表",
+    "records.index": "人员与报表",
+    "records.coverage_page": "人员与报表",
+    "reminders.log": "人员与报表",
+    "reminders.channels": "人员与报表",
 }
 NAV_FLAT_MAX = 6  # up to this many items the bar lists them all
 

@@ -28,7 +28,7 @@ def json_response(description: str, schema: dict | str) -> dict:
 
 
 ERRORS = {
-    "400": _error("请求有误（含缺少 CSRF 令牌）"),
+    "400": _error("请求有误（请求体不是 JSON 对象、参数或编号不对、缺少 CSRF 令牌）"),
     "401": _error("未登录"),
     "403": _error("无权限"),
     "404": _error("不存在或不属于本企业"),
@@ -72,7 +72,29 @@ def build_document(modules: Iterable[Any]) -> dict:
             doc["paths"].setdefault(path, {}).update(copy.deepcopy(ops))
         for key, items in part.get("components", {}).items():
             doc["components"].setdefault(key, {}).update(copy.deepcopy(items))
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            _answers_every_operation_gives(path, method, op)
     return doc
+
+
+def _answers_every_operation_gives(path: str, method: str, op: dict) -> None:
+    """What the shared machinery answers for any operation, documented once here rather than per fragment:
+    401 and 403 wherever a sign-in is needed (no or a wrong role), 404 for an id in the path that is missing
+    or out of range, 400 for a malformed body, parameter or id (webapp.infra.bounds)."""
+    responses = op.setdefault("responses", {})
+    if op.get("security") != []:
+        responses.setdefault("401", copy.deepcopy(ERRORS["401"]))
+        responses.setdefault("403", copy.deepcopy(ERRORS["403"]))
+    if "{" in path:
+        responses.setdefault("404", copy.deepcopy(ERRORS["404"]))
+    if (
+        "{" in path
+        or op.get("parameters")
+        or op.get("requestBody")
+        or method in ("post", "put", "patch", "delete")
+    ):
+        responses.setdefault("400", copy.deepcopy(ERRORS["400"]))
 
 
 def merged(parts: Iterable[dict]) -> dict[str, Any]:

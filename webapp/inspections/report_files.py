@@ -14,9 +14,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from quizbank.certificates import find_cjk_font, register_font
 from quizbank.formats.excel import neutralise_formula as neutralise
 from webapp.infra import clock
+from webapp.infra.fonts import cjk_font_name
 from webapp.inspections.service import Report
 
 STATE_NAMES = {"passed": "合格", "failed": "不合格", "running": "未交卷", "voided": "已作废"}
@@ -156,7 +156,7 @@ def _text(v) -> str:
 
 
 def report_pdf(report: Report) -> bytes:
-    font = register_font(find_cjk_font())
+    font = cjk_font_name()
     styles = _styles(font)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

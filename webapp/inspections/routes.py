@@ -23,7 +23,8 @@ from webapp.inspections.blueprint import READ, RUN, bp, inspection_of, person_in
 from webapp.inspections.kiosk_routes import current_lock
 from webapp.inspections.models import Inspection
 from webapp.inspections.openapi import OPENAPI
-from webapp.org.models import Department, Organisation, Person
+from webapp.org.models import Department, Organisation
+from webapp.org.service import person_by_employee_no
 from webapp.standing import service as standing_service
 
 NAV = [NavItem("inspections.index", "现场检查", RUN, "逢查必考、三违记录、检查报告")]
@@ -108,7 +109,7 @@ def find(inspection_id: int):
     code = request.args.get("code", "")
     person = service.find_person(session, inspection, code)
     if person is None:
-        flash(f"没有找到工号或二维码“{code.strip()[:60]}”对应的本企业人员。")
+        flash(f"没有找到工号、姓名或二维码“{code.strip()[:60]}”对应的本企业人员（同名者请用工号）。")
         return redirect(url_for("inspections.show", inspection_id=inspection.id))
     return redirect(url_for("inspections.person", inspection_id=inspection.id, person_id=person.id))
 
@@ -119,9 +120,7 @@ def badge(organisation_id: int, employee_no: str):
     """Where a worker's badge QR leads: their panel in this inspector's open inspection of the enterprise."""
     if organisation_id not in visible_org_ids():
         raise ApiError(404, "not_found", "没有找到")
-    person = session.scalar(
-        select(Person).where(Person.organisation_id == organisation_id, Person.employee_no == employee_no)
-    )
+    person = person_by_employee_no(session, organisation_id, employee_no)
     if person is None:
         raise ApiError(404, "not_found", "没有找到该人员")
     inspection = session.scalar(

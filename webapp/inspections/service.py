@@ -30,11 +30,13 @@ from webapp.infra.security import (
     check_secret,
     check_throttle,
     clear_failures,
+    pin_key,
     record_failure,
     throttle_keys,
 )
 from webapp.inspections.models import Finding, Inspection
 from webapp.org.models import Department, Person, Post, User
+from webapp.org.service import person_by_employee_no
 from webapp.standing import service as standing_service
 
 SAMPLE_SHARE = 0.2  # suggest testing a fifth of the department…
@@ -130,9 +132,21 @@ def find_person(s: Session, inspection: Inspection, code: str) -> Person | None:
         employee_no = (query.get("emp") or query.get("employee_no") or [""])[0]
     if org_id != inspection.organisation_id or not employee_no:
         return None
-    return s.scalar(
-        select(Person).where(Person.organisation_id == org_id, Person.employee_no == employee_no.strip())
-    )
+    person = person_by_employee_no(s, org_id, employee_no)
+    if person is None and not m and "/" not in code:
+        person = _person_by_name(s, org_id, code)
+    return person
+
+
+def _person_by_name(s: Session, org_id: int, name: str) -> Person | None:
+    """The one active person of that exact name in the organisation (a namesake makes it ambiguous: None)."""
+    for match in (Person.name == name, Person.name.contains(name, autoescape=True)):
+        rows = s.scalars(
+            select(Person).where(Person.organisation_id == org_id, match, Person.active.is_(True)).limit(2)
+        ).all()
+        if rows:
+            return rows[0] if len(rows) == 1 else None
+    return None
 
 
 def _person_from_certificate(s: Session, text: str) -> Person | None:
@@ -162,7 +176,7 @@ def spot_tests(s: Session, inspection: Inspection) -> list[Attempt]:
 
 def check_pin(person: Person, pin: str) -> None:
     """The worker confirms with their PIN; failures count in the shared login throttle (per 工号)."""
-    keys = throttle_keys("pin", f"{person.organisation_id}:{person.employee_no}")
+    keys = throttle_keys("pin", pin_key(person.organisation_id, person.employee_no))
     try:
         check_throttle(keys)
     except Throttled as e:

@@ -27,3 +27,24 @@ def find_organisation(s: Session, organisation: str | int | None) -> Organisatio
     if row is None:
         raise ValueError(f"单位“{text}”不存在")
     return row
+
+
+def person_by_employee_no(s: Session, organisation_id: int | None, employee_no: str):
+    """The person with this 工号 in the organisation, whatever its letters' case (`sf004` is `SF004`); an
+    exact match wins when the roster holds both spellings."""
+    from sqlalchemy import func
+
+    from webapp.org.models import Person
+
+    employee_no = (employee_no or "").strip()
+    if not organisation_id or not employee_no:
+        return None
+    rows = s.scalars(
+        select(Person)
+        .where(
+            Person.organisation_id == organisation_id, func.lower(Person.employee_no) == employee_no.lower()
+        )
+        .order_by(Person.id)
+    ).all()
+    exact = [p for p in rows if p.employee_no == employee_no]
+    return (exact or rows or [None])[0]

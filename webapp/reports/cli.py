@@ -22,7 +22,7 @@ def export_pass_rates(
     from webapp.infra.db import transaction
     from webapp.org.service import find_organisation
     from webapp.reports import export
-    from webapp.reports.service import GROUPINGS, pass_rates
+    from webapp.reports.service import GROUPINGS, pass_rates, total
 
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -37,10 +37,16 @@ def export_pass_rates(
         upgrade(app)
     with app.app_context(), transaction(app) as s:
         org = find_organisation(s, organisation)
-        rows = pass_rates(s, org.id, by, start, end)
-        data = (
-            export.to_xlsx(rows, by, start, end, org.name) if suffix == ".xlsx" else export.to_csv(rows, by)
-        )
+        from webapp.infra import clock
+
+        today = clock.today()
+        rows = pass_rates(s, org.id, by, start, end, today=today)
+        summary = total(s, org.id, by, start, end, today=today)
+        if suffix == ".xlsx":
+            trend = rows if by == "month" else pass_rates(s, org.id, "month", start, end)
+            data = export.to_xlsx(rows, by, start, end, org.name, total=summary, trend=trend)
+        else:
+            data = export.to_csv(rows, by, total=summary)
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(out)

@@ -16,9 +16,11 @@ from markupsafe import Markup, escape
 from quizbank.formats.excel import neutralise_formula as neutralise
 from webapp.reports.service import COLUMNS, GROUPINGS, PassRateRow
 
+RATE_KEYS = tuple(k for k, _t, _n in COLUMNS if k.endswith("rate"))
 
-def frame(rows: Sequence[PassRateRow], by: str) -> pd.DataFrame:
-    records = [r.as_dict() for r in rows]
+
+def frame(rows: Sequence[PassRateRow], by: str, total: PassRateRow | None = None) -> pd.DataFrame:
+    records = [r.as_dict() for r in rows] + ([total.as_dict()] if total else [])
     df = pd.DataFrame.from_records(records, columns=["key", *(c[0] for c in COLUMNS)])
     df = df.drop(columns=["key"])
     df.columns = [GROUPINGS[by] if key == "label" else title for key, title, _note in COLUMNS]
@@ -29,44 +31,119 @@ def notes_frame(by: str, start: date | None, end: date | None, organisation: str
     scope = f"{start or '最早'} 至 {end or '最新'}"
     lines = [("单位", organisation), ("统计维度", GROUPINGS[by]), ("交卷日期", scope)]
     lines += [(GROUPINGS[by] if key == "label" else title, note) for key, title, note in COLUMNS]
+    lines += [("合计", "全部分组合并统计（同一人只计一次），不是各行相加")]
     return pd.DataFrame(lines, columns=["项目", "说明"]).map(neutralise)
 
 
+def _sheet(
+    writer, name: str, df: pd.DataFrame, widths: Sequence[int], rate_columns: Sequence[int] = ()
+) -> None:
+    """Write `df` with a frozen bold header, column widths, rates (0–100 in the data) as Excel percentages."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    df = df.copy()
+    for i in rate_columns:
+        col = df.columns[i]
+        df[col] = [None if v is None or v != v else v / 100 for v in df[col]]
+    df.to_excel(writer, sheet_name=name, index=False)
+    sheet = writer.sheets[name]
+    sheet.freeze_panes = "B2"
+    for i, w in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = w
+    for c in sheet[1]:
+        c.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=2):
+        for i, c in enumerate(row):
+            if i in rate_columns:
+                c.number_format = "0.0%"
+            elif isinstance(c.value, str):
+                c.data_type = "s"  # text stays text: never evaluated as a formula
+    if sheet.max_row > 1 and str(sheet.cell(sheet.max_row, 1).value) == "合计":
+        for c in sheet[sheet.max_row]:
+            c.font = Font(bold=True)
+
+
 def to_xlsx(
-    rows: Sequence[PassRateRow], by: str, start: date | None, end: date | None, organisation: str
+    rows: Sequence[PassRateRow],
+    by: str,
+    start: date | None,
+    end: date | None,
+    organisation: str,
+    *,
+    total: PassRateRow | None = None,
+    trend: Sequence[PassRateRow] = (),
 ) -> bytes:
+    """Sheets: 通过率 (the groups and the 合计 row), 月度趋势, 说明."""
+    keys = [k for k, _t, _n in COLUMNS]
+    rate_columns = [keys.index(k) for k in RATE_KEYS]
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        frame(rows, by).to_excel(writer, sheet_name="通过率", index=False)
-        notes_frame(by, start, end, organisation).to_excel(writer, sheet_name="说明", index=False)
-        sheet = writer.sheets["通过率"]
-        sheet.column_dimensions["A"].width = 28
-        for letter in "BCDEFGHI":
-            sheet.column_dimensions[letter].width = 14
-        writer.sheets["说明"].column_dimensions["A"].width = 16
-        writer.sheets["说明"].column_dimensions["B"].width = 70
-        for row in sheet.iter_rows(min_row=2):  # text cells stay text: never evaluated as formulas
-            for c in row:
-                if isinstance(c.value, str):
-                    c.data_type = "s"
+        _sheet(writer, "通过率", frame(rows, by, total), (28, *([13] * (len(COLUMNS) - 1))), rate_columns)
+        _sheet(writer, "月度趋势", frame(trend, "month"), (12, *([13] * (len(COLUMNS) - 1))), rate_columns)
+        _sheet(writer, "说明", notes_frame(by, start, end, organisation), (16, 80))
     return out.getvalue()
 
 
-def to_csv(rows: Sequence[PassRateRow], by: str) -> bytes:
+def to_csv(rows: Sequence[PassRateRow], by: str, *, total: PassRateRow | None = None) -> bytes:
     """UTF-8 with BOM (Excel then shows the Chinese)."""
-    return frame(rows, by).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return frame(rows, by, total).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def trend_chart(rows: Sequence[PassRateRow], *, width: int = 900, height: int = 220) -> Markup:
+    """Monthly attempt, first-attempt and latest-result rates as three lines (server-side SVG)."""
+    left, right, top, bottom = 44, 16, 16, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    points = list(rows)
+    parts = [
+        f'<svg class="chart" role="img" aria-label="月度通过率趋势" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
+    ]
+    for pct in (0, 50, 80, 100):
+        y = top + plot_h * (1 - pct / 100)
+        colour = "#c62828" if pct == 80 else "#d6dbe3"
+        parts.append(f'<line x1="{left}" y1="{y}" x2="{width - right}" y2="{y}" stroke="{colour}"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{pct}%</text>')
+    if not points:
+        parts.append(f'<text x="{left + 8}" y="{top + 20}">所选时段没有考试记录</text></svg>')
+        return Markup("".join(parts))
+    step = plot_w / len(points)  # each month in the middle of its own slot
+    for key, colour, name in (("attempt_rate", "#1657c9", "人次通过率"), ("first_rate", "#b26a00", "首考通过率"),
+                              ("latest_rate", "#1a7f37", "末次考试合格率")):  # fmt: skip
+        xy = [
+            (left + (i + 0.5) * step, top + plot_h * (1 - getattr(r, key) / 100))
+            for i, r in enumerate(points)
+            if getattr(r, key) is not None
+        ]
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="'
+            + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+            + f'"><title>{name}</title></polyline>'
+        )
+        parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>' for x, y in xy]
+    for i, r in enumerate(points):
+        parts.append(
+            f'<text x="{left + i * step:.1f}" y="{height - 22}" text-anchor="middle">{escape(r.key)}</text>'
+        )
+    x = left
+    for colour, name in (("#1657c9", "人次通过率"), ("#b26a00", "首考通过率"), ("#1a7f37", "末次考试合格率")):
+        parts.append(f'<rect x="{x}" y="{height - 12}" width="12" height="8" fill="{colour}"/>'
+                     f'<text x="{x + 16}" y="{height - 4}">{name}</text>')  # fmt: skip
+        x += 130
+    parts.append("</svg>")
+    return Markup("".join(parts))
 
 
 def bar_chart(
     rows: Sequence[PassRateRow], *, width: int = 900, bar_height: int = 26, limit: int = 40
 ) -> Markup:
-    """Horizontal bars of the people pass rate (0–100 %) per group, with the attempt count; server-side SVG."""
+    """Horizontal bars of the latest-result pass rate (0–100 %) per group, with 今日可上岗 beside it."""
     shown = list(rows)[:limit]
-    label_w, right_w, top = 220, 150, 28
+    label_w, right_w, top = 200, 250, 28
     plot_w = width - label_w - right_w
     height = top + bar_height * max(len(shown), 1) + 24
     parts = [
-        f'<svg class="chart" role="img" aria-label="人员通过率" viewBox="0 0 {width} {height}" '
+        f'<svg class="chart" role="img" aria-label="末次考试合格率" viewBox="0 0 {width} {height}" '
         f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">',
         f'<text x="{label_w}" y="16">0%</text>',
         f'<text x="{label_w + plot_w / 2}" y="16" text-anchor="middle">50%</text>',
@@ -81,7 +158,7 @@ def bar_chart(
         )
     for i, r in enumerate(shown):
         y = top + i * bar_height
-        rate = r.people_rate or 0.0
+        rate = r.latest_rate or 0.0
         colour = "#1a7f37" if rate >= 80 else ("#b26a00" if rate >= 60 else "#c62828")
         label = r.label if len(r.label) <= 16 else r.label[:15] + "…"
         parts.append(
@@ -89,7 +166,7 @@ def bar_chart(
             f'<rect x="{label_w}" y="{y + 4}" width="{plot_w * rate / 100:.1f}" height="{bar_height - 8}" '
             f'fill="{colour}"><title>{escape(r.label)}：{rate:.1f}%</title></rect>'
             f'<text x="{label_w + plot_w + 8}" y="{y + bar_height * 0.65}">'
-            f"{rate:.1f}%（{r.people_passed}/{r.people} 人）</text>"
+            f"{rate:.1f}%（{r.latest_passed}/{r.people}，今日可上岗 {r.may_work_today}）</text>"
         )
     if not shown:
         parts.append(f'<text x="{label_w}" y="{top + 16}">所选时段没有考试记录</text>')

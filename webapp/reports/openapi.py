@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.reports.service import COLUMNS, GROUPINGS
+from webapp.reports.service import COLUMNS, COUNTED_KINDS, GROUPINGS
 
 
 def _error(description: str) -> dict:
@@ -40,7 +40,25 @@ OPENAPI: dict[str, Any] = {
                         "name": "to",
                         "in": "query",
                         "schema": {"type": "string", "format": "date"},
-                        "description": "交卷日期上限（含，北京时间）",
+                        "description": "交卷日期上限（含，北京时间）；不得早于 from，否则 400",
+                    },
+                    {
+                        "name": "kind",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": list(COUNTED_KINDS)},
+                        "description": "考试类型",
+                    },
+                    {
+                        "name": "post_id",
+                        "in": "query",
+                        "schema": {"type": "integer"},
+                        "description": "岗位编号",
+                    },
+                    {
+                        "name": "department_id",
+                        "in": "query",
+                        "schema": {"type": "integer"},
+                        "description": "部门编号（含下级部门）；可与岗位同时使用",
                     },
                 ],
                 "responses": {
@@ -50,7 +68,7 @@ OPENAPI: dict[str, Any] = {
                             "application/json": {"schema": {"$ref": "#/components/schemas/PassRateReport"}}
                         },
                     },
-                    "400": _error("by 或日期不对"),
+                    "400": _error("by 不在可选值中、日期格式不对、from 晚于 to，或筛选条件不对"),
                     "401": _error("未登录"),
                     "403": _error("无权限（需要人事/安全科或管理员）"),
                 },
@@ -69,10 +87,14 @@ OPENAPI: dict[str, Any] = {
                     "attempts_passed": {"type": "integer"},
                     "attempt_rate": _RATE,
                     "people": {"type": "integer"},
-                    "people_passed": {"type": "integer"},
-                    "people_rate": _RATE,
                     "first_passed": {"type": "integer"},
                     "first_rate": _RATE,
+                    "latest_passed": {
+                        "type": "integer",
+                        "description": "末次考试合格人数（不代表今日可上岗）",
+                    },
+                    "latest_rate": _RATE,
+                    "may_work_today": {"type": "integer", "description": "参考人员中今日可上岗的人数"},
                 },
             },
             "PassRateReport": {
@@ -95,6 +117,24 @@ OPENAPI: dict[str, Any] = {
                         },
                     },
                     "rows": {"type": "array", "items": {"$ref": "#/components/schemas/PassRateRow"}},
+                    "total": {
+                        "description": "合计：全部分组合并统计（同一人只计一次）；没有记录时为 null",
+                        "anyOf": [{"$ref": "#/components/schemas/PassRateRow"}, {"type": "null"}],
+                    },
+                    "trend": {
+                        "type": "array",
+                        "description": "按月趋势（同样的筛选条件）",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "month": {"type": "string"},
+                                "attempt_rate": _RATE,
+                                "first_rate": _RATE,
+                                "latest_rate": _RATE,
+                                "attempts": {"type": "integer"},
+                            },
+                        },
+                    },
                 },
             },
         }

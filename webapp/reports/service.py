@@ -4,16 +4,23 @@ month (China time) or inspection, over a date range of submission dates.
 Per group the report counts attempts and people, because one person may sit several times:
 
 - attempts / passed attempts / attempt pass rate — every sitting counts;
-- people tested / people passed (passed at least once, i.e. their latest standing in the range) /
-  people pass rate;
-- first-attempt passes / first-attempt pass rate — each person's first sitting in the group and range.
+- people tested / latest passed (each person's latest sitting in the group and range passed) / latest
+  pass rate — what the exams said last, which is not whether the person may work today: a worker who
+  passed and then committed a 三违 stays "passed" here;
+- first-attempt passes / first-attempt pass rate — each person's first sitting in the group and range;
+- 今日可上岗 — of the people tested, how many may work today (the rules' standing: on the group's post
+  when grouped by post, on all their posts otherwise), shown beside the rates so that no rate is read as
+  current fitness.
+
+Filters: exam kind (考试类型), post and department together. The 合计 row is the same aggregate over
+all groups at once (people counted once), not a sum of the rows.
 
 The aggregate runs in SQL (one query with a window function), on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Integer, case, func, literal, literal_column, select
@@ -35,10 +42,23 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("attempts_passed", "通过人次", "其中及格的次数"),
     ("attempt_rate", "人次通过率", "通过人次 ÷ 考试人次"),
     ("people", "参考人数", "参加过考试的人数，同一人只计一次"),
-    ("people_passed", "通过人数", "至少通过一次的人数（含补考后通过），即期末状态"),
-    ("people_rate", "人员通过率", "通过人数 ÷ 参考人数"),
     ("first_passed", "首考通过人数", "每人在该分组、该时段的第一次考试即通过的人数"),
     ("first_rate", "首考通过率", "首考通过人数 ÷ 参考人数"),
+    (
+        "latest_passed",
+        "末次合格人数",
+        "每人在该分组、该时段最近一次考试合格的人数；只反映考试结果，不代表今天可以上岗",
+    ),
+    (
+        "latest_rate",
+        "末次考试合格率",
+        "末次合格人数 ÷ 参考人数（不是在岗合格率：三违、证书到期、学时不足等不在其中）",
+    ),
+    (
+        "may_work_today",
+        "今日可上岗",
+        "参考人员中今天按上岗资格可以上岗的人数（按岗位统计时看该岗位，其他维度看其全部岗位）",
+    ),
 )
 
 
@@ -49,8 +69,9 @@ class PassRateRow:
     attempts: int
     attempts_passed: int
     people: int
-    people_passed: int
+    latest_passed: int
     first_passed: int
+    may_work_today: int = 0
 
     @staticmethod
     def _rate(n: int, d: int) -> float | None:
@@ -61,8 +82,8 @@ class PassRateRow:
         return self._rate(self.attempts_passed, self.attempts)
 
     @property
-    def people_rate(self) -> float | None:
-        return self._rate(self.people_passed, self.people)
+    def latest_rate(self) -> float | None:
+        return self._rate(self.latest_passed, self.people)
 
     @property
     def first_rate(self) -> float | None:
@@ -76,15 +97,33 @@ class PassRateRow:
             "attempts_passed": self.attempts_passed,
             "attempt_rate": self.attempt_rate,
             "people": self.people,
-            "people_passed": self.people_passed,
-            "people_rate": self.people_rate,
             "first_passed": self.first_passed,
             "first_rate": self.first_rate,
+            "latest_passed": self.latest_passed,
+            "latest_rate": self.latest_rate,
+            "may_work_today": self.may_work_today,
         }
 
 
 class ReportError(ValueError):
     """A bad report request, said in Chinese (``by``, ``from``, ``to``)."""
+
+
+def parse_filters(args) -> Filters:
+    """考试类型 (kind), 岗位 (post_id) and 部门 (department_id) from query arguments; ReportError names the bad one."""
+    kind = (args.get("kind") or "").strip() or None
+    if kind is not None and kind not in COUNTED_KINDS:
+        raise ReportError(f"kind：不支持考试类型“{kind}”（可选：{'、'.join(COUNTED_KINDS)}）")
+
+    def number(name: str) -> int | None:
+        value = (args.get(name) or "").strip()
+        if not value:
+            return None
+        if not value.isdigit():
+            raise ReportError(f"{name}：应为编号（数字），而不是“{value}”")
+        return int(value)
+
+    return Filters(kind=kind, post_id=number("post_id"), department_id=number("department_id"))
 
 
 def parse_range(start: str | None, end: str | None) -> tuple[date | None, date | None]:
@@ -112,7 +151,22 @@ def _month_key(dialect: str):
     return func.to_char(Attempt.submitted_at + literal_column("interval '8 hours'"), "YYYY-MM")
 
 
+@dataclass(frozen=True)
+class Filters:
+    """考试类型, 岗位 and 部门 (with the departments under it), all optional and combined."""
+
+    kind: str | None = None
+    post_id: int | None = None
+    department_id: int | None = None
+    inspections_only: bool = False
+
+
+NO_FILTERS = Filters()
+
+
 def _key_column(by: str, dialect: str):
+    if by == "all":
+        return literal_column("'all'")
     if by == "post":
         return Attempt.post_id
     if by == "department":
@@ -124,9 +178,7 @@ def _key_column(by: str, dialect: str):
     raise ReportError(f"by：不支持按“{by}”统计（可选：{'、'.join(GROUPINGS)}）")
 
 
-def pass_rate_query(s: Session, organisation_id: int, by: str, start: date | None, end: date | None):
-    """The aggregate: (key, attempts, attempts_passed, people, people_passed, first_passed) per group."""
-    key = _key_column(by, s.get_bind().dialect.name).label("key")
+def _conditions(s: Session, organisation_id: int, by: str, start, end, filters: Filters) -> list:
     conditions = [
         Attempt.organisation_id == organisation_id,
         Attempt.submitted_at.is_not(None),
@@ -136,8 +188,34 @@ def pass_rate_query(s: Session, organisation_id: int, by: str, start: date | Non
         conditions.append(Attempt.submitted_at >= _utc_bound(start))
     if end:
         conditions.append(Attempt.submitted_at < _utc_bound(end + timedelta(days=1)))
-    if by == "inspection":
+    if by == "inspection" or filters.inspections_only:
         conditions.append(Attempt.inspection_id.is_not(None))
+    if filters.kind:
+        conditions.append(Attempt.kind == filters.kind)
+    if filters.post_id:
+        conditions.append(Attempt.post_id == filters.post_id)
+    if filters.department_id:
+        from webapp.inspections.service import department_ids_under
+
+        conditions.append(Person.department_id.in_(department_ids_under(s, filters.department_id)))
+    return conditions
+
+
+def _needs_person(by: str, filters: Filters) -> bool:
+    return by == "department" or bool(filters.department_id)
+
+
+def pass_rate_query(
+    s: Session,
+    organisation_id: int,
+    by: str,
+    start: date | None,
+    end: date | None,
+    filters: Filters = NO_FILTERS,
+):
+    """The aggregate: (key, attempts, attempts_passed, people, latest_passed, first_passed) per group."""
+    key = _key_column(by, s.get_bind().dialect.name).label("key")
+    conditions = _conditions(s, organisation_id, by, start, end, filters)
     passed = case((Attempt.passed.is_(True), 1), else_=0)
     inner = select(
         key,
@@ -146,8 +224,13 @@ def pass_rate_query(s: Session, organisation_id: int, by: str, start: date | Non
         func.row_number()
         .over(partition_by=(key, Attempt.person_id), order_by=(Attempt.submitted_at, Attempt.id))
         .label("n"),
+        func.row_number()
+        .over(
+            partition_by=(key, Attempt.person_id), order_by=(Attempt.submitted_at.desc(), Attempt.id.desc())
+        )
+        .label("m"),
     ).where(*conditions)
-    if by == "department":
+    if _needs_person(by, filters):
         inner = inner.join(Person, Person.id == Attempt.person_id)
     sub = inner.subquery()
     return (
@@ -156,7 +239,7 @@ def pass_rate_query(s: Session, organisation_id: int, by: str, start: date | Non
             func.count().label("attempts"),
             func.sum(sub.c.ok).label("attempts_passed"),
             func.count(func.distinct(sub.c.person_id)).label("people"),
-            func.count(func.distinct(case((sub.c.ok == 1, sub.c.person_id)))).label("people_passed"),
+            func.sum(case((sub.c.m == 1, sub.c.ok), else_=literal(0, Integer))).label("latest_passed"),
             func.sum(case((sub.c.n == 1, sub.c.ok), else_=literal(0, Integer))).label("first_passed"),
         )
         .group_by(sub.c.key)
@@ -190,14 +273,77 @@ def _labels(s: Session, organisation_id: int, by: str, keys: list) -> dict:
     return {}
 
 
+def people_by_group(
+    s: Session, organisation_id: int, by: str, start, end, filters: Filters = NO_FILTERS
+) -> dict[object, set[int]]:
+    key = _key_column(by, s.get_bind().dialect.name).label("key")
+    q = (
+        select(key, Attempt.person_id)
+        .where(*_conditions(s, organisation_id, by, start, end, filters))
+        .distinct()
+    )
+    if _needs_person(by, filters):
+        q = q.join(Person, Person.id == Attempt.person_id)
+    out: dict[object, set[int]] = {}
+    for k, pid in s.execute(q):
+        out.setdefault(k, set()).add(pid)
+    return out
+
+
+def may_work_counts(
+    s: Session, organisation_id: int, by: str, groups: dict[object, set[int]], today: date
+) -> dict[object, int]:
+    """Per group, how many of its people may work today (by post: on that post; else on all their posts)."""
+    from webapp.org.models import Organisation
+    from webapp.standing import service as standing_service
+
+    org = s.get(Organisation, organisation_id)
+    ids = sorted(set().union(*groups.values())) if groups else []
+    events, posts = standing_service.events_of(s, ids), standing_service.posts_of(s, ids)
+    post_rows = {p.id: p for ps in posts.values() for p in ps}
+    if by == "post":
+        post_rows.update(
+            {p.id: p for p in s.scalars(select(Post).where(Post.id.in_([k for k in groups if k])))}
+        )
+    everywhere: dict[int, bool] = {}
+    for pid in ids:
+        everywhere[pid] = bool(posts[pid]) and all(
+            standing_service.compute(events[pid], org, p, today).may_work for p in posts[pid]
+        )
+    counts = {}
+    for k, members in groups.items():
+        if by == "post" and k in post_rows:
+            post = post_rows[k]
+            counts[k] = sum(
+                1 for pid in members if standing_service.compute(events[pid], org, post, today).may_work
+            )
+        else:
+            counts[k] = sum(1 for pid in members if everywhere[pid])
+    return counts
+
+
 def pass_rates(
-    s: Session, organisation_id: int, by: str, start: date | None = None, end: date | None = None
+    s: Session,
+    organisation_id: int,
+    by: str,
+    start: date | None = None,
+    end: date | None = None,
+    filters: Filters = NO_FILTERS,
+    today: date | None = None,
 ) -> list[PassRateRow]:
-    result = s.execute(pass_rate_query(s, organisation_id, by, start, end)).all()
+    """The rows; with `today`, each row's 今日可上岗 count too."""
+    result = s.execute(pass_rate_query(s, organisation_id, by, start, end, filters)).all()
+    may_work: dict[object, int] = {}
+    if today is not None and result:
+        may_work = may_work_counts(
+            s, organisation_id, by, people_by_group(s, organisation_id, by, start, end, filters), today
+        )
     labels = _labels(s, organisation_id, by, [r.key for r in result])
     rows = []
     for r in result:
-        if by == "department" and r.key is None:
+        if by == "all":
+            label = "合计"
+        elif by == "department" and r.key is None:
             label = NO_DEPARTMENT
         elif by == "inspection":
             label = labels.get(r.key, f"#{r.key}")
@@ -210,8 +356,9 @@ def pass_rates(
                 attempts=int(r.attempts),
                 attempts_passed=int(r.attempts_passed or 0),
                 people=int(r.people),
-                people_passed=int(r.people_passed or 0),
+                latest_passed=int(r.latest_passed or 0),
                 first_passed=int(r.first_passed or 0),
+                may_work_today=may_work.get(r.key, 0),
             )
         )
     if by in ("post", "department"):
@@ -219,9 +366,17 @@ def pass_rates(
     return rows
 
 
-def totals(rows: list[PassRateRow]) -> dict[str, int]:
-    """Attempt totals over the groups (people may appear in several groups, so they are not summed)."""
-    return {
-        "attempts": sum(r.attempts for r in rows),
-        "attempts_passed": sum(r.attempts_passed for r in rows),
-    }
+def total(
+    s: Session,
+    organisation_id: int,
+    by: str,
+    start,
+    end,
+    filters: Filters = NO_FILTERS,
+    today: date | None = None,
+) -> PassRateRow | None:
+    """The 合计 row: the same aggregate over every group at once (a person in two groups counts once;
+    按检查 totals the spot tests of inspections alone, like its rows)."""
+    scope = replace(filters, inspections_only=by == "inspection")
+    rows = pass_rates(s, organisation_id, "all", start, end, scope, today)
+    return rows[0] if rows else None

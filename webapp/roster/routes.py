@@ -8,7 +8,6 @@ import io
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -30,6 +29,7 @@ from webapp.org.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, 
 from webapp.roster import service
 from webapp.roster.forms import ActionForm, PersonForm, RosterUploadForm
 from webapp.roster.template import pins_workbook, roster_template
+from webapp.uploads.limits import Deadline, upload_limits
 from webapp.uploads.service import load_preview, mark_committed, store_preview
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
@@ -127,12 +127,13 @@ def upload():
     form = RosterUploadForm()
     error = None
     if form.validate_on_submit():
-        limit = current_app.config["MAX_CONTENT_LENGTH"]
-        data = form.file.data.read(limit + 1)
+        limits = upload_limits()
+        data = form.file.data.read(limits.max_bytes + 1)
         try:
             rows, problems, new_departments = service.parse_roster(
-                session, _org(), data, create_departments=form.create_departments.data, max_bytes=limit
-            )
+                session, _org(), data, create_departments=form.create_departments.data, limits=limits,
+                deadline=Deadline("花名册"),
+            )  # fmt: skip
         except service.RosterError as e:
             error = str(e)
         else:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,7 +31,8 @@ from sqlalchemy.orm import Session
 
 from quizbank import rules
 from quizbank.formats.common import FormatError
-from quizbank.formats.excel import DEFAULT_MAX_RATIO, DEFAULT_MAX_UNPACKED, check_workbook
+from quizbank.formats.excel import check_workbook, declared_cells
+from quizbank.formats.limits import ReadLimits
 from webapp.infra import clock
 from webapp.infra.errors import ApiError
 from webapp.infra.security import hash_pin
@@ -116,12 +119,23 @@ def _date(value: object) -> date | None:
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
-def read_rows(data: bytes, *, max_bytes: int) -> tuple[str, list[tuple[int, list[object]]]]:
-    """(sheet name, numbered rows) of the first sheet with a roster header; RosterError otherwise."""
-    if len(data) > max_bytes:
-        raise RosterError(f"文件太大：{len(data) / 1e6:.1f} MB，上限 {max_bytes / 1e6:.0f} MB")
+SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")  # a worksheet's part in the xlsx zip
+
+
+def read_rows(
+    data: bytes, *, limits: ReadLimits, deadline: Callable[[], None] | None = None
+) -> tuple[str, list[tuple[int, list[object]]]]:
+    """(sheet name, numbered rows) of the first sheet with a roster header; RosterError otherwise. The file is
+    checked against `limits` before unpacking (size, zip directory, sheets, declared cells) and while
+    reading (each sheet's cells before its rows are loaded); `deadline` is called between sheets."""
+    if len(data) > limits.max_bytes:
+        raise RosterError(f"文件太大：{len(data) / 1e6:.1f} MB，上限 {limits.max_bytes / 1e6:.0f} MB")
+    cells = 0
     try:
-        check_workbook(data, "花名册", max_unpacked=DEFAULT_MAX_UNPACKED, max_ratio=DEFAULT_MAX_RATIO)
+        check_workbook(data, "花名册", limits)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            declared = sum(declared_cells(zf, n) for n in zf.namelist() if SHEET_PART.fullmatch(n))
+        _check_cells(declared, limits)
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except FormatError as e:
         raise RosterError(e.message) from e
@@ -129,23 +143,47 @@ def read_rows(data: bytes, *, max_bytes: int) -> tuple[str, list[tuple[int, list
         raise RosterError(f"无法读取工作簿：{e}") from e
     try:
         for name in workbook.sheet_names:
+            if deadline is not None:
+                try:
+                    deadline()
+                except FormatError as e:
+                    raise RosterError(e.message) from e
             try:
-                rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheet = workbook.get_sheet_by_name(name)
+                cells += sheet.height * sheet.width
+                _check_cells(cells, limits)
+                rows = sheet.to_python(skip_empty_area=False)
+            except RosterError:
+                raise
             except Exception:
                 continue
             for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
                 if _layout(list(row)) is not None:
                     return name, [(n, list(r)) for n, r in enumerate(rows, start=1)][i:]
+            del rows, sheet
     finally:
         workbook.close()
     raise RosterError("找不到表头行：需要 工号、姓名、岗位 等列名（可下载花名册模板参照）")
 
 
+def _check_cells(cells: int, limits: ReadLimits) -> None:
+    if cells > limits.max_cells:
+        raise RosterError(
+            f"单元格太多：至少 {cells:,} 个（含空单元格），上限 {limits.max_cells:,} 个；请删去多余的行、列和工作表"
+        )
+
+
 def parse_roster(
-    s: Session, organisation_id: int, data: bytes, *, create_departments: bool, max_bytes: int
+    s: Session,
+    organisation_id: int,
+    data: bytes,
+    *,
+    create_departments: bool,
+    limits: ReadLimits,
+    deadline: Callable[[], None] | None = None,
 ) -> tuple[list[RosterRow], list[dict[str, str]], list[str]]:
     """(good rows, problems [{where, message}], departments to create). Nothing is written."""
-    sheet, rows = read_rows(data, max_bytes=max_bytes)
+    sheet, rows = read_rows(data, limits=limits, deadline=deadline)
     header_number, header = rows[0]
     layout = _layout(header)
     assert layout is not None

@@ -16,6 +16,7 @@ from werkzeug.exceptions import NotFound
 
 from webapp.infra import clock
 from webapp.infra.errors import ApiError
+from webapp.uploads.limits import check_preview_size
 from webapp.uploads.models import UploadPreview
 
 PREVIEW_LIFETIME = timedelta(hours=2)
@@ -24,6 +25,7 @@ PREVIEW_LIFETIME = timedelta(hours=2)
 def store_preview(
     s: Session, *, kind: str, organisation_id: int, user_id: int, filename: str, payload: dict[str, Any]
 ) -> UploadPreview:
+    check_preview_size(payload)
     now = clock.now()
     s.execute(delete(UploadPreview).where(UploadPreview.expires_at < now))
     row = UploadPreview(

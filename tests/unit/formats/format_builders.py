@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from pathlib import Path
 
 from openpyxl import Workbook
 
 from quizbank.model import TRUE_FALSE_OPTIONS, Question
-
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
 
 
 def single(

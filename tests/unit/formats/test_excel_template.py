@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import io
+import json
 import zipfile
 
 import pytest
@@ -227,7 +230,7 @@ def test_xlsx_written_in_our_template_reads_back_and_keeps_formulas_as_text():
         multiple(),
         truefalse(true=False),
     ]
-    data = excel.write(questions)
+    data = formats.write(questions, "excel")
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     assert sheet[0][:3] == ["题型", "题干", "选项A"]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -235,6 +238,46 @@ def test_xlsx_written_in_our_template_reads_back_and_keeps_formulas_as_text():
     back = excel.read(data).questions
     keep = lambda q: (q.type, q.stem, q.options, q.answer, q.explanation, q.difficulty, q.tags, q.section)  # noqa: E731
     assert [keep(q) for q in back] == [keep(q) for q in questions]
+
+
+@pytest.mark.parametrize("format", ["excel", "csv"])
+def test_every_spreadsheet_writer_neutralises_text_a_spreadsheet_would_run_as_a_formula(format):
+    q = single(stem="=1+1 是公式吗？", options=("=A1", "+B", "-5℃", "@x"), answer=(3,), explanation="\tcmd")
+    data = formats.write([q], format)
+    if format == "excel":
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    else:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header, row = rows[0], rows[1]
+    assert [row[header.index(h)] for h in ("题干", "选项A", "选项B", "选项C", "选项D", "解析")] == [
+        "'=1+1 是公式吗？",
+        "'=A1",
+        "'+B",
+        "'-5℃",
+        "'@x",
+        "'\tcmd",
+    ]
+    back = formats.read(data, format=format).questions[0]
+    assert (back.stem, back.options, back.explanation) == (q.stem, q.options, q.explanation)
+
+
+@pytest.mark.parametrize("format", ["excel", "csv"])
+def test_basis_column_is_read_into_the_question_and_written_back(format):
+    data = workbook(
+        (
+            "题库",
+            [
+                ["题型", "题干", "选项", "答案", "依据（法规条款）"],
+                ["单选题", "动火前应清除多大范围的可燃物？", "A.5米**B.10米", "B", "GB 30871-2022 5.3"],
+                ["判断题", "特种作业人员必须持证上岗。", None, "对", None],
+            ],
+        )
+    )
+    first, second = excel.read(data).questions
+    assert (first.basis, second.basis) == ("GB 30871-2022 5.3", "")
+    written = formats.write([first, second], format)
+    back = formats.read(written, format=format).questions
+    assert [q.basis for q in back] == ["GB 30871-2022 5.3", ""]
 
 
 def test_csv_written_guards_formula_cells_and_reads_them_back():
@@ -290,3 +333,21 @@ def test_file_larger_than_the_cap_is_refused_before_reading(tmp_path):
     path.write_bytes(b"PK\x03\x04" + b"\0" * 2000)
     result = formats.read(path, max_bytes=1000)
     assert result.questions == () and "文件太大" in result.problems[0].message
+
+
+def test_imported_ids_are_the_content_ids_json_dumps_gave_before():
+    """Ids of imported questions stay what they were (a re-import finds the same questions)."""
+    rows = [["题型", "题干", "选项", "答案"], ["单选题", '引号"与\\反斜杠', "A.甲**B.乙\n丙", "B"]]
+    rows += [
+        ["判断题", "高处作业必须系安全带。", None, "对"],
+        ["判断题", "高处作业必须系安全带。", None, "对"],
+    ]
+    result = excel.read(workbook(("S", rows)))
+    first, second, again = result.questions
+    for q in (first, second):
+        payload = json.dumps(
+            [q.type, q.stem, list(q.options), list(q.answer)], ensure_ascii=False, separators=(",", ":")
+        )
+        assert q.id == "imp-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
+    assert again.id == second.id + "-2"
+    assert "题目完全相同" in problems_at(result, "S!R4")[0]

@@ -7,14 +7,12 @@ import pytest
 from quizbank import formats
 from quizbank.formats import FormatError, aiken, gift
 from quizbank.model import TRUE_FALSE_OPTIONS
-from tests.unit.formats.format_builders import CORPUS, multiple, single, truefalse
+from tests.corpus import corpus_path
+from tests.unit.formats.format_builders import multiple, single, truefalse
 
-FIXTURE = CORPUS / "gift" / "moodle-questions.gift.txt"
 
-
-@pytest.mark.skipif(not FIXTURE.is_file(), reason=f"corpus not found at {FIXTURE} (../shared/corpus/)")
 def test_moodle_fixture_imports_the_five_supported_questions_and_reports_the_four_others():
-    result = formats.read(FIXTURE)
+    result = formats.read(corpus_path("gift", "moodle-questions.gift.txt"))
     assert result.format == "gift"
     got = [(q.source, q.type, q.stem, q.options, q.answer) for q in result.questions]
     stem = "What's between orange and green in the spectrum?"

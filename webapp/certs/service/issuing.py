@@ -19,6 +19,7 @@ from quizbank.certificates import (
 )
 from webapp.certs.models import Certificate, SerialCounter
 from webapp.certs.service.keys import signing_key
+from webapp.certs.service.live import history_of
 from webapp.exams.models import Attempt
 from webapp.infra import clock
 from webapp.org.models import Organisation, Person, Post
@@ -66,7 +67,14 @@ def issue(
     attempt_id: int | None = None,
 ) -> Certificate:
     """Issue a certificate of `kind` (its template gives the validity) to `person` for `post`, dated `on`:
-    a `certificate_issued` event and its `certificates` row, in the caller's transaction."""
+    a `certificate_issued` event and its `certificates` row, in the caller's transaction.
+
+    One live certificate per person and post: any earlier one still live (not revoked, not expired; a
+    suspended one counts) is superseded by this one, recorded as its revocation 已换发新证. The person's row is
+    locked first (FOR UPDATE on PostgreSQL, the write lock on SQLite), so two issues for the same person
+    cannot both see the other missing."""
+    s.execute(select(Person.id).where(Person.id == person.id).with_for_update())
+    earlier = _live_certificates(s, person, post, on)
     template = template_for(kind)
     org = s.get(Organisation, person.organisation_id)
     core = issue_certificate(
@@ -100,7 +108,28 @@ def issue(
     )
     s.add(row)
     s.flush()
+    for old in earlier:
+        record_event(
+            s,
+            person,
+            rules.CertificateRevoked(
+                on=on, serial=old.serial, reason=f"已换发新证 {row.serial}", by="系统", post=post.code
+            ),
+            recorded_by=recorded_by,
+        )
     return row
+
+
+def _live_certificates(s: Session, person: Person, post: Post, on: date) -> list[Certificate]:
+    """The person's certificates for the post that are neither revoked nor expired on `on`."""
+    rows = s.scalars(
+        select(Certificate)
+        .where(
+            Certificate.person_id == person.id, Certificate.post_id == post.id, Certificate.expires_on >= on
+        )
+        .order_by(Certificate.id)
+    ).all()
+    return [c for c in rows if not any(e.kind == "certificate_revoked" for e in history_of(s, c))]
 
 
 def on_exam_passed(s: Session, attempt: Attempt) -> Certificate | None:

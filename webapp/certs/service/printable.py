@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from quizbank.certificates import (
     Certificate as CoreCertificate,
 )
-from quizbank.certificates import (
-    certificate_pdf,
-    find_cjk_font,
-)
+from quizbank.certificates import PrintedStatus, certificate_pdf
 from webapp.certs.models import Certificate
 from webapp.certs.service.issuing import template_for
 from webapp.certs.service.keys import url_of
+from webapp.certs.service.live import live_status
+from webapp.infra import clock
+from webapp.infra.fonts import cjk_font_path
 from webapp.org.models import Organisation
 
 
@@ -32,6 +31,18 @@ def core_certificate(s: Session, cert: Certificate) -> CoreCertificate:
     )
 
 
+# What is stamped across a certificate printed while it is not valid.
+STAMPS = {"suspended": "暂停", "revoked": "已吊销", "expired": "已过期"}
+
+
 def pdf_of(s: Session, cert: Certificate) -> bytes:
-    font = current_app.config.get("CJK_FONT") or find_cjk_font()
-    return certificate_pdf(core_certificate(s, cert), template_for(cert.kind), url_of(cert), font)
+    """The printable certificate with its verify URL, stamped with its status when it is not valid today."""
+    font = cjk_font_path()
+    today = clock.today()
+    live = live_status(s, cert, today)
+    stamp = (
+        PrintedStatus(STAMPS[live.status], live.reason or live.status_name, today)
+        if live.status in STAMPS
+        else None
+    )
+    return certificate_pdf(core_certificate(s, cert), template_for(cert.kind), url_of(cert), font, stamp)

@@ -6,7 +6,7 @@ validate a save without loading questions, and to rebuild the paper for grading 
 Submitting appends an `exam_taken` event in the same transaction (practice attempts record none).
 Nothing here commits.
 
-scheduling (who sits what, when), bank_cache (the indexed bank per process), papers (the frozen paper and
+scheduling (who sits what, when), saving (the answer path: one guarded statement), bank_cache (the indexed bank per process), papers (the frozen paper and
 its answers), starting, answering (saving one answer, practice checks), grading (submit), results (the JSON
 the browser gets), wrong_book (错题本).
 """
@@ -23,7 +23,8 @@ from webapp.exams.service.answering import (
 from webapp.exams.service.bank_cache import DrawableBank, drawable_bank
 from webapp.exams.service.grading import finalize_if_expired, result_of, submit
 from webapp.exams.service.papers import AttemptClosed, is_open, paper_of, question_rows, responses_of
-from webapp.exams.service.results import attempt_json, result_json, section_url
+from webapp.exams.service.results import attempt_json, result_json, score_json, section_url
+from webapp.exams.service.saving import PaperFacts, paper_facts, store_answer, valid_choices
 from webapp.exams.service.scheduling import (
     SCHEDULABLE_KINDS,
     assigned_exams,
@@ -43,6 +44,10 @@ from webapp.exams.service.wrong_book import wrong_book
 
 __all__ = [
     "ANSWERS_HIDDEN",
+    "PaperFacts",
+    "paper_facts",
+    "store_answer",
+    "valid_choices",
     "AttemptClosed",
     "DrawableBank",
     "PRACTICE_SIZE",
@@ -64,6 +69,7 @@ __all__ = [
     "responses_of",
     "result_json",
     "result_of",
+    "score_json",
     "save_response",
     "schedule_exam",
     "section_url",

@@ -69,13 +69,14 @@ def _upsert_response(
 
 
 def open_exam_attempt(s: Session, person_id: int, now: datetime) -> Attempt | None:
-    """The person's exam or spot test in progress (not submitted, before its deadline), if any."""
+    """The person's exam or spot test in progress, if any: not submitted, and a save to it can still be
+    accepted (before its deadline plus the save grace, so answers shown in the grace could not be saved)."""
     unsubmitted = s.scalars(
         select(Attempt)
         .where(Attempt.person_id == person_id, Attempt.kind != "practice", Attempt.submitted_at.is_(None))
         .order_by(Attempt.started_at)
     )
-    return next((a for a in unsubmitted if is_open(a, now)), None)
+    return next((a for a in unsubmitted if is_open(a, now, grace=True)), None)
 
 
 ANSWERS_HIDDEN = "考试进行中，交卷后可查看。"

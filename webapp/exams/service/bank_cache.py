@@ -3,25 +3,31 @@
 Drawing needs the bank indexed (`index_bank`); loading and indexing it on every start costs more than the
 rest of the request. `_banks` keeps, per app (so per process), the indexed bank keyed by a fingerprint of
 what is live in the database: the visible question sets' ids, versions and load times, and the count, id
-sums and max id of their live questions (a retired, restored or revised question changes it). Every start
-reads the fingerprint (one aggregate query) and rebuilds on a change, so any process serves what the
-database holds; the attempt itself is only ever in the database.
+sums and max id of their live questions (a retired, restored or revised question changes it). The index is
+rebuilt when the fingerprint changes, so any process serves what the database holds; the attempt itself is
+only ever in the database.
+
+The fingerprint (one aggregate statement) is itself kept per process, so a synchronized start of hundreds
+of workers does not read it once per start: a commit in this process that wrote questions, sets or handbook
+sections drops it at once (`_bank_written`); a change committed by another process is seen within
+EXAM_BANK_RECHECK_SECONDS (default 1 s) — as if the start had come that much earlier.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy import BigInteger, cast, event, func, select
 from sqlalchemy.orm import Session
 
 from quizbank import model
 from quizbank.assembly import BankIndex, index_bank
-from webapp.bank.models import Question, QuestionSet
+from webapp.bank.models import HandbookSection, Question, QuestionSet
 from webapp.bank.sets import bank_rows, to_core
 
 
@@ -69,33 +75,90 @@ def _banks() -> _BankCache:
 
 
 def _bank_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple:
-    """What `bank_rows` would return, summarised: changes whenever its result can change."""
-    sets = s.execute(
-        select(QuestionSet.id, QuestionSet.version, QuestionSet.loaded_at, QuestionSet.post_codes).where(
-            QuestionSet.retired_at.is_(None),
-            (QuestionSet.organisation_id.is_(None)) | (QuestionSet.organisation_id == organisation_id),
-        )
-    ).all()
-    general_ids = [r.id for r in sets if not r.post_codes]
-    post_ids = [r.id for r in sets if post_code in (r.post_codes or ())]
-    versions = tuple(
-        sorted((r.id, r.version, str(r.loaded_at)) for r in sets if r.id in {*general_ids, *post_ids})
+    """What `bank_rows` would return, summarised: changes whenever its result can change. One statement:
+    the visible sets with the count, id sums and max id of their live questions per part."""
+    visible = (QuestionSet.retired_at.is_(None)) & (
+        QuestionSet.organisation_id.is_(None) | (QuestionSet.organisation_id == organisation_id)
     )
+    qid = cast(Question.id, BigInteger)
+    live = (
+        select(
+            Question.set_id, Question.part, func.count(Question.id).label("n"),
+            func.sum(qid).label("ids"), func.sum(qid * qid).label("squares"), func.max(Question.id).label("top"),
+        )
+        .where(Question.retired_at.is_(None), Question.set_id.in_(select(QuestionSet.id).where(visible)))
+        .group_by(Question.set_id, Question.part)
+        .subquery()
+    )  # fmt: skip
+    rows = s.execute(
+        select(
+            QuestionSet.id, QuestionSet.version, QuestionSet.loaded_at, QuestionSet.post_codes,
+            live.c.part, live.c.n, live.c.ids, live.c.squares, live.c.top,
+        )
+        .outerjoin(live, live.c.set_id == QuestionSet.id)
+        .where(visible)
+    ).all()  # fmt: skip
+    versions, totals = set(), [0, 0, 0, 0]
+    for r in rows:
+        general = not r.post_codes
+        if not general and post_code not in r.post_codes:
+            continue
+        versions.add((r.id, r.version, str(r.loaded_at)))
+        if r.part == ("general" if general else "professional"):
+            totals[0] += int(r.n or 0)
+            totals[1] += int(r.ids or 0)
+            totals[2] += int(r.squares or 0)
+            totals[3] = max(totals[3], int(r.top or 0))
     if not versions:
         return (post_code, organisation_id, ())
-    live = s.execute(
-        select(
-            func.count(Question.id),
-            func.coalesce(func.sum(cast(Question.id, BigInteger)), 0),
-            func.coalesce(func.sum(cast(Question.id, BigInteger) * cast(Question.id, BigInteger)), 0),
-            func.max(Question.id),
-        ).where(
-            Question.retired_at.is_(None),
-            (Question.set_id.in_(general_ids) & (Question.part == "general"))
-            | (Question.set_id.in_(post_ids) & (Question.part == "professional")),
-        )
-    ).one()
-    return (post_code, organisation_id, versions, tuple(int(v or 0) for v in live))
+    return (post_code, organisation_id, tuple(sorted(versions)), tuple(totals))
+
+
+# --- the fingerprint, kept per process ----------------------------------------------------------------------
+
+_BANK_TABLES = (Question, QuestionSet, HandbookSection)
+_WROTE_BANK = "quizbank_wrote_bank"
+_epoch = [0]  # bumped after every commit in this process that wrote the bank
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(s: Session, _context) -> None:
+    if any(isinstance(o, _BANK_TABLES) for o in (*s.new, *s.dirty, *s.deleted)):
+        s.info[_WROTE_BANK] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk(state) -> None:
+    writes = state.is_update or state.is_delete or state.is_insert
+    if writes and state.bind_mapper is not None and state.bind_mapper.class_ in _BANK_TABLES:
+        state.session.info[_WROTE_BANK] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _bank_written(s: Session) -> None:
+    if s.info.pop(_WROTE_BANK, False):
+        _epoch[0] += 1
+
+
+@event.listens_for(Session, "after_rollback")
+def _bank_not_written(s: Session) -> None:
+    s.info.pop(_WROTE_BANK, None)
+
+
+def _fingerprints() -> dict:
+    return current_app.extensions.setdefault("quizbank_bank_fingerprints", {})
+
+
+def _current_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple:
+    key = (post_code, organisation_id)
+    known = _fingerprints().get(key)
+    recheck = float(current_app.config.get("EXAM_BANK_RECHECK_SECONDS", 1.0))
+    if known is not None and known[1] == _epoch[0] and time.monotonic() - known[2] < recheck:
+        return known[0]
+    epoch = _epoch[0]
+    fingerprint = _bank_fingerprint(s, post_code, organisation_id)
+    _fingerprints()[key] = (fingerprint, epoch, time.monotonic())
+    return fingerprint
 
 
 def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableBank:
@@ -105,4 +168,4 @@ def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableB
         rows = bank_rows(s, post_code, organisation_id)
         return DrawableBank(index_bank(to_core(r) for r in rows), {r.ext_id: r.id for r in rows})
 
-    return _banks().get(_bank_fingerprint(s, post_code, organisation_id), build)
+    return _banks().get(_current_fingerprint(s, post_code, organisation_id), build)

@@ -4,38 +4,71 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from quizbank import model
-from quizbank.grading import grade
+from quizbank.grading import KeyedItem, grade, grade_keyed
 from quizbank.rules import ExamTaken, event_to_dict
 from webapp.certs import service as certificates
 from webapp.exams.models import Attempt, Response
 from webapp.exams.service.papers import _GRADED, paper_of, question_rows, responses_of
 from webapp.infra import clock
+from webapp.infra.db import take_write_lock
+from webapp.org.models import Post
 from webapp.standing.models import Event
 
 
 def finalize_if_expired(s: Session, attempt: Attempt, now: datetime) -> bool:
-    """Past the deadline and not submitted: grade what was saved. True when it did."""
+    """Past the deadline and not submitted: grade what was saved. True when it is now graded (by this
+    request, or by another one while this one waited for the write lock)."""
     if attempt.is_submitted or attempt.deadline is None or now <= attempt.deadline:
         return False
+    take_write_lock(s)  # many workers open their expired papers at once, mostly in GET requests
+    if attempt.is_submitted:  # graded by another request while this one waited
+        return True
     submit(s, attempt, now, by="deadline")
     return True
 
 
-def submit(s: Session, attempt: Attempt, now: datetime, *, by: str) -> model.Result:
-    """Grade the saved answers and close the attempt; a second submit returns the first result."""
+def _keyed(attempt: Attempt) -> list[KeyedItem] | None:
+    """The paper's key as frozen at start; None for a paper started before keys were frozen."""
+    if not all("key" in e for e in attempt.layout):
+        return None
+    return [KeyedItem(e["id"], e["type"], tuple(e["key"]), float(e["pts"])) for e in attempt.layout]
+
+
+def _saved(s: Session, attempt_id: int) -> dict[str, list[int]]:
+    rows = s.execute(select(Response.question_id, Response.choices).where(Response.attempt_id == attempt_id))
+    return {question_id: list(choices) for question_id, choices in rows}
+
+
+def submit(s: Session, attempt: Attempt, now: datetime, *, by: str, locked: bool = False) -> model.Result:
+    """Grade the saved answers and close the attempt, in the caller's transaction; a second submit returns
+    the first result. `locked`: `attempt` was read FOR UPDATE in this transaction (else it is, here): two
+    submits at once (two tabs) grade once, and a save holding it FOR SHARE finishes first.
+
+    A paper holds its key and points (frozen at start): grading reads only the saved answers. Without them
+    (a paper started before), it is rebuilt from the question rows. The result's items then carry no
+    explanation; the result page reads the questions (`result_json`)."""
     if attempt.is_submitted:
         return result_of(s, attempt)
-    s.refresh(attempt, with_for_update=True)  # two submits at once (two tabs) grade once
-    if attempt.is_submitted:
-        return result_of(s, attempt)
-    rows = question_rows(s, attempt)
-    paper = paper_of(s, attempt, rows)
-    saved = responses_of(s, attempt)
-    result = grade(paper, saved)
+    if not locked:
+        s.refresh(attempt, with_for_update=True)
+        if attempt.is_submitted:
+            return result_of(s, attempt)
+    keyed = _keyed(attempt)
+    rows = None
+    saved = _saved(s, attempt.id)
+    if keyed is not None:
+        blueprint = attempt.blueprint
+        result = grade_keyed(
+            keyed, saved, pass_percent=float(blueprint.get("pass_percent", 80)),
+            scoring=blueprint.get("multiple_scoring", "all_or_nothing"),
+        )  # fmt: skip
+    else:
+        rows = question_rows(s, attempt)
+        result = grade(paper_of(s, attempt, rows), saved)
     # Mark the saved answers (a cleared one too) right or wrong: one UPDATE for each, not one per answer.
     for correct in (True, False):
         ids = [i.question_id for i in result.items if i.question_id in saved and i.is_correct is correct]
@@ -49,6 +82,7 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str) -> model.Res
     attempt.submitted_by = by
     attempt.score, attempt.max_score, attempt.passed = result.score, result.max_score, result.passed
     if attempt.kind != "practice":
+        post_code = s.get(Post, attempt.post_id).code  # type: ignore[union-attr]
         on = clock.local(attempt.submitted_at).date()
         event = ExamTaken(
             on=on,
@@ -56,13 +90,13 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str) -> model.Res
             passed=result.passed,
             score=round(result.percent, 2),
             attempt_id=str(attempt.id),
-            post=attempt.post.code,
+            post=post_code,
         )
         s.add(
             Event(
                 organisation_id=attempt.organisation_id,
                 person_id=attempt.person_id,
-                post_code=attempt.post.code,
+                post_code=post_code,
                 kind="exam_taken",
                 occurred_on=on,
                 data=event_to_dict(event),
@@ -72,7 +106,8 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str) -> model.Res
         )
         certificates.on_exam_passed(s, attempt)
     s.flush()
-    s.info.setdefault(_GRADED, {})[attempt.id] = (rows, result)
+    if rows is not None:
+        s.info.setdefault(_GRADED, {})[attempt.id] = (rows, result)
     return result
 
 

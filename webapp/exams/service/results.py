@@ -69,6 +69,18 @@ def attempt_json(s: Session, attempt: Attempt, now: datetime) -> dict:
     return out
 
 
+def score_json(attempt: Attempt) -> dict:
+    """A submitted attempt's score and verdict, from its row (what a submit answers)."""
+    max_score = attempt.max_score or 0.0
+    return {
+        "score": attempt.score,
+        "max_score": max_score,
+        "pass_score": round(max_score * attempt.pass_percent / 100.0, 4),
+        "passed": attempt.passed,
+        "percent": attempt.score_percent or 0.0,
+    }
+
+
 def result_json(s: Session, attempt: Attempt, rows: dict[int, Question] | None = None) -> dict:
     graded = s.info.get(_GRADED, {}).get(attempt.id)
     if graded is not None:  # submitted in this request: the result is known

@@ -59,8 +59,12 @@ from webapp.infra.security.throttle import (
     Throttled,
     check_throttle,
     clear_failures,
+    is_locked,
+    pin_key,
     record_failure,
     throttle_keys,
+    tries_left_message,
+    unlock,
 )
 
 __all__ = [
@@ -91,5 +95,9 @@ __all__ = [
     "sign_out",
     "signed_in",
     "throttle_keys",
+    "tries_left_message",
+    "unlock",
+    "is_locked",
+    "pin_key",
     "visible_org_ids",
 ]

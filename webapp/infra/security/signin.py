@@ -167,17 +167,19 @@ def init_app(app: Flask) -> None:
         view = app.view_functions.get(request.endpoint or "")
         if view is not None and getattr(view, "csrf_exempt", False):
             return
+        if (
+            request.path.startswith("/api/")
+            and view is not None
+            and getattr(view, "access", None) != "public"
+            and not request.headers.get("Authorization")
+            and not current_user.is_authenticated
+        ):
+            raise Unauthorized("请先登录")  # who you are comes before whether the form is fresh
         if request.headers.get("Authorization", "").lower().startswith("bearer "):
             if current_user.is_authenticated and g.get("auth_by_token"):
                 return
             raise Unauthorized("无效的访问令牌")
         csrf.protect()
-
-    @app.before_request
-    def _permanent_session():
-        from flask import session as cookie
-
-        cookie.permanent = True
 
     @app.errorhandler(CSRFError)
     def _csrf_error(e: CSRFError):

@@ -1,8 +1,17 @@
-"""The login throttle: failed sign-ins counted per account, address and PIN key in `login_throttle`, shared by
-every app process."""
+"""The login throttle: failed sign-ins counted per account, PIN key and address in `login_throttle`, shared by
+every app process.
+
+An account (a username, or an organisation's 工号 for a PIN) is locked after LOGIN_LIMIT_PER_ACCOUNT failures
+in the window. An address is not locked by a few people's mistakes: tablets of a whole exam room share one
+address behind a NAT. Past LOGIN_ADDRESS_SLOWDOWN_AFTER failures every sign-in from that address waits a
+little longer (LOGIN_ADDRESS_DELAY_STEP seconds more per failure, at most LOGIN_ADDRESS_MAX_DELAY), which
+slows a password spray to a crawl while the right password still gets in; only a flood far beyond what a
+room produces (LOGIN_LIMIT_PER_ADDRESS) refuses the address.
+"""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from flask import current_app, request
@@ -10,7 +19,7 @@ from flask import current_app, request
 from webapp.infra import clock
 from webapp.infra.db import keep_changes_on_error, session
 
-# --- the login throttle ----------------------------------------------------------------------------------
+ADDRESS_PREFIX = "addr:"
 
 
 class Throttled(Exception):
@@ -27,45 +36,94 @@ def _window() -> timedelta:
     return timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
 
 
+def pin_key(organisation_id: int | None, employee_no: str) -> str:
+    """The throttle's name for a 工号 (case-insensitive, like the sign-in)."""
+    return f"{organisation_id}:{(employee_no or '').strip().lower()}"
+
+
 def throttle_keys(kind: str, name: str) -> list[tuple[str, int]]:
+    """The account's key first (its limit locks it), then the address's."""
     cfg = current_app.config
     return [
         (f"{kind}:{name}"[:200], cfg["LOGIN_LIMIT_PER_ACCOUNT"]),
-        (f"addr:{request.remote_addr or '-'}", cfg["LOGIN_LIMIT_PER_ADDRESS"]),
+        (f"{ADDRESS_PREFIX}{request.remote_addr or '-'}", cfg["LOGIN_LIMIT_PER_ADDRESS"]),
     ]
 
 
+def _live(row, now: datetime) -> bool:
+    return row is not None and row.window_start + _window() > now
+
+
+def address_delay(failures: int) -> float:
+    """Seconds a sign-in from an address with this many recent failures waits before it is checked."""
+    cfg = current_app.config
+    over = failures - cfg["LOGIN_ADDRESS_SLOWDOWN_AFTER"]
+    if over < 0:
+        return 0.0
+    return min(cfg["LOGIN_ADDRESS_MAX_DELAY"], cfg["LOGIN_ADDRESS_DELAY_STEP"] * (over + 1))
+
+
 def check_throttle(keys: list[tuple[str, int]]) -> None:
-    """Raise Throttled when any key has used up its failures in the current window."""
+    """Raise Throttled when a key has used up its failures in the current window; slow down a spraying
+    address first."""
     from webapp.org.models import LoginThrottle
 
     now = clock.now()
     for key, limit in keys:
         row = session.get(LoginThrottle, key)
-        if row and row.window_start + _window() > now and row.count >= limit:
+        if not _live(row, now):
+            continue
+        if row.count >= limit:
             raise Throttled(row.window_start + _window())
+        if key.startswith(ADDRESS_PREFIX):
+            delay = address_delay(row.count)
+            if delay:
+                (current_app.config.get("LOGIN_SLEEP") or time.sleep)(delay)
 
 
-def record_failure(keys: list[tuple[str, int]]) -> None:
+def record_failure(keys: list[tuple[str, int]]) -> int:
+    """Count a failure under every key; returns how many tries the account has left (0: now locked)."""
     from webapp.org.models import LoginThrottle
 
     now = clock.now()
-    for key, _limit in keys:
+    counts = []
+    for key, limit in keys:
         row = session.get(LoginThrottle, key, with_for_update=True)
         if row is None:
-            session.add(LoginThrottle(key=key, window_start=now, count=1))
+            row = LoginThrottle(key=key, window_start=now, count=1)
+            session.add(row)
         elif row.window_start + _window() <= now:
             row.window_start, row.count = now, 1
         else:
             row.count += 1
+        counts.append(max(limit - row.count, 0))
     session.flush()
     keep_changes_on_error()
+    return counts[0]
+
+
+def tries_left_message(left: int) -> str:
+    return f"还可尝试 {left} 次。" if left else "已达到失败次数上限，账户暂时锁定。"
 
 
 def clear_failures(keys: list[tuple[str, int]]) -> None:
     """A successful sign-in clears its account key (not the address: one good password must not reset it)."""
+    unlock(keys[0][0])
+
+
+def unlock(key: str) -> bool:
+    """Forget an account's failures (a trainer unlocking a worker's PIN). True when it was counting any."""
     from webapp.org.models import LoginThrottle
 
-    row = session.get(LoginThrottle, keys[0][0])
-    if row is not None:
-        session.delete(row)
+    row = session.get(LoginThrottle, key)
+    if row is None:
+        return False
+    session.delete(row)
+    return row.count > 0
+
+
+def is_locked(key: str) -> bool:
+    from webapp.org.models import LoginThrottle
+
+    row = session.get(LoginThrottle, key)
+    return _live(row, clock.now()) and row.count >= current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]

@@ -1,7 +1,7 @@
 """kiosk_locks: a session handed to a worker for a spot test stays in kiosk state until the inspector signs in again
 
-Revision ID: 0009_kiosk_locks
-Revises: 0008_exam_person
+Revision ID: 0010_kiosk_locks
+Revises: 0009_reminders
 Create Date: 2026-12-06 15:45:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import webapp.infra.db
 
 
-revision = "0009_kiosk_locks"
-down_revision = "0008_exam_person"
+revision = "0010_kiosk_locks"
+down_revision = "0009_reminders"
 branch_labels = None
 depends_on = None
 

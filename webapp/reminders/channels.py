@@ -1,0 +1,235 @@
+"""Notification channels: the one contract every channel implements, and the built-in ones.
+
+A channel is an object registered under the entry-point group ``quizbank.notification_channels``
+(the built-ins are registered in quizbank's own pyproject.toml exactly as a third party would):
+
+    [project.entry-points."quizbank.notification_channels"]
+    sms = "acme_sms:SmsChannel"       # a class or an instance
+
+It has
+
+- ``kind`` (str, unique) and ``label`` (Chinese, shown in the admin page);
+- ``fields``: a tuple of `Field` — what the admin fills in; ``secret=True`` fields (passwords, webhook
+  secrets) are stored apart and never shown back in full;
+- ``send(message, config)``: deliver one `Message` with the channel's settings (a dict of field values).
+  Return normally when the receiver accepted it; raise `DeliveryFailed` (with a Chinese reason) when it
+  did not — the outbox retries later with back-off. ``message.idempotency_key`` is the same on every
+  retry of one delivery: pass it on where the protocol has a place for it (e-mail's Message-ID);
+- optionally ``in_database = True`` with ``deliver(session, message, config, recipients)`` instead of
+  send: the channel writes rows in the outbox's own transaction (the in-app inbox), so it is delivered
+  exactly once.
+
+Delivery is at least once: a process that dies after a receiver accepted a message and before the
+outbox recorded it sends that message again on the next run. E-mail keeps it exactly once for the
+reader (the same Message-ID; mail stores and clients drop the copy); 企业微信 and 钉钉 robots have no
+idempotency key, so such a message (at most one per crashed process) can show twice in the group,
+with the same 提醒编号.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import smtplib
+import ssl
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from importlib.metadata import entry_points
+from typing import Any, Protocol
+
+GROUP = "quizbank.notification_channels"
+TIMEOUT = 10
+
+
+class DeliveryFailed(Exception):
+    """The receiver did not take the message; str(e) says why (in Chinese)."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    secret: bool = False
+    required: bool = True
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+    idempotency_key: str  # stable per delivery: retries carry the same one
+    reference: str  # 提醒编号 shown to readers, e.g. "R42"
+
+
+class Channel(Protocol):
+    kind: str
+    label: str
+    fields: tuple[Field, ...]
+
+    def send(self, message: Message, config: dict[str, Any]) -> None: ...
+
+
+def _text(message: Message) -> str:
+    return f"【安全培训提醒】{message.subject}\n{message.body}\n（提醒编号 {message.reference}）"
+
+
+class InboxChannel:
+    kind = "inbox"
+    label = "站内消息（铃铛）"
+    fields: tuple[Field, ...] = ()
+    in_database = True
+
+    def deliver(self, session, message: Message, config: dict[str, Any], recipients) -> None:
+        from webapp.reminders.inbox import put
+
+        put(session, message, recipients)
+
+
+class EmailChannel:
+    kind = "email"
+    label = "电子邮件（SMTP）"
+    fields = (
+        Field("host", "SMTP 服务器"),
+        Field("port", "端口", hint="465 为 SSL，587 为 STARTTLS，25 为明文"),
+        Field("security", "加密方式", required=False, hint="ssl / starttls / none（默认按端口）"),
+        Field("username", "用户名", required=False),
+        Field("password", "密码/授权码", secret=True, required=False),
+        Field("sender", "发件人地址"),
+        Field("to", "收件人", hint="多个地址用逗号分隔（如安全科邮箱）"),
+    )
+
+    def send(self, message: Message, config: dict[str, Any]) -> None:
+        to = [
+            a.strip()
+            for a in str(config.get("to", "")).replace("；", ",").replace(";", ",").split(",")
+            if a.strip()
+        ]
+        if not to:
+            raise DeliveryFailed("没有收件人")
+        mail = EmailMessage()
+        mail["Subject"] = f"【安全培训提醒】{message.subject}"
+        mail["From"] = config["sender"]
+        mail["To"] = ", ".join(to)
+        mail["Date"] = formatdate(localtime=False)
+        mail["Message-ID"] = f"<{message.idempotency_key}@quizbank>"
+        mail.set_content(f"{message.body}\n\n提醒编号 {message.reference}\n")
+        port = int(config.get("port") or 25)
+        security = (
+            config.get("security") or ("ssl" if port == 465 else "starttls" if port == 587 else "none")
+        ).lower()
+        try:
+            if security == "ssl":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    config["host"], port, timeout=TIMEOUT, context=ssl.create_default_context()
+                )
+            else:
+                smtp = smtplib.SMTP(config["host"], port, timeout=TIMEOUT)
+            with smtp:
+                if security == "starttls":
+                    smtp.starttls(context=ssl.create_default_context())
+                if config.get("username"):
+                    smtp.login(config["username"], config.get("password") or "")
+                smtp.send_message(mail)
+        except (OSError, smtplib.SMTPException) as e:
+            raise DeliveryFailed(f"SMTP 发送失败：{e}") from e
+
+
+def _post_json(url: str, payload: dict) -> dict:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            body = response.read()
+    except urllib.error.HTTPError as e:
+        raise DeliveryFailed(f"机器人接口返回 HTTP {e.code}") from e
+    except (OSError, ValueError) as e:
+        raise DeliveryFailed(f"无法连接机器人接口：{e}") from e
+    try:
+        answer = json.loads(body or b"{}")
+    except ValueError:
+        raise DeliveryFailed("机器人接口返回的不是 JSON") from None
+    if answer.get("errcode", 0) != 0:
+        raise DeliveryFailed(f"机器人接口拒绝：{answer.get('errcode')} {answer.get('errmsg', '')}")
+    return answer
+
+
+class WeComChannel:
+    kind = "wecom"
+    label = "企业微信群机器人"
+    fields = (
+        Field(
+            "webhook",
+            "Webhook 地址",
+            secret=True,
+            hint="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
+        ),
+    )
+
+    def send(self, message: Message, config: dict[str, Any]) -> None:
+        _post_json(config["webhook"], {"msgtype": "text", "text": {"content": _text(message)}})
+
+
+def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
+    """钉钉 加签: base64(HMAC-SHA256(key=secret, "timestamp\\nsecret")), URL-encoded."""
+    digest = hmac.new(secret.encode(), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
+    return urllib.parse.quote_plus(base64.b64encode(digest))
+
+
+class DingTalkChannel:
+    kind = "dingtalk"
+    label = "钉钉群机器人"
+    fields = (
+        Field(
+            "webhook", "Webhook 地址", secret=True, hint="https://oapi.dingtalk.com/robot/send?access_token=…"
+        ),
+        Field(
+            "secret", "加签密钥", secret=True, required=False, hint="SEC 开头；机器人安全设置选“加签”时填写"
+        ),
+    )
+
+    def send(self, message: Message, config: dict[str, Any]) -> None:
+        url = config["webhook"]
+        if config.get("secret"):
+            ts = int(time.time() * 1000)
+            url += ("&" if "?" in url else "?") + f"timestamp={ts}&sign={dingtalk_sign(config['secret'], ts)}"
+        _post_json(url, {"msgtype": "text", "text": {"content": _text(message)}})
+
+
+_REGISTRY: dict[str, Any] | None = None
+
+
+def registry() -> dict[str, Any]:
+    """Every channel by kind, from the entry points (a broken plugin is skipped, the others load)."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        found: dict[str, Any] = {}
+        for ep in entry_points(group=GROUP):
+            try:
+                obj = ep.load()
+            except Exception:  # noqa: BLE001  a third party's import error must not stop reminders
+                continue
+            channel = obj() if isinstance(obj, type) else obj
+            found.setdefault(channel.kind, channel)
+        for builtin in (InboxChannel(), EmailChannel(), WeComChannel(), DingTalkChannel()):
+            found.setdefault(builtin.kind, builtin)  # also when the package metadata is stale
+        _REGISTRY = found
+    return _REGISTRY
+
+
+def mask(value: str) -> str:
+    """A secret as the admin page shows it: its last 4 characters at most."""
+    value = value or ""
+    if not value:
+        return ""
+    return "••••" + (value[-4:] if len(value) >= 12 else "")

@@ -1,0 +1,373 @@
+"""The reminder run: plan (the rules' occasions → one `Reminder` per key, one `Delivery` per reminder and
+channel, both inserted only when absent) and deliver (claim one delivery, send it outside any
+transaction, mark it; a failure waits `backoff(attempts)` before the next try).
+
+Durability: every step is its own committed transaction, so a process killed at any point loses
+nothing. A delivery claimed by a process that died is taken again once its lease has run out; one that
+the receiver accepted just before the process died is sent again (at least once — see
+`webapp.reminders.channels` for what each channel makes of that).
+
+Handbook acknowledgements have no table yet: `OCCASION_SOURCES` is where a feature adds its own
+occasions (a function `(session, organisation, today) -> iterable of (person_id | None, Occasion)`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from quizbank.records import reminders as core
+from webapp.dashboard.roster import due_people, submitted_attempts
+from webapp.exams.models import Exam
+from webapp.infra import clock
+from webapp.infra.db import database, transaction
+from webapp.org.models import Organisation, Person, Post, User, UserRole
+from webapp.reminders.channels import DeliveryFailed, Message, registry
+from webapp.reminders.inbox import Recipients
+from webapp.reminders.models import Delivery, NotificationChannel, Reminder
+from webapp.standing import service as standing_service
+
+MAX_ATTEMPTS = 8
+BATCH = 500
+OCCASION_SOURCES: list[
+    Callable[[Session, Organisation, date], Iterable[tuple[int | None, core.Occasion]]]
+] = []
+
+
+def backoff(attempts: int, base: timedelta) -> timedelta:
+    """1, 2, 4, 8 … times `base` after the 1st, 2nd, 3rd … failure (capped at 64×)."""
+    return base * (2 ** min(max(attempts - 1, 0), 6))
+
+
+def _insert_ignore(s: Session, table, rows: list[dict], keys: list[str]) -> None:
+    if not rows:
+        return
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    for i in range(0, len(rows), 500):
+        s.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows[i : i + 500])
+
+
+def ensure_inbox(s: Session, organisation_id: int, now: datetime) -> NotificationChannel:
+    row = s.scalar(
+        select(NotificationChannel).where(
+            NotificationChannel.organisation_id == organisation_id, NotificationChannel.kind == "inbox"
+        )
+    )
+    if row is None:
+        row = NotificationChannel(
+            organisation_id=organisation_id, kind="inbox", name="站内消息", config={}, secrets={},
+            audience=list(core.AUDIENCES), active=True, created_at=now,
+        )  # fmt: skip
+        s.add(row)
+        s.flush()
+    return row
+
+
+def _exams_by_person(s: Session, org_id: int, now: datetime) -> dict[int, list[core.ScheduledExam]]:
+    window = timedelta(days=7)
+    exams = list(
+        s.scalars(
+            select(Exam).where(
+                Exam.organisation_id == org_id,
+                Exam.opens_at <= now + window,
+                Exam.closes_at >= now - window,
+                Exam.kind != "practice",
+            )
+        )
+    )
+    due = due_people(s, exams)
+    sat = submitted_attempts(s, [e.id for e in exams])
+    out: dict[int, list[core.ScheduledExam]] = {}
+    for e in exams:
+        for p in due[e.id]:
+            out.setdefault(p.id, []).append(
+                core.ScheduledExam(
+                    e.id, e.title, "", clock.local(e.opens_at), clock.local(e.closes_at), (e.id, p.id) in sat
+                )
+            )  # type: ignore[arg-type]
+    return out
+
+
+def plan(s: Session, org: Organisation, today: date, now: datetime, leads: core.Leads = core.Leads()) -> int:
+    """Add the reminders due today that are not in the outbox yet, with a delivery per channel; returns
+    how many occasions were looked at."""
+    ensure_inbox(s, org.id, now)
+    channels = list(
+        s.scalars(
+            select(NotificationChannel).where(
+                NotificationChannel.organisation_id == org.id, NotificationChannel.active
+            )
+        )
+    )
+    post_names = dict(s.execute(select(Post.code, Post.name)).all())
+    exams = _exams_by_person(s, org.id, now)
+    people = list(
+        s.scalars(select(Person).where(Person.organisation_id == org.id, Person.active).order_by(Person.id))
+    )
+    found: list[tuple[int | None, core.Occasion]] = []
+    for i in range(0, len(people), BATCH):
+        chunk = people[i : i + BATCH]
+        ids = [p.id for p in chunk]
+        events, posts = standing_service.events_of(s, ids), standing_service.posts_of(s, ids)
+        for p in chunk:
+            standings = [standing_service.compute(events[p.id], org, post, today) for post in posts[p.id]]
+            ref = core.PersonRef(p.id, p.name, p.employee_no, post_names)
+            found += [(p.id, o) for o in core.occasions(ref, standings, exams.get(p.id, ()), today, leads)]
+    for source in OCCASION_SOURCES:
+        found += list(source(s, org, today))
+    # Only occasions not in the outbox yet; the unique key settles a race with another planner (its row
+    # wins, ours is ignored, and both add the same deliveries, which are unique too).
+    existing: set[str] = set()
+    keys = list(dict.fromkeys(o.key for _, o in found))
+    for i in range(0, len(keys), BATCH):
+        existing.update(
+            s.scalars(
+                select(Reminder.key).where(
+                    Reminder.organisation_id == org.id, Reminder.key.in_(keys[i : i + BATCH])
+                )
+            )
+        )
+    fresh = [(pid, o) for pid, o in found if o.key not in existing]
+    _insert_ignore(
+        s,
+        Reminder.__table__,
+        [
+            {
+                "organisation_id": org.id,
+                "person_id": pid,
+                "key": o.key,
+                "kind": o.kind,
+                "subject": o.subject[:300],
+                "body": o.body,
+                "due_on": o.due_on,
+                "audience": list(o.audience),
+                "created_at": now,
+            }
+            for pid, o in fresh
+        ],  # fmt: skip
+        ["organisation_id", "key"],
+    )
+    new_keys = [o.key for _, o in fresh]
+    new: list[tuple[int, list[str]]] = []
+    for i in range(0, len(new_keys), BATCH):
+        new += list(
+            s.execute(
+                select(Reminder.id, Reminder.audience).where(
+                    Reminder.organisation_id == org.id, Reminder.key.in_(new_keys[i : i + BATCH])
+                )
+            ).all()
+        )
+    _insert_ignore(
+        s,
+        Delivery.__table__,
+        [
+            {
+                "organisation_id": org.id,
+                "reminder_id": rid,
+                "channel_id": c.id,
+                "status": "pending",
+                "attempts": 0,
+                "next_try_at": now,
+                "last_error": "",
+                "created_at": now,
+            }
+            for rid, audience in new
+            for c in channels
+            if set(audience) & set(c.audience or ())
+        ],  # fmt: skip
+        ["reminder_id", "channel_id"],
+    )
+    return len(found)
+
+
+@dataclass
+class RunReport:
+    occasions: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _recipients(s: Session, reminder: Reminder) -> tuple[int, ...]:
+    ids: set[int] = set()
+    if "worker" in reminder.audience and reminder.person_id:
+        ids.update(s.scalars(select(User.id).where(User.person_id == reminder.person_id, User.active)))
+    roles = [r for r in reminder.audience if r != "worker"]
+    if roles:
+        ids.update(
+            s.scalars(
+                select(User.id)
+                .join(UserRole, UserRole.user_id == User.id)
+                .where(
+                    User.organisation_id == reminder.organisation_id, User.active, UserRole.role.in_(roles)
+                )
+            )
+        )
+    return tuple(sorted(ids))
+
+
+def deliver_one(app: Flask, delivery_id: int, token: str, lease: timedelta, base: timedelta) -> str:
+    """Claim, send, mark one delivery: returns sent | retry | failed | skipped (someone else has it)."""
+    now = clock.now()
+    with transaction(app) as s:
+        claimed = s.execute(
+            update(Delivery)
+            .where(
+                Delivery.id == delivery_id,
+                Delivery.status == "pending",
+                Delivery.next_try_at <= now,
+                (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now),
+            )
+            .values(claim_token=token, claimed_until=now + lease)
+        ).rowcount
+        if not claimed:
+            return "skipped"
+        d = s.get(Delivery, delivery_id)
+        channel = registry().get(d.channel.kind)
+        message = _message(d)
+        config = {**(d.channel.config or {}), **(d.channel.secrets or {})}
+        if channel is not None and getattr(channel, "in_database", False):
+            channel.deliver(
+                s, message, config, Recipients(d.organisation_id, d.reminder_id, _recipients(s, d.reminder))
+            )
+            d.status, d.sent_at, d.attempts, d.claimed_until = "sent", now, d.attempts + 1, None
+            return "sent"
+    error = ""
+    try:
+        if channel is None:
+            raise DeliveryFailed("渠道插件未安装")
+        channel.send(message, config)
+    except DeliveryFailed as e:
+        error = str(e)
+    except Exception as e:  # noqa: BLE001  a plugin's bug is that delivery's failure, not the run's
+        error = f"渠道出错：{type(e).__name__}: {e}"
+    done = clock.now()
+    with transaction(app) as s:
+        d = s.get(Delivery, delivery_id)
+        if d is None or d.claim_token != token:
+            return "skipped"  # our lease ran out and another runner took it over
+        d.attempts += 1
+        d.claimed_until = None
+        if not error:
+            d.status, d.sent_at, d.last_error = "sent", done, ""
+            return "sent"
+        d.last_error = error[:2000]
+        if d.attempts >= MAX_ATTEMPTS:
+            d.status = "failed"
+            return "failed"
+        d.next_try_at = done + backoff(d.attempts, base)
+        return "retry"
+
+
+def _setting(app: Flask, name: str, default: float) -> float:
+    """From the app config, else the environment as QUIZBANK_<name>."""
+    return float(app.config.get(name) or os.environ.get(f"QUIZBANK_{name}") or default)
+
+
+def deliver_in_database(app: Flask, ids: list[int]) -> int:
+    """Deliver a batch over channels that write in the database (the inbox) in one transaction: the
+    delivery and its mark commit together, so each is delivered exactly once. Rows another runner holds
+    are skipped (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serializes writers)."""
+    now = clock.now()
+    sent = 0
+    with transaction(app) as s:
+        rows = s.scalars(
+            select(Delivery)
+            .where(
+                Delivery.id.in_(ids),
+                Delivery.status == "pending",
+                Delivery.next_try_at <= now,
+                (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now),
+            )
+            .order_by(Delivery.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for d in rows:
+            channel = registry()[d.channel.kind]
+            message = _message(d)
+            config = {**(d.channel.config or {}), **(d.channel.secrets or {})}
+            channel.deliver(
+                s, message, config, Recipients(d.organisation_id, d.reminder_id, _recipients(s, d.reminder))
+            )
+            d.status, d.sent_at, d.attempts, d.claimed_until = "sent", now, d.attempts + 1, None
+            sent += 1
+    return sent
+
+
+def _message(d: Delivery) -> Message:
+    return Message(
+        d.reminder.subject,
+        d.reminder.body,
+        f"qb-reminder-{d.reminder_id}-channel-{d.channel_id}",
+        f"R{d.reminder_id}",
+    )
+
+
+def deliver_due(app: Flask, report: RunReport | None = None) -> RunReport:
+    """Every delivery due now, in id order, each looked at once per run (a failed one waits for its
+    back-off): in-database channels in batches, the others one at a time (claim, send, mark)."""
+    report = report or RunReport()
+    lease = timedelta(seconds=_setting(app, "REMIND_LEASE_SECONDS", 300))
+    base = timedelta(seconds=_setting(app, "REMIND_BACKOFF_SECONDS", 60))
+    token = secrets.token_hex(8)
+    in_database = {k for k, c in registry().items() if getattr(c, "in_database", False)}
+    last_id = 0
+    while True:
+        now = clock.now()
+        with database(app).sessionmaker() as s:
+            due = s.execute(
+                select(Delivery.id, NotificationChannel.kind)
+                .join(NotificationChannel, NotificationChannel.id == Delivery.channel_id)
+                .where(
+                    Delivery.id > last_id,
+                    Delivery.status == "pending",
+                    Delivery.next_try_at <= now,
+                    (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now),
+                )
+                .order_by(Delivery.id)
+                .limit(200)
+            ).all()
+        if not due:
+            return report
+        last_id = due[-1][0]
+        batch = [i for i, kind in due if kind in in_database]
+        if batch:
+            report.sent += deliver_in_database(app, batch)
+        for i, kind in due:
+            if kind in in_database:
+                continue
+            outcome = deliver_one(app, i, token, lease, base)
+            if outcome == "sent":
+                report.sent += 1
+            elif outcome == "retry":
+                report.retried += 1
+            elif outcome == "failed":
+                report.failed += 1
+
+
+def run(app: Flask, *, organisation_id: int | None = None) -> RunReport:
+    """Plan every enterprise's reminders (one transaction each), then deliver what is due."""
+    report = RunReport()
+    with app.app_context():
+        today, now = clock.today(), clock.now()
+        with database(app).sessionmaker() as s:
+            q = select(Organisation.id).where(Organisation.kind == "enterprise")
+            if organisation_id is not None:
+                q = q.where(Organisation.id == organisation_id)
+            org_ids = list(s.scalars(q))
+        for oid in org_ids:
+            with transaction(app) as s:
+                report.occasions += plan(s, s.get(Organisation, oid), today, now)
+        deliver_due(app, report)
+    return report
