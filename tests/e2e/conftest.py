@@ -5,10 +5,11 @@ Without /usr/bin/chromium the e2e tests skip locally, and fail when CI is set.""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import pytest
 
-from tests.e2e.helpers import SCREENSHOTS, fresh_app, make_demo_site, served
+from tests.e2e.helpers import SCREENSHOTS, WORKERS, fresh_app, make_demo_site, served
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -60,3 +61,28 @@ def page():
         yield page
         context.close()
         browser.close()
+
+
+@pytest.fixture
+def inspection_server(app_config):
+    """A served app with a department of qualified welders (PIN 2468) and an inspector granted the enterprise."""
+    from tests.webapp.base_builders import make_org, make_person, make_user
+    from tests.webapp.builders import make_grant
+    from tests.webapp.standing_builders import qualify
+    from webapp.infra.clock import today
+    from webapp.infra.db import database
+
+    app = fresh_app(app_config)
+    with app.app_context(), database(app).sessionmaker() as s:
+        org, dept, post = make_demo_site(s, per_type=12)
+        regulator = make_org(s, "应急管理局")
+        for name, no in WORKERS:
+            person = make_person(s, org, name, no, department=dept, posts=[post], pin="2468")
+            qualify(
+                s, person, "welding", on=today() - timedelta(days=30)
+            )  # the real clock: a recent qualification
+        inspector = make_user(s, regulator, "inspector", ("inspector",), display_name="安全检查员 郑强")
+        make_grant(s, inspector, org)
+        s.commit()
+    with served(app) as url:
+        yield url

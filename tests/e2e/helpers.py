@@ -10,6 +10,9 @@ from pathlib import Path
 
 from tests.webapp.base_builders import TEST_PASSWORD
 
+# The welders of the inspection site (tests/e2e/conftest.py inspection_server), PIN 2468.
+WORKERS = [("张伟", "SF001"), ("王芳", "SF002"), ("李娜", "SF003"), ("刘洋", "SF004"), ("陈杰", "SF005")]
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
@@ -74,3 +77,12 @@ def sign_in(page, base: str, username: str, *, then: str = "/") -> None:
     page.fill("input[name=password]", TEST_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}{then}")
+
+
+def hand_back(page, password: str = TEST_PASSWORD) -> None:
+    """交还检查人员 on the kiosk's result page: the inspector signs in again, back on the worker's page."""
+    page.click("#hand-back")
+    page.wait_for_selector("#secret")
+    page.fill("#secret", password)
+    page.click("#hand-back-submit")
+    page.wait_for_url("**/people/*")

@@ -6,40 +6,12 @@ close and download the report as PDF and Excel."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.e2e.helpers import SCREENSHOTS, fresh_app, make_demo_site, served, sign_in
-
-WORKERS = [("张伟", "SF001"), ("王芳", "SF002"), ("李娜", "SF003"), ("刘洋", "SF004"), ("陈杰", "SF005")]
-
-
-@pytest.fixture
-def inspection_server(app_config):
-    """A served app with a department of qualified welders (PIN 2468) and an inspector granted the enterprise."""
-    from tests.webapp.base_builders import make_org, make_person, make_user
-    from tests.webapp.builders import make_grant
-    from tests.webapp.standing_builders import qualify
-    from webapp.infra.clock import today
-    from webapp.infra.db import database
-
-    app = fresh_app(app_config)
-    with app.app_context(), database(app).sessionmaker() as s:
-        org, dept, post = make_demo_site(s, per_type=12)
-        regulator = make_org(s, "应急管理局")
-        for name, no in WORKERS:
-            person = make_person(s, org, name, no, department=dept, posts=[post], pin="2468")
-            qualify(
-                s, person, "welding", on=today() - timedelta(days=30)
-            )  # the real clock: a recent qualification
-        inspector = make_user(s, regulator, "inspector", ("inspector",), display_name="安全检查员 郑强")
-        make_grant(s, inspector, org)
-        s.commit()
-    with served(app) as url:
-        yield url
+from tests.e2e.helpers import SCREENSHOTS, WORKERS, hand_back, sign_in
 
 
 def _shot(page, name: str, full: bool = True) -> None:
@@ -106,8 +78,7 @@ def test_an_inspector_spot_tests_a_worker_who_fails_records_a_violation_and_clos
     _shot(page, "kiosk-result")
 
     # Hand back: the worker's standing now shows the make-up due within 7 days.
-    page.click("#hand-back")
-    page.wait_for_url("**/people/*")
+    hand_back(page)
     standing = page.inner_text(".standing")
     assert "待补考" in standing and "补考" in standing and "期限" in standing
     _shot(page, "worker-makeup-due")
@@ -127,6 +98,10 @@ def test_an_inspector_spot_tests_a_worker_who_fails_records_a_violation_and_clos
     page.fill("textarea[name=note]", "动火作业未办理动火证")
     _shot(page, "violation")
     page.click("#record-finding")
+    page.wait_for_selector("#confirm-finding")
+    assert "立即停岗" in page.inner_text("#finding-warning")
+    _shot(page, "violation-confirm")
+    page.click("#confirm-finding")
     page.wait_for_url(inspection_url)
     assert page.inner_text("#tally-findings") == "1"
     assert page.locator("#people li", has_text="王芳").locator(".badge.bad").count() == 1

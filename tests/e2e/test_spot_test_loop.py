@@ -10,7 +10,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.helpers import SCREENSHOTS, fresh_app, make_demo_site, served, sign_in, sign_in_with_pin
+from tests.e2e.helpers import (
+    SCREENSHOTS,
+    fresh_app,
+    hand_back,
+    make_demo_site,
+    served,
+    sign_in,
+    sign_in_with_pin,
+)
 
 
 @pytest.fixture
@@ -120,7 +128,7 @@ def test_a_failed_spot_test_suspends_the_certificate_until_the_make_up_is_passed
     page.screenshot(path=str(SCREENSHOTS / "loop-kiosk-failed.png"), full_page=True)
 
     # Handed back: the inspection shows the result.
-    page.click("#hand-back")
+    hand_back(page)
     page.click("text=← 返回检查")
     results = page.locator("#spot-results")
     assert "张三丰" in results.inner_text() and "不合格" in results.inner_text()

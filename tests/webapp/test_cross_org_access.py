@@ -279,6 +279,7 @@ def test_the_walk_reaches_the_objects_as_their_owner(app, enterprise_a):
     assert trainer.get("/handbooks/a-only/versions/1").status_code == 200
     inspector = app.test_client()
     inspector.sign_in("a-insp")
-    assert (
-        inspector.get(f"/inspections/{ids['inspection']}/spot-tests/{ids['spot_attempt']}").status_code == 200
-    )
+    assert inspector.get(f"/api/v1/attempts/{ids['spot_attempt']}").status_code == 200
+    # The kiosk page itself opens only on a handed-over tablet: it sends the inspector to the worker's page.
+    kiosk = inspector.get(f"/inspections/{ids['inspection']}/spot-tests/{ids['spot_attempt']}")
+    assert kiosk.status_code == 302 and f"/inspections/{ids['inspection']}/people/" in kiosk.location

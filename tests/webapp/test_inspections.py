@@ -10,9 +10,8 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from tests.webapp.base_builders import make_department, make_org, make_person, make_user, make_worker
-from tests.webapp.builders import make_grant, make_post_with_questions
-from tests.webapp.standing_builders import answer_all, qualify
+from tests.webapp.inspection_builders import make_inspection_site
+from tests.webapp.standing_builders import answer_all
 from webapp.exams.models import Attempt
 from webapp.inspections.models import Inspection
 from webapp.org.models import Organisation
@@ -23,35 +22,7 @@ TODAY = date(2025, 3, 3)  # the test clock's date in China
 
 @pytest.fixture
 def site(db):
-    """An enterprise with a department of three qualified welders, an inspector granted it (from a
-    regulator), a second inspector, and another enterprise."""
-    org = make_org(db, "甲企业")
-    regulator = make_org(db, "应急管理局")
-    regulator.kind = "regulator"
-    dept = make_department(db, org, "一车间")
-    team = make_department(db, org, "焊接班", parent=dept)
-    post = make_post_with_questions(db, "welding", "电焊工", per_type=12)
-    people = [
-        make_person(db, org, name, no, department=d, posts=[post], pin="2468")
-        for name, no, d in (("张三", "E001", dept), ("李四", "E002", dept), ("王五", "E003", team))
-    ]
-    for p in people:
-        qualify(db, p, "welding")
-    inspector = make_user(db, regulator, "insp", ("inspector",))
-    other_inspector = make_user(db, regulator, "insp2", ("inspector",))
-    for u in (inspector, other_inspector):
-        make_grant(db, u, org)
-    other = make_org(db, "乙企业")
-    other_dept = make_department(db, other, "二车间")
-    make_person(db, other, "赵六", "E001", department=other_dept, posts=[post], pin="2468")
-    make_user(db, org, "trainer", ("trainer",))
-    make_user(db, org, "hr", ("hr",))
-    make_worker(db, org, "w9", post, department=dept, pin="1111")
-    db.commit()
-    return {
-        "org": org.id, "dept": dept.id, "team": team.id, "people": [p.id for p in people],
-        "other_dept": other_dept.id,
-    }  # fmt: skip
+    return make_inspection_site(db)
 
 
 def _open(client, site, **body) -> int:
@@ -281,6 +252,7 @@ def test_a_violation_takes_the_worker_off_the_post_at_once(client, site):
             "category": "违章作业",
             "note": "动火未办票",
             "post": "welding",
+            "confirm": True,
         },
     )
     assert r.status_code == 201
@@ -318,12 +290,12 @@ def test_closing_waits_for_a_running_spot_test_and_then_refuses_more_work(client
     r = client.post(f"/api/v1/inspections/{inspection_id}/close")
     assert r.status_code == 200
     report = r.get_json()
-    assert report["closed_at"] and report["tally"] == {"passed": 0, "failed": 1, "running": 0}
+    assert report["closed_at"] and report["tally"] == {"passed": 0, "failed": 1, "running": 0, "voided": 0}
     assert report["spot_tests"][0]["attempt_id"] == attempt["id"]
     assert _spot(client, inspection_id, site["people"][1]).status_code == 409
     r = client.post(
         f"/api/v1/inspections/{inspection_id}/findings",
-        json={"person_id": site["people"][1], "category": "违章作业", "note": "x"},
+        json={"person_id": site["people"][1], "category": "违章作业", "note": "x", "confirm": True},
     )
     assert r.status_code == 409
 
@@ -335,7 +307,7 @@ def test_the_report_as_pdf_and_excel_with_formulas_neutralised(client, site):
     client.post(f"/api/v1/attempts/{attempt['id']}/submit")
     client.post(
         f"/api/v1/inspections/{inspection_id}/findings",
-        json={"person_id": site["people"][1], "category": "违反劳动纪律", "note": "+1 脱岗"},
+        json={"person_id": site["people"][1], "category": "违反劳动纪律", "note": "+1 脱岗", "confirm": True},
     )
     assert client.post(f"/api/v1/inspections/{inspection_id}/close").status_code == 200
 
@@ -383,7 +355,12 @@ def test_the_kiosk_pages_pin_then_paper_then_hand_back(client, site):
     zhang = site["people"][0]
     person_page = client.get(f"/inspections/{inspection_id}/people/{zhang}").get_data(as_text=True)
     assert "开始抽考：电焊工" in person_page and "记录三违" in person_page
+    r = client.post(
+        f"/inspections/{inspection_id}/people/{zhang}/hand-over",
+        data={"csrf_token": form_token(person_page), "post": "welding"},
+    )
     pin_url = f"/inspections/{inspection_id}/people/{zhang}/spot-test?post=welding"
+    assert r.status_code == 302 and r.location.endswith(pin_url)
     html = client.get(pin_url).get_data(as_text=True)
     assert "请 <strong>张三</strong>" in html
     wrong = client.post(pin_url, data={"csrf_token": form_token(html), "pin": "9999", "post": "welding"})
@@ -412,6 +389,7 @@ def test_a_finding_recorded_from_the_page_shows_on_the_inspection(client, site):
             "category": "违章指挥",
             "note": "强令冒险作业",
             "post": "welding",
+            "confirm": "1",
         },
     )
     assert r.status_code == 302

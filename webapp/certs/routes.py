@@ -55,9 +55,9 @@ __all__ = ["NAV", "OPENAPI", "bp"]
 
 
 def _spot_test_link(cert: Certificate) -> dict | None:
-    """Where this inspector starts a spot test for the holder: their open inspection of the holder's
-    department (the inspections area's PIN/kiosk flow), else a form to open one for that department."""
-    if "inspections.spot_test_page" not in current_app.view_functions:
+    """Where this inspector starts a spot test for the holder: the holder's page in their open inspection of
+    the holder's department (its 开始抽考 hands the tablet over), else a form to open one for that department."""
+    if "inspections.person" not in current_app.view_functions:
         return None
     from webapp.inspections.models import Inspection
 
@@ -72,12 +72,7 @@ def _spot_test_link(cert: Certificate) -> dict | None:
     open_one = session.scalar(query.order_by(Inspection.opened_at.desc()))
     if open_one is not None:
         return {
-            "url": url_for(
-                "inspections.spot_test_page",
-                inspection_id=open_one.id,
-                person_id=person.id,
-                post=cert.post.code,
-            ),
+            "url": url_for("inspections.person", inspection_id=open_one.id, person_id=person.id),
             "label": "对此人进行逢查必考",
         }
     if person.department_id is None:

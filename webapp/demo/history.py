@@ -263,6 +263,7 @@ class _History:
                 by=self.inspector,
                 today=day,
                 now=at(day, 11),
+                confirmed=True,
             )
             self.session(
                 plan.days_ago - 1,

@@ -19,6 +19,7 @@ from webapp.bank.sets import bank_rows
 from webapp.exams import service
 from webapp.exams.api import own_attempt, post_by_code
 from webapp.exams.models import Attempt, Exam
+from webapp.exams.service import next_steps
 from webapp.infra import clock
 from webapp.infra.db import session
 from webapp.infra.errors import ApiError
@@ -70,7 +71,12 @@ def _person():
 def _my_attempts(person, limit: int | None = None):
     query = (
         select(Attempt)
-        .where(Attempt.person_id == person.id, Attempt.submitted_at.is_not(None), Attempt.kind != "practice")
+        .where(
+            Attempt.person_id == person.id,
+            Attempt.submitted_at.is_not(None),
+            # practice is not an exam; a voided spot test (webapp.inspections) has no result
+            Attempt.kind.not_in(("practice", "spot_voided")),
+        )
         .order_by(Attempt.submitted_at.desc())
     )
     if limit:
@@ -139,8 +145,9 @@ def result(attempt_id: int):
         row = rows[entry["pk"]]
         questions.append({"row": row, "options": [row.options[i] for i in entry["order"]], "item": item})
     return render_template(
-        "exams/result.html", attempt=attempt, result=data, questions=questions, type_names=QUESTION_TYPE_NAMES
-    )
+        "exams/result.html", attempt=attempt, result=data, questions=questions, type_names=QUESTION_TYPE_NAMES,
+        next_steps=next_steps.after_failure(session, attempt, clock.today()),
+    )  # fmt: skip
 
 
 # --- practice, 错题本, handbook ---------------------------------------------------------------------------

@@ -8,12 +8,14 @@ from sqlalchemy import select
 
 from webapp.certs import service as certificates
 from webapp.exams import service as exam_service
+from webapp.exams.models import Attempt
 from webapp.infra import clock
 from webapp.infra.api import created, json_body
 from webapp.infra.db import session
 from webapp.infra.errors import ApiError
 from webapp.infra.security import get_owned, require_role, scoped
 from webapp.inspections import service as service
+from webapp.inspections import voiding
 from webapp.inspections.blueprint import READ, RUN, STANDING_READERS, bp, inspection_of, person_in, runnable
 from webapp.inspections.models import Inspection
 from webapp.org.models import Department, Person, Post
@@ -43,6 +45,7 @@ def inspection_json(inspection: Inspection) -> dict:
                 "score": row.attempt.score,
                 "max_score": row.attempt.max_score,
                 "passed": row.attempt.passed,
+                "void_reason": current.void_reasons.get(row.attempt.id),
             }
             for row in current.tested
         ],
@@ -116,11 +119,28 @@ def api_finding(inspection_id: int):
     for name in ("category", "note", "post"):
         if data.get(name) is not None and not isinstance(data.get(name), str):
             raise ApiError(400, "bad_request", f"{name} 必须是字符串")
+    confirm = data.get("confirm", False)
+    if not isinstance(confirm, bool):
+        raise ApiError(400, "bad_request", "confirm 必须是 true 或 false")
     finding = service.record_finding(
         session, inspection, worker, category=data.get("category") or "", note=data.get("note") or "",
         post_code=data.get("post") or None, by=current_user, today=clock.today(), now=clock.now(),
+        confirmed=confirm,
     )  # fmt: skip
     return created({"id": finding.id})
+
+
+@bp.post("/api/v1/inspections/<int:inspection_id>/spot-tests/<int:attempt_id>/void")
+@require_role(*RUN)
+def api_void_spot_test(inspection_id: int, attempt_id: int):
+    data = json_body()
+    inspection = runnable(inspection_id)
+    reason = data.get("reason")
+    if not isinstance(reason, str):
+        raise ApiError(400, "bad_request", "reason 必须是字符串")
+    attempt = get_owned(Attempt, attempt_id)
+    voiding.void_spot_test(session, inspection, attempt, reason=reason, by=current_user, now=clock.now())
+    return jsonify(inspection_json(inspection))
 
 
 @bp.post("/api/v1/inspections/<int:inspection_id>/close")

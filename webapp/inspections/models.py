@@ -49,3 +49,27 @@ class Finding(Base):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
 
     person: Mapped[Person] = relationship()
+
+
+class KioskLock(Base):
+    """A signed-in session handed to a worker for a spot test (kiosk state), kept on the server.
+
+    `session_key` is a random key kept in that session's cookie: while a lock with no `ended_at` matches the
+    user and the key, every request of the session is refused except the worker's PIN page, paper, answers,
+    submit and result, and the hand-back page where the inspector signs in again (webapp.inspections.kiosk).
+    """
+
+    __tablename__ = "kiosk_locks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    session_key: Mapped[str] = mapped_column(String(64), index=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    post_code: Mapped[str] = mapped_column(String(80))
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()

@@ -75,16 +75,24 @@ OPENAPI: dict[str, Any] = {
         "/api/v1/inspections/{inspection_id}/findings": {
             "post": {
                 "summary": "记录三违（违章指挥、违章作业、违反劳动纪律）；该人员即停岗待脱产培训",
+                "description": (
+                    "三违使该人员立即停岗、证书暂停，须先确认：不带 confirm: true 时不作记录，返回 409 "
+                    "confirmation_required 及将产生的后果说明。"
+                ),
                 "parameters": [_INSPECTION],
                 "requestBody": json_body(
                     {
                         "type": "object",
-                        "required": ["person_id", "category", "note"],
+                        "required": ["person_id", "category", "note", "confirm"],
                         "properties": {
                             "person_id": {"type": "integer"},
                             "category": {"type": "string", "enum": ["违章指挥", "违章作业", "违反劳动纪律"]},
                             "note": {"type": "string"},
                             "post": {"type": "string"},
+                            "confirm": {
+                                "type": "boolean",
+                                "description": "确认该人员即停岗（须为 true 才记录）",
+                            },
                         },
                     }
                 ),
@@ -93,7 +101,28 @@ OPENAPI: dict[str, Any] = {
                         "已记录", {"type": "object", "properties": {"id": {"type": "integer"}}}
                     ),
                     **ERRORS,
-                    "409": _error("检查已结束"),
+                    "409": _error("检查已结束，或未确认（confirmation_required）"),
+                },
+            }
+        },
+        "/api/v1/inspections/{inspection_id}/spot-tests/{attempt_id}/void": {
+            "post": {
+                "summary": "作废抽考：作业人员中途离开或抽错人时，作废未交卷的抽考（须填写原因，记入审计日志）",
+                "parameters": [
+                    _INSPECTION,
+                    {"name": "attempt_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                ],
+                "requestBody": json_body(
+                    {
+                        "type": "object",
+                        "required": ["reason"],
+                        "properties": {"reason": {"type": "string", "minLength": 1}},
+                    }
+                ),
+                "responses": {
+                    "200": json_response("检查", _ref("Inspection")),
+                    **ERRORS,
+                    "409": _error("检查已结束，或该抽考已交卷"),
                 },
             }
         },
@@ -104,7 +133,7 @@ OPENAPI: dict[str, Any] = {
                 "responses": {
                     "200": json_response("检查报告", _ref("Inspection")),
                     **ERRORS,
-                    "409": _error("仍有抽考未交卷"),
+                    "409": _error("仍有抽考未交卷（须交卷或作废）"),
                 },
             }
         },
@@ -194,6 +223,7 @@ OPENAPI: dict[str, Any] = {
                             "passed": {"type": "integer"},
                             "failed": {"type": "integer"},
                             "running": {"type": "integer"},
+                            "voided": {"type": "integer"},
                         },
                     },
                     "spot_tests": {"type": "array", "items": {"type": "object"}},

@@ -19,7 +19,7 @@ from webapp.infra import clock
 from webapp.infra.fonts import cjk_font_name
 from webapp.inspections.service import Report
 
-STATE_NAMES = {"passed": "合格", "failed": "不合格", "running": "未交卷"}
+STATE_NAMES = {"passed": "合格", "failed": "不合格", "running": "未交卷", "voided": "已作废"}
 
 
 def summary_rows(report: Report) -> list[tuple[str, str]]:
@@ -45,7 +45,7 @@ def tested_rows(report: Report) -> list[dict]:
             "姓名": row.person.name,
             "工号": row.person.employee_no,
             "岗位": row.post.name,
-            "得分": row.attempt.score if row.attempt.is_submitted else None,
+            "得分": row.attempt.score if row.state in ("passed", "failed") else None,
             "满分": row.attempt.max_score if row.attempt.is_submitted else None,
             "结果": STATE_NAMES[row.state],
             "交卷时间": clock.format_local(row.attempt.submitted_at),

@@ -10,14 +10,17 @@ from sqlalchemy import select
 from quizbank import rules
 from webapp.exams import service as exam_service
 from webapp.exams.models import Attempt
+from webapp.exams.service import next_steps
 from webapp.infra import clock
 from webapp.infra.db import session
 from webapp.infra.errors import ApiError
 from webapp.infra.nav import NavItem
 from webapp.infra.security import get_owned, require_role, scoped, visible_org_ids
-from webapp.inspections import report_files
+from webapp.inspections import kiosk as kiosk_state
+from webapp.inspections import report_files, voiding
 from webapp.inspections import service as service
 from webapp.inspections.blueprint import READ, RUN, bp, inspection_of, person_in, runnable
+from webapp.inspections.kiosk_routes import current_lock
 from webapp.inspections.models import Inspection
 from webapp.inspections.openapi import OPENAPI
 from webapp.org.models import Department, Organisation
@@ -148,6 +151,7 @@ def person(inspection_id: int, person_id: int):
         worker=worker,
         standings=standings,
         attempts=attempts,
+        running=service.running_test(session, inspection, worker, clock.now()),
         categories=rules.VIOLATION_CATEGORIES,
         may_run=inspection.is_open
         and (inspection.inspector_id == current_user.id or current_user.has_role("admin")),
@@ -157,23 +161,29 @@ def person(inspection_id: int, person_id: int):
 @bp.route("/inspections/<int:inspection_id>/people/<int:person_id>/spot-test", methods=["GET", "POST"])
 @require_role(*RUN)
 def spot_test_page(inspection_id: int, person_id: int):
-    """Kiosk: the worker confirms with their PIN on the inspector's tablet, then sits the spot test."""
+    """Kiosk: the worker confirms with their PIN on the handed-over tablet, then sits the spot test."""
     inspection = runnable(inspection_id)
     worker = person_in(inspection, person_id)
-    post_code = request.values.get("post") or None
+    lock = current_lock()
+    if lock is None:  # reached without handing the tablet over: the inspector starts from the person page
+        flash("请点击“开始抽考”把平板交给作业人员。")
+        return redirect(url_for("inspections.person", inspection_id=inspection.id, person_id=worker.id))
+    if lock.attempt_id is not None:  # the PIN was given: the kiosk is the paper now (Back lands there)
+        return redirect(url_for("inspections.kiosk", inspection_id=inspection.id, attempt_id=lock.attempt_id))
     error = None
     if request.method == "POST":
         try:
             attempt = service.start_spot_test(
-                session, inspection, worker, pin=request.form.get("pin", ""), post_code=post_code,
+                session, inspection, worker, pin=request.form.get("pin", ""), post_code=lock.post_code,
                 inspector=current_user, now=clock.now(),
             )  # fmt: skip
+            kiosk_state.attach_attempt(lock, attempt)
             return redirect(url_for("inspections.kiosk", inspection_id=inspection.id, attempt_id=attempt.id))
         except ApiError as e:
-            if e.code not in (403, 429):
+            if e.code not in (403, 409, 429):
                 raise
             error = e.description
-    post = service.spot_post(session, worker, post_code)
+    post = service.spot_post(session, worker, lock.post_code)
     return render_template(
         "inspections/pin.html", inspection=inspection, worker=worker, post=post, error=error
     ), (200 if error is None else 403)
@@ -196,6 +206,11 @@ def kiosk(inspection_id: int, attempt_id: int):
         return redirect(
             url_for("inspections.kiosk_result", inspection_id=inspection.id, attempt_id=attempt.id)
         )
+    if current_lock() is None:  # the paper is answered only on a handed-over tablet
+        flash("请点击“继续作答”把平板交给作业人员。")
+        return redirect(
+            url_for("inspections.person", inspection_id=inspection.id, person_id=attempt.person_id)
+        )
     return render_template("inspections/kiosk.html", inspection=inspection, attempt=attempt)
 
 
@@ -207,30 +222,65 @@ def kiosk_result(inspection_id: int, attempt_id: int):
     exam_service.finalize_if_expired(session, attempt, clock.now())
     if not attempt.is_submitted:
         return redirect(url_for("inspections.kiosk", inspection_id=inspection.id, attempt_id=attempt.id))
-    result = exam_service.result_json(session, attempt)
+    voided = attempt.kind == service.VOIDED
+    result = None if voided else exam_service.result_json(session, attempt)
+    steps = None if voided else next_steps.after_failure(session, attempt, clock.today())
     return render_template(
-        "inspections/kiosk_result.html", inspection=inspection, attempt=attempt, result=result
-    )
+        "inspections/kiosk_result.html", inspection=inspection, attempt=attempt, result=result,
+        next_steps=steps,
+    )  # fmt: skip
 
 
 @bp.post("/inspections/<int:inspection_id>/findings")
 @require_role(*RUN)
 def finding_page(inspection_id: int):
+    """记录三违: the first post shows what it will do (the worker is off the post at once); the confirmation
+    page posts again with confirm=1, and only that records it."""
     inspection = runnable(inspection_id)
     worker = person_in(inspection, request.form.get("person_id"))
+    category, note = request.form.get("category", ""), request.form.get("note", "")
+    post_code = request.form.get("post") or None
     try:
         service.record_finding(
-            session, inspection, worker, category=request.form.get("category", ""),
-            note=request.form.get("note", ""), post_code=request.form.get("post") or None,
-            by=current_user, today=clock.today(), now=clock.now(),
+            session, inspection, worker, category=category, note=note, post_code=post_code, by=current_user,
+            today=clock.today(), now=clock.now(), confirmed=request.form.get("confirm") == "1",
         )  # fmt: skip
     except ApiError as e:
+        if e.code == 409 and e.error_code == "confirmation_required":
+            return render_template(
+                "inspections/finding_confirm.html", inspection=inspection, worker=worker, category=category,
+                note=note, post_code=post_code or "", warning=e.description,
+            )  # fmt: skip
         if e.code != 400:
             raise
         flash(e.description)
         return redirect(url_for("inspections.person", inspection_id=inspection.id, person_id=worker.id))
     flash(f"已记录 {worker.name} 的三违情况，该人员须停岗接受脱产培训并考试合格后方可返岗。")
     return redirect(url_for("inspections.show", inspection_id=inspection.id))
+
+
+@bp.post("/inspections/<int:inspection_id>/spot-tests/<int:attempt_id>/void")
+@require_role(*RUN)
+def void_page(inspection_id: int, attempt_id: int):
+    """作废抽考: an abandoned or mistaken spot test, with a reason (audit trail)."""
+    inspection = runnable(inspection_id)
+    attempt = get_owned(Attempt, attempt_id)
+    try:
+        voiding.void_spot_test(
+            session,
+            inspection,
+            attempt,
+            reason=request.form.get("reason", ""),
+            by=current_user,
+            now=clock.now(),
+        )
+    except ApiError as e:
+        if e.code not in (400, 409):
+            raise
+        flash(e.description)
+    else:
+        flash(f"已作废 {attempt.person.name} 的抽考。")
+    return redirect(url_for("inspections.person", inspection_id=inspection.id, person_id=attempt.person_id))
 
 
 @bp.post("/inspections/<int:inspection_id>/close")

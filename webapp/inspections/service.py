@@ -42,6 +42,8 @@ from webapp.standing import service as standing_service
 SAMPLE_SHARE = 0.2  # suggest testing a fifth of the department…
 SAMPLE_MIN, SAMPLE_MAX = 2, 8  # …but at least two and at most eight people
 BADGE_PATH = re.compile(r"/inspections/badge/(\d+)/([^/?#]+)")
+VOIDED = "spot_voided"  # a voided spot test's kind: no result, not counted by reports or the standing
+VOID_ACTION = "spot_test_voided"  # its entry in the inspected enterprise's audit trail
 
 
 class InspectionClosed(ApiError):
@@ -180,7 +182,7 @@ def spot_tests(s: Session, inspection: Inspection) -> list[Attempt]:
     return list(
         s.scalars(
             select(Attempt)
-            .where(Attempt.inspection_id == inspection.id, Attempt.kind == "spot")
+            .where(Attempt.inspection_id == inspection.id, Attempt.kind.in_(("spot", VOIDED)))
             .order_by(Attempt.started_at, Attempt.id)
         )
     )
@@ -211,6 +213,29 @@ def spot_post(s: Session, person: Person, post_code: str | None) -> Post:
     return post
 
 
+def running_test(s: Session, inspection: Inspection, person: Person, now: datetime) -> Attempt | None:
+    """The person's spot test of this inspection still being answered (one past its deadline is graded)."""
+    for attempt in spot_tests(s, inspection):
+        if attempt.person_id != person.id or attempt.is_submitted:
+            continue
+        if not exam_service.finalize_if_expired(s, attempt, now):
+            return attempt
+    return None
+
+
+def refuse_second_running_test(
+    s: Session, inspection: Inspection, person: Person, post: Post, now: datetime
+) -> None:
+    """One spot test at a time per person: another post's test must be handed in or voided first."""
+    running = running_test(s, inspection, person, now)
+    if running is not None and running.post_id != post.id:
+        raise ApiError(
+            409,
+            "spot_test_running",
+            f"{person.name} 的{running.post.name}抽考正在作答中，请先交卷或作废后再开始新的抽考。",
+        )
+
+
 def start_spot_test(
     s: Session,
     inspection: Inspection,
@@ -227,6 +252,7 @@ def start_spot_test(
     if person.organisation_id != inspection.organisation_id or not person.active:
         raise ApiError(404, "not_found", "没有找到该人员")
     post = spot_post(s, person, post_code)
+    refuse_second_running_test(s, inspection, person, post, now)
     check_pin(person, pin)
     for attempt in spot_tests(s, inspection):
         same = attempt.person_id == person.id and attempt.post_id == post.id
@@ -235,6 +261,20 @@ def start_spot_test(
     return exam_service.start_spot_attempt(
         s, person, post, now, started_by=inspector.id, inspection_id=inspection.id
     )
+
+
+def void_reasons(s: Session, inspection: Inspection) -> dict[int, str]:
+    """The reason each voided spot test of the inspection was voided for, by attempt id."""
+    entries = s.scalars(
+        select(AuditEntry).where(
+            AuditEntry.organisation_id == inspection.organisation_id, AuditEntry.action == VOID_ACTION
+        )
+    )
+    out = {}
+    for e in entries:
+        if e.data.get("inspection_id") == inspection.id and e.target.startswith("attempt:"):
+            out[int(e.target.split(":", 1)[1])] = e.data.get("reason", "")
+    return out
 
 
 # --- 三违 -----------------------------------------------------------------------------------------------------
@@ -251,9 +291,11 @@ def record_finding(
     by: User,
     today: date,
     now: datetime,
+    confirmed: bool = False,
 ) -> Finding:
     """Record a 三违 against the inspection and append the `violation_recorded` event (off the post until
-    off-duty retraining and an exam)."""
+    off-duty retraining and an exam). It takes the worker off the post at once, so the inspector must have
+    confirmed it (`confirmed`); without, nothing is recorded and the answer says what it would do."""
     if not inspection.is_open:
         raise InspectionClosed()
     if person.organisation_id != inspection.organisation_id:
@@ -265,6 +307,8 @@ def record_finding(
         raise ApiError(400, "note_required", "请填写三违情况说明。")
     if post_code:
         spot_post(s, person, post_code)
+    if not confirmed:
+        raise ApiError(409, "confirmation_required", confirmation_text(person))
     event = rules.ViolationRecorded(
         on=today, category=category, note=note[:500], by=by.display_name, post=post_code or None
     )  # type: ignore[arg-type]
@@ -294,6 +338,13 @@ def record_finding(
     return finding
 
 
+def confirmation_text(person: Person) -> str:
+    return (
+        f"记录三违后，{person.name}（{person.employee_no}）将立即停岗、证书暂停，须脱产培训并考试合格后方可返岗。"
+        "请确认后再提交。"
+    )
+
+
 def findings(s: Session, inspection: Inspection) -> list[Finding]:
     return list(s.scalars(select(Finding).where(Finding.inspection_id == inspection.id).order_by(Finding.id)))
 
@@ -310,7 +361,11 @@ def close_inspection(s: Session, inspection: Inspection, now: datetime) -> None:
         if not attempt.is_submitted and not exam_service.finalize_if_expired(s, attempt, now):
             running.append(attempt.person.name)
     if running:
-        raise ApiError(409, "spot_test_running", f"{'、'.join(running)} 的抽考尚未交卷，请先交卷再结束检查。")
+        raise ApiError(
+            409,
+            "spot_test_running",
+            f"{'、'.join(running)} 的抽考尚未交卷：请让其交卷，或作废该抽考（须填写原因），然后再结束检查。",
+        )
     inspection.closed_at = now
     s.flush()
 
@@ -323,6 +378,8 @@ class TestedRow:
 
     @property
     def state(self) -> str:
+        if self.attempt.kind == VOIDED:
+            return "voided"
         if not self.attempt.is_submitted:
             return "running"
         return "passed" if self.attempt.passed else "failed"
@@ -335,10 +392,11 @@ class Report:
     findings: list[Finding]
     standings: dict[int, list[standing_service.PostStanding]]  # everyone tested or found, by person id
     people: list[Person]  # tested or found, in order of first appearance
+    void_reasons: dict[int, str]  # by attempt id
 
     @property
     def tally(self) -> dict[str, int]:
-        counts = {"passed": 0, "failed": 0, "running": 0}
+        counts = {"passed": 0, "failed": 0, "running": 0, "voided": 0}
         for row in self.tested:
             counts[row.state] += 1
         return counts
@@ -351,4 +409,11 @@ def report(s: Session, inspection: Inspection, today: date) -> Report:
     for p in [t.person for t in tested] + [f.person for f in found]:
         if p not in people:
             people.append(p)
-    return Report(inspection, tested, found, standing_service.standings_of(s, people, today), people)
+    return Report(
+        inspection,
+        tested,
+        found,
+        standing_service.standings_of(s, people, today),
+        people,
+        void_reasons(s, inspection),
+    )

@@ -119,7 +119,7 @@ def download(fmt: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         data = export.to_csv(rows, by, total=summary)
-        mimetype = "text/csv; charset=utf-8"
+        mimetype = "text/csv"  # send_file adds "; charset=utf-8" to a text type
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 

@@ -39,6 +39,7 @@ ACTION_NAMES = {
     "policy_changed": "修改规则设置",
     "token_created": "创建访问令牌",
     "token_revoked": "吊销访问令牌",
+    "spot_test_voided": "作废抽考",
     "pin_unlocked": "解锁工号登录",
 }
 

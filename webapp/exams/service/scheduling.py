@@ -12,6 +12,7 @@ from quizbank import model
 from quizbank.blueprints import blueprint_to_dict
 from webapp.bank.paper_rules import blueprint_for
 from webapp.exams.models import Attempt, Exam
+from webapp.exams.service.next_steps import case_moved_on
 from webapp.infra import clock
 from webapp.infra.errors import ApiError
 from webapp.org.models import Department, Person, PersonPost, Post
@@ -108,13 +109,18 @@ def attempts_by_exam(s: Session, person: Person, exam_ids: Iterable[int]) -> dic
 
 
 def assigned_exams(s: Session, person: Person, now: datetime) -> list[tuple[Exam, Attempt | None]]:
-    """The worker's exams open now and not yet passed, with their latest attempt (None: not started)."""
+    """The worker's exams open now and not yet passed, with their latest attempt (None: not started). A 补考 or
+    复训考试 already sat and failed leaves the list once the standing has moved on (to off-duty retraining)."""
     exams = exams_for(s, person, now)
     attempts = attempts_by_exam(s, person, [e.id for e in exams])
+    today = clock.local(now).date()  # type: ignore[union-attr]
     out = []
     for exam in exams:
         tries = attempts[exam.id]
         if any(a.passed for a in tries):
             continue
-        out.append((exam, tries[-1] if tries else None))
+        last = tries[-1] if tries else None
+        if last is not None and last.is_submitted and case_moved_on(s, person, exam, today):
+            continue
+        out.append((exam, last))
     return out

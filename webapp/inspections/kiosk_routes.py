@@ -1,0 +1,113 @@
+"""Kiosk pages and the guard that keeps a session in kiosk state to the worker's spot test.
+
+The inspector hands the tablet over (POST …/hand-over): the session is locked on the server
+(webapp.inspections.kiosk). From then on every request of that session — a page reached with the Back button,
+a typed URL, an API call — is refused (a page GET is sent back to the kiosk), except the worker's PIN page,
+paper, answers, submit and result, until the inspector signs in again on the hand-back page."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import g, has_request_context, redirect, render_template, request, url_for
+from flask import session as cookie
+from flask_login import current_user
+
+from webapp.infra import clock
+from webapp.infra.db import session
+from webapp.infra.errors import ApiError, wants_json
+from webapp.infra.security import require_role
+from webapp.inspections import kiosk
+from webapp.inspections import service as service
+from webapp.inspections.blueprint import RUN, bp, person_in, runnable
+from webapp.inspections.models import KioskLock
+
+KIOSK_KEY = "_kiosk_key"
+
+
+def _session_key() -> str:
+    """This signed-in session's kiosk key (made on first use; a sign-in starts a fresh session)."""
+    key = cookie.get(KIOSK_KEY)
+    if not key:
+        key = cookie[KIOSK_KEY] = secrets.token_urlsafe(24)
+    return key
+
+
+def current_lock() -> KioskLock | None:
+    """The kiosk state of the signed-in session, if it is in one (a bearer token never is)."""
+    if "kiosk_lock" not in g:
+        lock = None
+        if current_user.is_authenticated and not g.get("auth_by_token", False):
+            lock = kiosk.active_lock(session, current_user.id, cookie.get(KIOSK_KEY))
+        g.kiosk_lock = lock
+    return g.kiosk_lock
+
+
+def kiosk_home(lock: KioskLock) -> str:
+    """Where the kiosk is now: the worker's paper once drawn, else their PIN page."""
+    if lock.attempt_id is not None:
+        return url_for("inspections.kiosk", inspection_id=lock.inspection_id, attempt_id=lock.attempt_id)
+    return url_for(
+        "inspections.spot_test_page",
+        inspection_id=lock.inspection_id,
+        person_id=lock.person_id,
+        post=lock.post_code,
+    )
+
+
+@bp.before_app_request
+def _kiosk_guard():
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    lock = current_lock()
+    if lock is None or kiosk.allows(lock, request.endpoint, request.view_args):
+        return None
+    if request.method in ("GET", "HEAD") and not wants_json():
+        return redirect(kiosk_home(lock))
+    raise ApiError(403, "kiosk_locked", kiosk.KIOSK_LOCKED)
+
+
+@bp.app_context_processor
+def _kiosk_flag():
+    return {"kiosk_locked": has_request_context() and current_lock() is not None}
+
+
+@bp.post("/inspections/<int:inspection_id>/people/<int:person_id>/hand-over")
+@require_role(*RUN)
+def hand_over(inspection_id: int, person_id: int):
+    """开始抽考: the inspector hands the tablet to the worker; the session enters kiosk state."""
+    inspection = runnable(inspection_id)
+    worker = person_in(inspection, person_id)
+    if not inspection.is_open:
+        raise service.InspectionClosed()
+    post = service.spot_post(session, worker, request.form.get("post") or None)
+    service.refuse_second_running_test(session, inspection, worker, post, clock.now())
+    lock = kiosk.hand_over(
+        session, inspection, worker, post_code=post.code, inspector=current_user, session_key=_session_key(),
+        now=clock.now(),
+    )  # fmt: skip
+    return redirect(kiosk_home(lock))
+
+
+@bp.route("/inspections/kiosk/hand-back", methods=["GET", "POST"])
+@require_role(*RUN)
+def kiosk_end():
+    """交还检查人员: the inspector enters their password (or PIN) on the tablet to leave kiosk state."""
+    lock = current_lock()
+    if lock is None:
+        return redirect(url_for("inspections.index"))
+    error = None
+    if request.method == "POST":
+        try:
+            kiosk.end(session, lock, current_user, request.form.get("secret", ""), clock.now())
+        except ApiError as e:
+            if e.code not in (403, 429):
+                raise
+            error = e.description
+        else:
+            return redirect(
+                url_for("inspections.person", inspection_id=lock.inspection_id, person_id=lock.person_id)
+            )
+    return render_template("inspections/hand_back.html", lock=lock, back=kiosk_home(lock), error=error), (
+        200 if error is None else 403
+    )
