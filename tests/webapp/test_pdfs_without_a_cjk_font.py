@@ -13,8 +13,14 @@ from tests.webapp.cert_builders import qualify, world
 
 @pytest.fixture
 def w(app, db, clock):
+    from webapp.handbooks.service.drafts import copy_builtin, handbook_of
+    from webapp.handbooks.service.publishing import publish
+
     out = world(db, clock)
     make_user(db, out["org"], "admin1", ("admin",))
+    handbook = handbook_of(db, out["org"].id, out["post"])  # a published 专业知识 part: a booklet to print
+    copy_builtin(db, handbook, out["post"].code, clock())
+    publish(db, handbook, None, "初版", clock())
     db.commit()
     return out
 
@@ -37,13 +43,25 @@ def test_every_pdf_route_answers_a_chinese_message_without_the_font(app, db, clo
     client.sign_in("insp1")
     r = client.post("/api/v1/inspections", json={"department_id": w["dept"].id})
     inspection_id = r.get_json()["id"]
-    pdf_rules = [rule.rule for rule in app.url_map.iter_rules() if rule.rule.endswith(".pdf")]
+    not_pdf = {"/reports/pass-rates.<fmt>"}  # xlsx or csv
+    pdf_rules = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.endswith((".pdf", ".<ext>", ".<fmt>", ".zip")) and rule.rule not in not_pdf
+    ]
     assert len(pdf_rules) >= 2, pdf_rules
+    person_id = cert.person_id
     urls = {
         "/certificates/<int:cert_id>/certificate.pdf": f"/certificates/{cert.id}/certificate.pdf",
         "/inspections/<int:inspection_id>/report.pdf": f"/inspections/{inspection_id}/report.pdf",
+        "/api/v1/people/<int:person_id>/archive.pdf": f"/api/v1/people/{person_id}/archive.pdf",
+        "/records/departments/<int:department_id>/archives.zip": f"/records/departments/{w['dept'].id}/archives.zip",
+        "/records/people/<int:person_id>/archive.<fmt>": f"/records/people/{person_id}/archive.pdf",
+        "/handbooks/<code>/booklet.<ext>": f"/handbooks/{w['post'].code}/booklet.pdf",
     }
     assert set(pdf_rules) <= set(urls), f"a PDF route this test does not know: {pdf_rules}"
+    client.post("/logout")
+    client.sign_in("admin1")
     for url in urls.values():
         r = client.get(url)
         assert r.status_code == 503, (url, r.status_code)

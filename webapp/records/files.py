@@ -18,8 +18,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from quizbank import records
-from quizbank.certificates import find_cjk_font, register_font
+from quizbank.certificates import register_font
 from quizbank.formats.excel import neutralise_formula as neutralise
+from webapp.infra.fonts import cjk_font_path
 from webapp.records.tables import identity_rows, sections
 
 _GRID = colors.HexColor("#9aa4b2")
@@ -54,7 +55,7 @@ def _table(data: list[list[Paragraph]], widths: Iterable[int], header: bool = Tr
 
 
 def archive_pdf(archive: records.Archive, font_path: str | None = None) -> bytes:
-    font = register_font(font_path or find_cjk_font())
+    font = register_font(font_path or str(cjk_font_path()))
     st = _styles(font)
     buffer = io.BytesIO()
     who = f"{archive.identity.name}（{archive.identity.employee_no}）"

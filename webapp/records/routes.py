@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from webapp.infra import clock
 from webapp.infra.db import session, transaction
+from webapp.infra.fonts import cjk_font_path
 from webapp.infra.security import current_person, get_owned, require_role
 from webapp.org.models import Department, Person
 from webapp.records import coverage, files
@@ -85,6 +86,8 @@ def department_zip(department_id: int):
         abort(404)
     ids = department_people(session, dept.organisation_id, dept.id)
     today = clock.today()
+    if request.args.get("files") != "xlsx":
+        cjk_font_path()  # no font: 503 with what to install, before the download starts
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     only = request.args.get("files")  # pdf | xlsx | both (default)
 

@@ -13,6 +13,7 @@ from webapp.handbooks.service.drafts import copy_builtin, handbook_of
 from webapp.handbooks.service.publishing import current_version, sections_of
 from webapp.infra import clock
 from webapp.infra.errors import ApiError
+from webapp.infra.fonts import cjk_font_path
 from webapp.org.models import Organisation, Post
 
 
@@ -46,7 +47,7 @@ def booklet(s: Session, organisation_id: int, post: Post, printed_on: date | Non
 
 
 def booklet_pdf(s: Session, organisation_id: int, post: Post) -> bytes:
-    return render_booklet(booklet(s, organisation_id, post))
+    return render_booklet(booklet(s, organisation_id, post), font_path=str(cjk_font_path()))
 
 
 def export_docx(s: Session, organisation_id: int, post: Post) -> bytes:
