@@ -30,6 +30,7 @@ ORDER = [
     "uploads",
     "standing",
     "bank",
+    "laws",
     "certs",
     "exams",
     "auth",
@@ -38,6 +39,8 @@ ORDER = [
     "reports",
     "roster",
     "admin",
+    "bankreview",
+    "analysis",
     "home",
     "demo",
 ]

@@ -28,6 +28,10 @@ ACTION_NAMES = {
     "policy_changed": "修改规则设置",
     "token_created": "创建访问令牌",
     "token_revoked": "吊销访问令牌",
+    "finding_accepted": "接受题目体检提示",
+    "question_reconfirmed": "复核确认题目（依据已变更）",
+    "law_entry_changed": "修改法规标准库",
+    "questions_published": "审核发布题目",
 }
 
 

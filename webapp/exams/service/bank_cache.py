@@ -4,8 +4,13 @@ Drawing needs the bank indexed (`index_bank`); loading and indexing it on every 
 rest of the request. `_banks` keeps, per app (so per process), the indexed bank keyed by a fingerprint of
 what is live in the database: the visible question sets' ids, versions and load times, and the count, id
 sums and max id of their live questions (a retired, restored or revised question changes it). Every start
-reads the fingerprint (one aggregate query) and rebuilds on a change, so any process serves what the
+reads the fingerprint (a few aggregate queries) and rebuilds on a change, so any process serves what the
 database holds; the attempt itself is only ever in the database.
+
+This is the one place the drawable bank is built: drafts (待审核) are not in it (`bank_rows`), questions
+withheld as 待复核 by the enterprise's policy are left out (`laws.service.withheld_ids`), and the bank's
+near-duplicate groups are computed with it (`groups`, passed to `assemble`), so no paper holds two
+questions of one group whatever the bank holds.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import BigInteger, cast, func, select
@@ -21,8 +26,11 @@ from sqlalchemy.orm import Session
 
 from quizbank import model
 from quizbank.assembly import BankIndex, index_bank
+from quizbank.duplicates import duplicate_ids, group_of
 from webapp.bank.models import Question, QuestionSet
-from webapp.bank.sets import bank_rows, to_core
+from webapp.bank.sets import bank_rows, live_question, to_core
+from webapp.laws.service import register_version, withheld_ids
+from webapp.org.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class DrawableBank:
 
     index: BankIndex
     pk_of: Mapping[str, int]  # ext id -> question row id
+    groups: Mapping[str, int] = field(default_factory=dict)  # ext id -> near-duplicate group
 
     @property
     def questions(self) -> tuple[model.Question, ...]:
@@ -89,13 +98,11 @@ def _bank_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple
             func.coalesce(func.sum(cast(Question.id, BigInteger)), 0),
             func.coalesce(func.sum(cast(Question.id, BigInteger) * cast(Question.id, BigInteger)), 0),
             func.max(Question.id),
-        ).where(
-            Question.retired_at.is_(None),
-            (Question.set_id.in_(general_ids) & (Question.part == "general"))
-            | (Question.set_id.in_(post_ids) & (Question.part == "professional")),
-        )
+        ).where(live_question(general_ids, post_ids))
     ).one()
-    return (post_code, organisation_id, versions, tuple(int(v or 0) for v in live))
+    policy = s.scalar(select(Organisation.policy).where(Organisation.id == organisation_id)) or {}
+    laws = (bool(policy.get("withhold_flagged_questions")), register_version(s, organisation_id))
+    return (post_code, organisation_id, versions, tuple(int(v or 0) for v in live), laws)
 
 
 def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableBank:
@@ -103,6 +110,11 @@ def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableB
 
     def build() -> DrawableBank:
         rows = bank_rows(s, post_code, organisation_id)
-        return DrawableBank(index_bank(to_core(r) for r in rows), {r.ext_id: r.id for r in rows})
+        questions = [to_core(r) for r in rows]
+        withheld = withheld_ids(s, organisation_id, questions)
+        if withheld:
+            questions = [q for q in questions if q.id not in withheld]
+        groups = group_of(duplicate_ids(questions))
+        return DrawableBank(index_bank(questions), {r.ext_id: r.id for r in rows}, groups)
 
     return _banks().get(_bank_fingerprint(s, post_code, organisation_id), build)

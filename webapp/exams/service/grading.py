@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from quizbank import model
 from quizbank.grading import grade
 from quizbank.rules import ExamTaken, event_to_dict
+from webapp.analysis.models import ItemResult as ItemResultRow
 from webapp.certs import service as certificates
 from webapp.exams.models import Attempt, Response
 from webapp.exams.service.papers import _GRADED, paper_of, question_rows, responses_of
@@ -71,6 +72,7 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str) -> model.Res
             )
         )
         certificates.on_exam_passed(s, attempt)
+        _record_items(s, attempt, paper, saved, result)
     s.flush()
     s.info.setdefault(_GRADED, {})[attempt.id] = (rows, result)
     return result
@@ -79,3 +81,37 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str) -> model.Res
 def result_of(s: Session, attempt: Attempt) -> model.Result:
     """The graded result of a submitted attempt (re-graded from the frozen paper and saved answers)."""
     return grade(paper_of(s, attempt), responses_of(s, attempt))
+
+
+def _record_items(
+    s: Session, attempt: Attempt, paper: model.Paper, saved: dict[str, list[int]], result: model.Result
+) -> None:
+    """One item_results row per question of the paper, for 试题分析 (SQL aggregates read only these):
+    right or wrong, the original options picked as a bit mask, and the paper's share of the score."""
+    share = result.score / result.max_score if result.max_score else 0.0
+    pk_of = {e["id"]: e["pk"] for e in attempt.layout}
+    department_id = attempt.person.department_id
+    rows = []
+    for pq, item in zip(paper.questions, result.items, strict=True):
+        mask = 0
+        for position in saved.get(item.question_id, ()):
+            mask |= 1 << pq.option_order[position]
+        rows.append(
+            {
+                "organisation_id": attempt.organisation_id,
+                "attempt_id": attempt.id,
+                "post_id": attempt.post_id,
+                "department_id": department_id,
+                "question_pk": pk_of[item.question_id],
+                "question_id": item.question_id,
+                "section": pq.question.section,
+                "kind": attempt.kind,
+                "submitted_at": attempt.submitted_at,
+                "answered": bool(saved.get(item.question_id)),
+                "correct": item.is_correct,
+                "picked": mask,
+                "score_share": share,
+            }
+        )
+    if rows:
+        s.execute(insert(ItemResultRow), rows)

@@ -59,6 +59,7 @@ def _new_attempt(
     bank: Sequence[model.Question] | BankIndex = (),
     pk_of: Mapping[str, int] | None = None,
     rows: Sequence[Question] | None = None,
+    groups: Mapping[str, int] | None = None,
 ) -> Attempt:
     """Draw from `bank` (core questions or an index; `pk_of` maps their ids to row ids) or from `rows`."""
     if rows is not None:
@@ -66,7 +67,7 @@ def _new_attempt(
     assert pk_of is not None
     seed = secrets.randbits(62) if seed is None else seed
     try:
-        paper = assemble_seeded(bank, blueprint, seed)
+        paper = assemble_seeded(bank, blueprint, seed, groups=groups)
     except BankShortfall as e:
         raise ApiError(409, "bank_shortfall", f"题库题目不足，无法按组卷规则出题：{e}") from None
     deadline = None
@@ -126,7 +127,7 @@ def start_exam_attempt(
     bank = drawable_bank(s, exam.post.code, person.organisation_id)
     return _new_attempt(
         s, person=person, post=exam.post, kind=exam.kind, blueprint=blueprint, bank=bank.index,
-        pk_of=bank.pk_of, now=now, started_by=started_by, exam=exam,
+        pk_of=bank.pk_of, groups=bank.groups, now=now, started_by=started_by, exam=exam,
     )  # fmt: skip
 
 
@@ -144,7 +145,7 @@ def start_spot_attempt(
     bank = drawable_bank(s, post.code, person.organisation_id)
     return _new_attempt(
         s, person=person, post=post, kind="spot", blueprint=blueprint, bank=bank.index, pk_of=bank.pk_of,
-        now=now, started_by=started_by, inspection_id=inspection_id,
+        groups=bank.groups, now=now, started_by=started_by, inspection_id=inspection_id,
     )  # fmt: skip
 
 
