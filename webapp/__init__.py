@@ -29,6 +29,9 @@ BLUEPRINTS: list[str] = [
     "webapp.training.routes",
     "webapp.certs.routes",
     "webapp.admin",
+    "webapp.laws",
+    "webapp.bankreview",
+    "webapp.analysis",
 ]
 
 

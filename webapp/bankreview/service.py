@@ -146,9 +146,11 @@ def publish(
     *,
     excluded: Collection[int] = (),
     choices: Mapping[int, str] | None = None,
+    shown: Collection[int] | None = None,
 ) -> dict[str, int]:
     """Publish the set's drafts but `excluded` (row ids, they stay drafts), applying the near-duplicate
-    `choices` (draft row id -> skip | keep | replace; a pair without a choice is kept). Returns counts."""
+    `choices` (draft row id -> skip | keep | replace; a pair without a choice is kept). With `shown`, only
+    those drafts (the ones the reviewer saw) are touched. Returns counts."""
     rv = review(s, organisation_id, set_id)
     choices = dict(choices or {})
     bad = {c for c in choices.values() if c not in CHOICES}
@@ -158,7 +160,7 @@ def publish(
     other_of = {p.draft.id: p for p in rv.pairs}
     counts = Counter()
     for row in rv.drafts:
-        if row.id in excluded:
+        if row.id in excluded or (shown is not None and row.id not in shown):
             counts["held"] += 1
             continue
         choice = choices.get(row.id, "keep") if row.id in other_of else "keep"

@@ -24,10 +24,9 @@ from webapp.admin.models import AuditEntry
 from webapp.bank.models import HandbookSection, Question, QuestionSet
 from webapp.bank.set_blueprints import builtin_register
 from webapp.bank.sets import to_core
-from webapp.bankreview.models import AcceptedFinding
 from webapp.infra import clock
 from webapp.infra.errors import ApiError
-from webapp.laws.models import LawEntryRow
+from webapp.laws.models import AcceptedFinding, LawEntryRow
 from webapp.org.models import Organisation
 
 REVIEW_CHECK = "cites_withdrawn"
