@@ -130,10 +130,11 @@ def review(s: Session, organisation_id: int, set_id: int) -> Review:
         others = _neighbours(s, organisation_id, qset, part)
         rows = others + mine  # the existing bank first: a draft pairs with what was there before it
         for group in duplicate_groups([to_core(r) for r in rows]):
-            members = [rows[i] for i in group]
-            for draft in (m for m in members if m.status == "draft" and m.set_id == qset.id):
-                other = next(m for m in members if m is not draft)
-                pairs.append(DuplicatePair(draft, other, other.status == "draft"))
+            members = [rows[i] for i in group]  # the existing bank first, then the drafts in file order
+            first = members[0]
+            for draft in members[1:]:
+                if draft.status == "draft" and draft.set_id == qset.id:
+                    pairs.append(DuplicatePair(draft, first, first.status == "draft"))
     counts = Counter(f.severity for f in found)
     return Review(qset, drafts, findings, batch_findings, pairs, counts)
 
