@@ -27,9 +27,13 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "inspections.*",
         "certs.*",
         "training.*",
+        "bankreview.*",
+        "laws.*",
+        "analysis.*",
     ),
+    "reviewer": ("exams.*", "api.*", "bankreview.*", "laws.*", "analysis.*"),
     "inspector": ("exams.*", "api.*", "inspections.*", "certs.*", "roster.*"),
-    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*"),
+    "hr": ("exams.*", "api.*", "roster.*", "reports.*", "certs.*", "analysis.*"),
     "admin": ("*",),
 }
 # Worker-reachable exam pages that still refuse staff-only actions inside exams.* (checked by role below).
