@@ -20,7 +20,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from webapp.analysis.models import ItemResult
-from webapp.bank.models import Question
+from webapp.bank.models import HandbookSection, Question
 
 MAX_OPTIONS = 8
 MIN_FOR_FLAGS = 5  # fewer answers than this say nothing about a question
@@ -195,7 +195,17 @@ def briefing(
         .order_by(wrong.desc(), section)
         .limit(limit)
     ).all()
-    sections = [Missed(sec or "（未注明章节）", sec, int(n), int(w)) for sec, n, w in s_rows]
+    titles = dict(
+        s.execute(
+            select(HandbookSection.section_id, HandbookSection.title).where(
+                HandbookSection.section_id.in_([r[0] for r in s_rows if r[0]])
+            )
+        ).all()
+    )
+    sections = [
+        Missed(f"{titles[sec]}（{sec}）" if sec in titles else sec or "（未注明章节）", sec, int(n), int(w))
+        for sec, n, w in s_rows
+    ]
     return questions, sections
 
 
