@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from quizbank import model
@@ -73,19 +73,23 @@ def register_of(s: Session, organisation_id: int) -> tuple[LawEntry, ...]:
     return tuple(line.entry for line in register_lines(s, organisation_id))
 
 
-def register_version(s: Session, organisation_id: int) -> tuple:
-    """Changes whenever the enterprise's register or its accepted findings change (for the bank cache)."""
-    laws = s.execute(
-        select(func.count(LawEntryRow.id), func.max(LawEntryRow.updated_at)).where(
-            LawEntryRow.organisation_id == organisation_id
-        )
-    ).one()
-    accepted = s.execute(
-        select(func.count(AcceptedFinding.id), func.max(AcceptedFinding.id)).where(
-            AcceptedFinding.organisation_id == organisation_id
-        )
-    ).one()
-    return (laws[0], str(laws[1]), accepted[0], accepted[1])
+def register_version(organisation_id: int) -> list:
+    """Scalar subqueries that change whenever the enterprise's register or its accepted findings change
+    (the bank cache puts them into its fingerprint statement)."""
+    return [
+        select(func.count(LawEntryRow.id))
+        .where(LawEntryRow.organisation_id == organisation_id)
+        .scalar_subquery(),
+        select(cast(func.max(LawEntryRow.updated_at), String))
+        .where(LawEntryRow.organisation_id == organisation_id)
+        .scalar_subquery(),
+        select(func.count(AcceptedFinding.id))
+        .where(AcceptedFinding.organisation_id == organisation_id)
+        .scalar_subquery(),
+        select(func.max(AcceptedFinding.id))
+        .where(AcceptedFinding.organisation_id == organisation_id)
+        .scalar_subquery(),
+    ]
 
 
 def _date(value: str | dt.date | None, field: str) -> dt.date | None:

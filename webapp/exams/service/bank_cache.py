@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy import BigInteger, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from quizbank import model
@@ -98,11 +98,14 @@ def _bank_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple
             func.coalesce(func.sum(cast(Question.id, BigInteger)), 0),
             func.coalesce(func.sum(cast(Question.id, BigInteger) * cast(Question.id, BigInteger)), 0),
             func.max(Question.id),
+            # What withholding 待复核 questions depends on, in the same statement: the policy, the register.
+            select(cast(Organisation.policy, Text))
+            .where(Organisation.id == organisation_id)
+            .scalar_subquery(),
+            *register_version(organisation_id),
         ).where(live_question(general_ids, post_ids))
     ).one()
-    policy = s.scalar(select(Organisation.policy).where(Organisation.id == organisation_id)) or {}
-    laws = (bool(policy.get("withhold_flagged_questions")), register_version(s, organisation_id))
-    return (post_code, organisation_id, versions, tuple(int(v or 0) for v in live), laws)
+    return (post_code, organisation_id, versions, tuple(str(v) for v in live))
 
 
 def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableBank:

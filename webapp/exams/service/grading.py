@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from quizbank import model
@@ -15,6 +15,7 @@ from webapp.certs import service as certificates
 from webapp.exams.models import Attempt, Response
 from webapp.exams.service.papers import _GRADED, paper_of, question_rows, responses_of
 from webapp.infra import clock
+from webapp.org.models import Person
 from webapp.standing.models import Event
 
 
@@ -90,7 +91,8 @@ def _record_items(
     right or wrong, the original options picked as a bit mask, and the paper's share of the score."""
     share = result.score / result.max_score if result.max_score else 0.0
     pk_of = {e["id"]: e["pk"] for e in attempt.layout}
-    department_id = attempt.person.department_id
+    # The person's department as of now, read inside the INSERT (no statement of its own).
+    department_id = select(Person.department_id).where(Person.id == attempt.person_id).scalar_subquery()
     rows = []
     for pq, item in zip(paper.questions, result.items, strict=True):
         mask = 0
@@ -114,4 +116,4 @@ def _record_items(
             }
         )
     if rows:
-        s.execute(insert(ItemResultRow), rows)
+        s.execute(insert(ItemResultRow).values(rows))
