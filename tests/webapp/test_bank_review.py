@@ -265,3 +265,38 @@ def test_the_provincial_forklift_bank_shows_its_blank_only_pairs_and_after_skip_
             assert g is None or g not in seen, f"seed {seed}: {pq.question.id} and {seen.get(g)}"
             if g is not None:
                 seen[g] = pq.question.id
+
+
+def test_the_bank_health_page_lists_findings_by_severity_and_an_accepted_warning_is_stored_and_logged(
+    client, db, org
+):
+    client.sign_in("reviewer")
+    publish(client, import_file(client, blanks_bank()), choice="keep")
+    html = client.get("/bank/health", query_string={"post": "forklift"}).get_data(as_text=True)
+    counts = dict(re.findall(r"<span>(错误|警告|提示|重复题组)</span><strong>(\d+)</strong>", html))
+    severities = re.findall(r'<td class="sev-(\w+)">', html)
+    assert [counts[n] for n in ("错误", "警告", "提示")] == [
+        str(severities.count(v)) for v in ("error", "warning", "info")
+    ]
+    assert html.count("<td>选项含“以上都对/都不对”</td>") == 4
+    assert html.count("<td>答案集中在同一位置</td>") == 3  # every set here keys its single-choice questions B
+    assert counts["重复题组"] == "3"  # the three kept pairs
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)  # errors first
+    no_basis = int(counts["警告"])
+    subject = re.search(
+        r'name="subject" value="([^"]+)"><input type="hidden" name="check" value="no_basis"', html
+    )
+    r = client.post(
+        "/bank/findings/accept",
+        data={"csrf_token": form_token(html), "subject": subject.group(1), "check": "no_basis",
+              "reason": "本题为企业内部规程", "next": "/bank/health?post=forklift"},
+    )  # fmt: skip
+    assert r.status_code == 302
+    html = client.get("/bank/health", query_string={"post": "forklift"}).get_data(as_text=True)
+    assert dict(re.findall(r"<span>(警告)</span><strong>(\d+)</strong>", html))["警告"] == str(no_basis - 1)
+    fresh(db)
+    audit = db.scalar(select(AuditEntry).where(AuditEntry.action == "finding_accepted"))
+    assert (audit.target, audit.data) == (
+        subject.group(1),
+        {"check": "no_basis", "reason": "本题为企业内部规程"},
+    )

@@ -251,7 +251,8 @@ def bank_health(s: Session, organisation_id: int, post_codes: Sequence[str] | No
     by_ext = {}
     for r in ordered:
         by_ext.setdefault(r.ext_id, r)
-    by_place = {f"{next(q.title for q in sets if q.id == r.set_id)}:{place(r)}": r for r in ordered}
+    titles = {q.id: q.title for q in sets}
+    by_place = {f"{titles[r.set_id]}:{place(r)}": r for r in ordered}
     order = {sev: i for i, sev in enumerate(SEVERITIES)}
     findings = sorted(
         ((f, by_ext.get(f.subject)) for f in report.findings), key=lambda fr: order[fr[0].severity]
