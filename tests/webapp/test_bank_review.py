@@ -166,12 +166,14 @@ def test_an_edit_is_a_draft_until_published(client, db, org):
             "csrf_token": form_token(html),
             "type": "single",
             "stem": "叉车倒车时必须",
-            "options": "鸣笛并确认后方无人\n加速\n闭眼\n关灯",
+            "options": "鸣笛并确认后方无人\n加速\n闭眼\n以上都对",
             "answer": "A",
             "difficulty": "2",
         },
     )
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    page = client.get(r.location).get_data(as_text=True)
+    assert "已保存为待审核草稿" in page and "体检：选项D“以上都对”" in page  # checked on edit
     fresh(db)
     assert {x.stem for x in live_bank(db, org) if x.organisation_id == org.id} == set()
     new = db.scalar(select(Question).where(Question.organisation_id == org.id, Question.status == "draft"))
