@@ -15,7 +15,16 @@ from webapp.infra.db import Base, UTCDateTime
 class ItemResult(Base):
     __tablename__ = "item_results"
     __table_args__ = (
-        Index("ix_item_results_org_question", "organisation_id", "question_pk"),
+        # Covering the per-question aggregate: it reads the index alone, never the table.
+        Index(
+            "ix_item_results_org_question",
+            "organisation_id",
+            "question_pk",
+            "correct",
+            "answered",
+            "picked",
+            "score_share",
+        ),
         Index("ix_item_results_org_submitted", "organisation_id", "submitted_at"),
     )
 

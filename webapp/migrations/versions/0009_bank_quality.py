@@ -81,7 +81,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_item_results")),
     )
     op.create_index(op.f("ix_item_results_attempt_id"), "item_results", ["attempt_id"], unique=False)
-    op.create_index("ix_item_results_org_question", "item_results", ["organisation_id", "question_pk"], unique=False)
+    op.create_index(
+        "ix_item_results_org_question",
+        "item_results",
+        ["organisation_id", "question_pk", "correct", "answered", "picked", "score_share"],
+        unique=False,
+    )
     op.create_index("ix_item_results_org_submitted", "item_results", ["organisation_id", "submitted_at"], unique=False)
 
 
