@@ -1,11 +1,11 @@
 """试题分析: what the answers say about each question, from `item_results` (one row per question of a
-submitted paper), computed with SQL aggregates only: one GROUP BY per question returns the sums every figure
-needs, so memory is bounded by the number of questions, never by the number of answers.
+submitted paper), computed with SQL aggregates only: two GROUP BYs return the sums every figure needs, so memory is bounded by the number of questions, never by the number of answers.
 
 - times drawn: rows; difficulty index: share answered right;
 - discrimination: the point-biserial correlation between being right on the item and the paper's score
   share (uncorrected: the item's own points are in the total), from n, Σright, Σx, Σx², Σx·right;
-- option pick shares (choice questions): Σ((picked >> k) & 1) / answered, bit k = original option k;
+- option pick shares (choice questions): from a second GROUP BY (question, picked mask) — at most questions ×
+  distinct choices rows — split per option (bit k = original option k), over those who answered;
 - flags: nobody right (a wrong key?) and negative discrimination, once enough people sat it.
 The 班前会 list: per post (and department) the most-missed questions and sections of the last days.
 """
@@ -77,10 +77,19 @@ def aggregate_query(where):
             func.sum(x),
             func.sum(x * x),
             func.sum(case((ItemResult.correct.is_(True), x), else_=0.0)),
-            *(_one(ItemResult.picked.op("&")(1 << k) != 0) for k in range(MAX_OPTIONS)),
         )
         .where(where)
         .group_by(ItemResult.question_pk)
+    )
+
+
+def picks_query(where):
+    """How often each set of options was picked, per question: few rows (questions × distinct choices),
+    split into per-option counts in Python."""
+    return (
+        select(ItemResult.question_pk, ItemResult.picked, func.count())
+        .where(where, ItemResult.picked != 0)
+        .group_by(ItemResult.question_pk, ItemResult.picked)
     )
 
 
@@ -107,11 +116,19 @@ def question_stats(
     until: datetime | None = None,
 ) -> list[QuestionStats]:
     """Per question drawn in the organisation's submitted papers (practice left out), most drawn first."""
-    rows = s.execute(aggregate_query(_where(organisation_id, post_id, department_id, since, until))).all()
+    where = _where(organisation_id, post_id, department_id, since, until)
+    rows = s.execute(aggregate_query(where)).all()
+    picked: dict[int, list[int]] = {}
+    for pk, mask, count in s.execute(picks_query(where)):
+        per_option = picked.setdefault(pk, [0] * MAX_OPTIONS)
+        for k in range(MAX_OPTIONS):
+            if mask >> k & 1:
+                per_option[k] += count
     pks = [r[0] for r in rows]
     questions = {q.id: q for q in s.scalars(select(Question).where(Question.id.in_(pks)))} if pks else {}
     out = []
-    for pk, n, answered, right, sx, sxx, sxy, *picks in rows:
+    for pk, n, answered, right, sx, sxx, sxy in rows:
+        picks = picked.get(pk, [0] * MAX_OPTIONS)
         n, answered, right = int(n), int(answered or 0), int(right or 0)
         q = questions.get(pk)
         r = point_biserial(n, right, float(sx or 0), float(sxx or 0), float(sxy or 0))
