@@ -37,6 +37,9 @@ BLUEPRINTS: list[str] = [
     "webapp.handbooks.routes",
     "webapp.platform",
     "webapp.oversight",
+    "webapp.laws",
+    "webapp.bankreview",
+    "webapp.analysis",
 ]
 
 

@@ -170,5 +170,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"quizbank import: 没有写入数据库（全部未导入）：{e}", file=sys.stderr)
         return 1
     if not args.json:
-        print(f"已写入数据库：{count} 题" + (f"（岗位 {args.post}）" if args.post else ""))
+        print(
+            f"已写入数据库：{count} 题"
+            + (f"（岗位 {args.post}）" if args.post else "")
+            + "，为待审核草稿：题库审核员在“题目审核”页发布后才会出题"
+        )
     return 0

@@ -53,6 +53,8 @@ class Policy:
     pass_mark: float = 80.0  # of 100, unless the blueprint says otherwise
     certificate_validity_months: int = 12
     expiring_soon_days: int = 30
+    # Questions citing a withdrawn or replaced text (待复核) are kept out of papers until re-confirmed or edited.
+    withhold_flagged_questions: bool = False
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -146,3 +146,24 @@ def test_nothing_in_a_set_cites_a_text_its_register_says_is_no_longer_in_force(s
     qs = _set(set_id)
     flags = needs_review(qs.questions, qs.handbook.sections, qs.register)
     assert [f"{f.where}: {f.message}" for f in flags] == []
+
+
+# Sets whose 法规标准库 (laws.yaml) must know every text their questions' basis cites.
+SETS_WITH_A_REGISTER = ("general",)
+
+
+@pytest.mark.parametrize("set_id", SETS_WITH_A_REGISTER)
+def test_the_set_ships_a_register_that_knows_every_text_its_basis_cites(set_id):
+    from quizbank.citations import match, parse_citations
+
+    qs = _set(set_id)
+    assert qs.register, f"{set_id} ships no laws.yaml"
+    unknown = sorted(
+        {
+            f"{q.id}: {c.text}"
+            for q in qs.questions
+            for c in parse_citations(q.basis)
+            if match(c, qs.register) is None
+        }
+    )
+    assert unknown == []

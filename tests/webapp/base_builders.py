@@ -153,6 +153,20 @@ def make_worker(
     return make_user(s, org, username, ("worker",), person=person)
 
 
+_WORDS = (
+    "安全生产责任制度培训教育检查隐患排查治理应急预案演练防护用品消防设施特种作业证书动火审批监护通风检测"
+)
+
+
+def _words(seed: str) -> str:
+    """Twelve characters drawn from `seed`, so two builder questions are never near-duplicates of each other
+    (the drawable bank keeps near-duplicates apart)."""
+    import hashlib
+
+    digest = hashlib.sha256(seed.encode()).digest()
+    return "".join(_WORDS[b % len(_WORDS)] for b in digest[:12])
+
+
 def core_questions(prefix: str, part: str, section: str, counts: dict[str, int]) -> list[model.Question]:
     """Simple valid questions: single answer B, multiple answer A+C, true/false 正确."""
     out: list[model.Question] = []
@@ -169,7 +183,7 @@ def core_questions(prefix: str, part: str, section: str, counts: dict[str, int])
                 model.Question(
                     id=qid,
                     type=qtype,  # type: ignore[arg-type]
-                    stem=f"{prefix} 第{i + 1}题（{model.QUESTION_TYPE_NAMES[qtype]}）",
+                    stem=f"{prefix} 第{i + 1}题（{model.QUESTION_TYPE_NAMES[qtype]}）{_words(qid)}",
                     options=tuple(options),
                     answer=answer,
                     explanation=f"解析：{qid}",

@@ -43,7 +43,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "signin_locks.*",
         "posts.*",
         "handbooks.*",
+        "bankreview.*",
+        "laws.*",
+        "analysis.*",
     ),
+    "reviewer": ("exams.*", "api.*", "bankreview.*", "laws.*", "analysis.*"),
     "inspector": (
         "exams.*",
         "api.*",
@@ -67,6 +71,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "handbooks.version",
         "handbooks.booklet",
         "handbooks.api_handbook",
+        "analysis.*",
     ),
     "admin": ("*",),
 }

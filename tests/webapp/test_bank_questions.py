@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from quizbank.blueprints import blueprint_to_dict, default_blueprint
-from tests.webapp.bank_builders import bank_rows, bank_world, xlsx
+from tests.webapp.bank_builders import bank_rows, bank_world, publish_drafts, xlsx
 from tests.webapp.base_builders import make_department, make_org, make_person, make_post, make_user
 from tests.webapp.builders import fresh, make_attempt, make_exam
 from webapp.bank.models import Blueprint as BlueprintRow
@@ -41,6 +41,7 @@ def own(client, db, org):
         content_type="multipart/form-data",
     )
     client.post(f"/bank/import/{r.location.rsplit('/', 1)[1]}/commit")
+    publish_drafts(db, org.id)
     fresh(db)
     return db.scalars(select(Question).where(Question.organisation_id == org.id).order_by(Question.id)).all()
 

@@ -23,9 +23,9 @@ from webapp.infra.db import database
 START_BUDGET = 8
 SAVE_BUDGET = 2  # the guarded upsert (+ user); the paper's facts are read once per process
 READ_BUDGET = 6  # attempt, questions, exam, post, responses (+ user)
-# the attempt FOR UPDATE, responses, 2 updates (right, wrong), attempt, post, event (+ user): graded from the
-# key frozen at start, no question rows
-SUBMIT_BUDGET = 8
+# the attempt FOR UPDATE, responses, 2 updates (right, wrong), attempt, post, event, the paper's item results
+# for 试题分析 (+ user): graded from the key frozen at start, no question rows
+SUBMIT_BUDGET = 9
 
 
 @pytest.fixture

@@ -66,8 +66,16 @@ class Question(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     # The published handbook version whose `section` the question was written for (webapp.handbooks).
     handbook_version_id: Mapped[int | None] = mapped_column(ForeignKey("handbook_versions.id"))
+    basis: Mapped[str] = mapped_column(Text, default="")  # 依据: law/standard and clause
+    source: Mapped[str | None] = mapped_column(String(200))  # where it was read from: "Sheet1!R12", "line 7"
+    # draft (待审核: imported or edited, never drawn) | live; a reviewer publishes drafts.
+    status: Mapped[str] = mapped_column(String(10), default="live", server_default="live")
 
     question_set: Mapped[QuestionSet] = relationship()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
 
 
 class Blueprint(Base):

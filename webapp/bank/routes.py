@@ -12,6 +12,7 @@ from wtforms.fields import SelectChoice
 
 from quizbank import model
 from quizbank.formats.text import letters
+from quizbank.itemchecks import check_question
 from webapp.bank import service
 from webapp.bank.blueprint import bp
 from webapp.bank.forms import ConfirmForm, QuestionForm, UploadForm
@@ -167,8 +168,11 @@ def commit(token: str):
         title=target["title"],
         replaces_key=target.get("replaces"),
     )
-    flash(f"已导入 {len(questions)} 道题到题集“{qset.title}”（版本 {qset.version}）。")
-    return redirect(url_for("bank.questions", set=qset.id))
+    flash(
+        f"已导入 {len(questions)} 道题到题集“{qset.title}”（版本 {qset.version}），"
+        "现为待审核草稿：请审核题目体检和疑似重复后发布。"
+    )
+    return redirect(url_for("bankreview.review", set_id=qset.id))
 
 
 def _filters() -> service.Filters:
@@ -231,7 +235,10 @@ def edit(question_id: int):
         edited = form.to_question(row.ext_id, row.part)
         if edited is not None:
             new = service.revise(session, row, _org(), edited)
-            flash("已保存：已出过的试卷保留原题，新组卷使用修改后的题目。")
+            flash(
+                "已保存为待审核草稿：审核员发布后新组卷使用修改后的题目；已出过的试卷保留原题。"
+                + "".join(f"\n体检：{f.message}" for f in check_question(edited))
+            )
             return redirect(url_for("bank.edit", question_id=new.id))
     status = 400 if request.method == "POST" else 200
     return render_template(

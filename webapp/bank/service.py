@@ -363,8 +363,9 @@ def restore(row: Question, organisation_id: int) -> None:
 
 
 def revise(s: Session, row: Question, organisation_id: int, edited: model.Question) -> Question:
-    """Save an edit as a new revision of the question and retire the old row, so papers already drawn
-    keep the exact text they asked. Raises ApiError(400) with the core's reasons when not well-formed."""
+    """Save an edit as a new revision of the question, a draft (待审核) until a reviewer publishes it, and
+    retire the old row, so papers already drawn keep the exact text they asked. Raises ApiError(400) with
+    the core's reasons when not well-formed."""
     _require_editable(row, organisation_id)
     found = question_problems(edited)
     if found:
@@ -387,6 +388,9 @@ def revise(s: Session, row: Question, organisation_id: int, edited: model.Questi
         tags=list(edited.tags),
         section=edited.section,
         part=row.part,
+        basis=edited.basis or row.basis,
+        source=row.source,
+        status="draft",
         retired_at=None,
     )
     s.add(new)

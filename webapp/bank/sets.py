@@ -77,10 +77,13 @@ def load_question_set(
         seen.add(q.id)
         r = existing.get(q.id)
         if r is None:
-            r = Question(set_id=row.id, ext_id=q.id, organisation_id=organisation_id)
+            # An imported question is a draft (待审核) until a reviewer publishes it; built-in ones are live.
+            status = "draft" if origin == "import" else "live"
+            r = Question(set_id=row.id, ext_id=q.id, organisation_id=organisation_id, status=status)
             s.add(r)
         r.type, r.stem, r.options, r.answer = q.type, q.stem, list(q.options), list(q.answer)
         r.explanation, r.difficulty, r.tags = q.explanation, q.difficulty, list(q.tags)
+        r.basis, r.source = q.basis, (q.source or None) and q.source[:200]
         r.section, r.part, r.retired_at = q.section, q.part, None
     for ext_id, r in existing.items():
         if ext_id not in seen and r.retired_at is None:
@@ -118,13 +121,28 @@ def to_core(row: Question) -> model.Question:
         tags=tuple(row.tags or ()),
         section=row.section,
         part=row.part,  # type: ignore[arg-type]
+        basis=row.basis or "",
+        source=row.source,
+    )
+
+
+def live_question(set_ids_general, set_ids_post):
+    """The condition a drawable question meets: not retired, published (drafts are never drawn), and in
+    the general part of a general set or the professional part of one of the post's sets."""
+    return (
+        Question.retired_at.is_(None)
+        & (Question.status == "live")
+        & (
+            (Question.set_id.in_(set_ids_general) & (Question.part == "general"))
+            | (Question.set_id.in_(set_ids_post) & (Question.part == "professional"))
+        )
     )
 
 
 def bank_rows(s: Session, post_code: str, organisation_id: int) -> list[Question]:
     """The live questions a worker of `post_code` is examined on, as one organisation sees them (like
     `Registry.bank`): the general part of the general sets and the professional part of the post's sets,
-    built-in or imported by the organisation."""
+    built-in or imported by the organisation; drafts (待审核) left out."""
     sets = s.scalars(
         select(QuestionSet).where(
             QuestionSet.retired_at.is_(None),
@@ -135,15 +153,7 @@ def bank_rows(s: Session, post_code: str, organisation_id: int) -> list[Question
     post_ids = [r.id for r in sets if post_code in (r.post_codes or ())]
     if not general_ids and not post_ids:
         return []
-    rows = s.scalars(
-        select(Question)
-        .where(
-            Question.retired_at.is_(None),
-            (Question.set_id.in_(general_ids) & (Question.part == "general"))
-            | (Question.set_id.in_(post_ids) & (Question.part == "professional")),
-        )
-        .order_by(Question.id)
-    ).all()
+    rows = s.scalars(select(Question).where(live_question(general_ids, post_ids)).order_by(Question.id)).all()
     # The same ext id in two visible sets (an import overriding a built-in question): the organisation's wins.
     by_id: dict[str, Question] = {}
     for r in rows:

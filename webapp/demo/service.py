@@ -115,7 +115,9 @@ def seed_demo(s: Session, now: datetime) -> dict:
     users: dict = {}
     staff: dict[str, User] = {}
     for role, (username, password, name) in STAFF.items():
-        user = staff[role] = _user(s, org, username, password, name, (role,), hashes)
+        # The demo trainer also holds the reviewer right, so the demo can publish what it imports.
+        roles = (role, "reviewer") if role == "trainer" else (role,)
+        user = staff[role] = _user(s, org, username, password, name, roles, hashes)
         users[role] = {"username": username, "password": password}
         if role == "inspector" and not s.scalar(
             select(InspectorGrant).where(

@@ -17,10 +17,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from webapp.infra.db import Base, UTCDateTime
 
 EMPLOYMENT_TYPES = ("正式", "劳务派遣", "外包", "灵活用工")
-ROLES = ("worker", "trainer", "inspector", "hr", "admin")  # an enterprise's roles
+ROLES = ("worker", "trainer", "reviewer", "inspector", "hr", "admin")  # an enterprise's roles
 ROLE_NAMES = {
     "worker": "作业人员",
     "trainer": "培训管理员",
+    "reviewer": "题库审核员",
     "inspector": "检查人员",
     "hr": "人事/安全科",
     "admin": "系统管理员",

@@ -41,6 +41,10 @@ ACTION_NAMES = {
     "token_revoked": "吊销访问令牌",
     "spot_test_voided": "作废抽考",
     "pin_unlocked": "解锁工号登录",
+    "finding_accepted": "接受题目体检提示",
+    "question_reconfirmed": "复核确认题目（依据已变更）",
+    "law_entry_changed": "修改法规标准库",
+    "questions_published": "审核发布题目",
 }
 
 

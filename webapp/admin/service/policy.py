@@ -37,6 +37,7 @@ LABELS: dict[str, str] = {
     "pass_mark": "合格分数线",
     "certificate_validity_months": "证书有效期（月）",
     "expiring_soon_days": "即将到期提醒（天）",
+    "withhold_flagged_questions": "依据已废止/被替代的题目暂停出题（待复核）",
 }
 HINTS: dict[str, str] = {
     "spot_fail": "“直接脱产再培训”：考核不合格人员必须重新组织脱产培训",
@@ -47,6 +48,7 @@ HINTS: dict[str, str] = {
 CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
     "spot_fail": (("makeup", "补考"), ("retrain", "直接脱产再培训")),
     "makeup_may_work": (("true", "是"), ("false", "否")),
+    "withhold_flagged_questions": (("true", "是"), ("false", "否")),
 }
 
 _CORE_MESSAGES = (  # the core's English reasons, in the UI's language

@@ -11,6 +11,11 @@ The fingerprint (one aggregate statement) is itself kept per process, so a synch
 of workers does not read it once per start: a commit in this process that wrote questions, sets or handbook
 sections drops it at once (`_bank_written`); a change committed by another process is seen within
 EXAM_BANK_RECHECK_SECONDS (default 1 s) — as if the start had come that much earlier.
+
+This is the one place the drawable bank is built: drafts (待审核) are not in it (`bank_rows`), questions
+withheld as 待复核 by the enterprise's policy are left out (`laws.service.withheld_ids`), and the bank's
+near-duplicate groups are computed with it (`groups`, passed to `assemble`), so no paper holds two
+questions of one group whatever the bank holds.
 """
 
 from __future__ import annotations
@@ -19,16 +24,20 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import BigInteger, cast, event, func, select
+from sqlalchemy import BigInteger, Text, cast, event, func, select
 from sqlalchemy.orm import Session
 
 from quizbank import model
 from quizbank.assembly import BankIndex, index_bank
+from quizbank.duplicates import duplicate_ids, group_of
 from webapp.bank.models import HandbookSection, Question, QuestionSet
 from webapp.bank.sets import bank_rows, to_core
+from webapp.laws.models import AcceptedFinding, LawEntryRow
+from webapp.laws.service import register_version, withheld_ids
+from webapp.org.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,7 @@ class DrawableBank:
 
     index: BankIndex
     pk_of: Mapping[str, int]  # ext id -> question row id
+    groups: Mapping[str, int] = field(default_factory=dict)  # ext id -> near-duplicate group
 
     @property
     def questions(self) -> tuple[model.Question, ...]:
@@ -86,7 +96,11 @@ def _bank_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple
             Question.set_id, Question.part, func.count(Question.id).label("n"),
             func.sum(qid).label("ids"), func.sum(qid * qid).label("squares"), func.max(Question.id).label("top"),
         )
-        .where(Question.retired_at.is_(None), Question.set_id.in_(select(QuestionSet.id).where(visible)))
+        .where(
+            Question.retired_at.is_(None),
+            Question.status == "live",
+            Question.set_id.in_(select(QuestionSet.id).where(visible)),
+        )
         .group_by(Question.set_id, Question.part)
         .subquery()
     )  # fmt: skip
@@ -94,11 +108,15 @@ def _bank_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple
         select(
             QuestionSet.id, QuestionSet.version, QuestionSet.loaded_at, QuestionSet.post_codes,
             live.c.part, live.c.n, live.c.ids, live.c.squares, live.c.top,
+            # What withholding 待复核 questions depends on, in the same statement: the policy, the register.
+            select(cast(Organisation.policy, Text)).where(Organisation.id == organisation_id).scalar_subquery(),
+            *register_version(organisation_id),
         )
         .outerjoin(live, live.c.set_id == QuestionSet.id)
         .where(visible)
     ).all()  # fmt: skip
     versions, totals = set(), [0, 0, 0, 0]
+    withholding = tuple(str(v) for v in rows[0][9:]) if rows else ()
     for r in rows:
         general = not r.post_codes
         if not general and post_code not in r.post_codes:
@@ -111,12 +129,12 @@ def _bank_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple
             totals[3] = max(totals[3], int(r.top or 0))
     if not versions:
         return (post_code, organisation_id, ())
-    return (post_code, organisation_id, tuple(sorted(versions)), tuple(totals))
+    return (post_code, organisation_id, tuple(sorted(versions)), tuple(totals), withholding)
 
 
 # --- the fingerprint, kept per process ----------------------------------------------------------------------
 
-_BANK_TABLES = (Question, QuestionSet, HandbookSection)
+_BANK_TABLES = (Question, QuestionSet, HandbookSection, LawEntryRow, AcceptedFinding, Organisation)
 _WROTE_BANK = "quizbank_wrote_bank"
 _epoch = [0]  # bumped after every commit in this process that wrote the bank
 
@@ -166,6 +184,11 @@ def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableB
 
     def build() -> DrawableBank:
         rows = bank_rows(s, post_code, organisation_id)
-        return DrawableBank(index_bank(to_core(r) for r in rows), {r.ext_id: r.id for r in rows})
+        questions = [to_core(r) for r in rows]
+        withheld = withheld_ids(s, organisation_id, questions)
+        if withheld:
+            questions = [q for q in questions if q.id not in withheld]
+        groups = group_of(duplicate_ids(questions))
+        return DrawableBank(index_bank(questions), {r.ext_id: r.id for r in rows}, groups)
 
     return _banks().get(_current_fingerprint(s, post_code, organisation_id), build)

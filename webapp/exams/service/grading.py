@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from quizbank import model
 from quizbank.grading import KeyedItem, grade, grade_keyed
 from quizbank.rules import ExamTaken, event_to_dict
+from webapp.analysis.models import ItemResult as ItemResultRow
 from webapp.certs import service as certificates
 from webapp.exams.models import Attempt, Response
 from webapp.exams.service.papers import _GRADED, paper_of, question_rows, responses_of
 from webapp.infra import clock
 from webapp.infra.db import take_write_lock
-from webapp.org.models import Post
+from webapp.org.models import Person, Post
 from webapp.standing.models import Event
 
 
@@ -105,6 +106,7 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str, locked: bool
             )
         )
         certificates.on_exam_passed(s, attempt)
+        _record_items(s, attempt, saved, result)
     s.flush()
     if rows is not None:
         s.info.setdefault(_GRADED, {})[attempt.id] = (rows, result)
@@ -114,3 +116,35 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str, locked: bool
 def result_of(s: Session, attempt: Attempt) -> model.Result:
     """The graded result of a submitted attempt (re-graded from the frozen paper and saved answers)."""
     return grade(paper_of(s, attempt), responses_of(s, attempt))
+
+
+def _record_items(s: Session, attempt: Attempt, saved: dict[str, list[int]], result: model.Result) -> None:
+    """One item_results row per question of the paper, for 试题分析 (SQL aggregates read only these):
+    right or wrong, the original options picked as a bit mask, and the paper's share of the score."""
+    share = result.score / result.max_score if result.max_score else 0.0
+    # The person's department as of now, read inside the INSERT (no statement of its own).
+    department_id = select(Person.department_id).where(Person.id == attempt.person_id).scalar_subquery()
+    rows = []
+    for entry, item in zip(attempt.layout, result.items, strict=True):
+        mask = 0
+        for position in saved.get(item.question_id, ()):
+            mask |= 1 << entry["order"][position]
+        rows.append(
+            {
+                "organisation_id": attempt.organisation_id,
+                "attempt_id": attempt.id,
+                "post_id": attempt.post_id,
+                "department_id": department_id,
+                "question_pk": entry["pk"],
+                "question_id": item.question_id,
+                "section": entry.get("sec"),
+                "kind": attempt.kind,
+                "submitted_at": attempt.submitted_at,
+                "answered": bool(saved.get(item.question_id)),
+                "correct": item.is_correct,
+                "picked": mask,
+                "score_share": share,
+            }
+        )
+    if rows:
+        s.execute(insert(ItemResultRow).values(rows))

@@ -42,6 +42,7 @@ def _layout(paper: model.Paper, pk_of: Mapping[str, int]) -> list[dict[str, Any]
             # The key and points, frozen server-side (never sent to the browser): submit grades from these.
             "key": list(pq.answer),
             "pts": pq.points,
+            "sec": pq.question.section,  # for 试题分析's per-section figures, recorded at submit
         }
         for pq in paper.questions
     ]
@@ -62,6 +63,7 @@ def _new_attempt(
     bank: Sequence[model.Question] | BankIndex = (),
     pk_of: Mapping[str, int] | None = None,
     rows: Sequence[Question] | None = None,
+    groups: Mapping[str, int] | None = None,
 ) -> Attempt:
     """Draw from `bank` (core questions or an index; `pk_of` maps their ids to row ids) or from `rows`."""
     if rows is not None:
@@ -69,7 +71,7 @@ def _new_attempt(
     assert pk_of is not None
     seed = secrets.randbits(62) if seed is None else seed
     try:
-        paper = assemble_seeded(bank, blueprint, seed)
+        paper = assemble_seeded(bank, blueprint, seed, groups=groups)
     except BankShortfall as e:
         raise ApiError(409, "bank_shortfall", f"题库题目不足，无法按组卷规则出题：{e}") from None
     deadline = None
@@ -139,7 +141,7 @@ def start_exam_attempt(
     bank = drawable_bank(s, exam.post.code, person.organisation_id)
     return _new_attempt(
         s, person=person, post=exam.post, kind=exam.kind, blueprint=blueprint, bank=bank.index,
-        pk_of=bank.pk_of, now=now, started_by=started_by, exam=exam,
+        pk_of=bank.pk_of, groups=bank.groups, now=now, started_by=started_by, exam=exam,
     )  # fmt: skip
 
 
@@ -157,7 +159,7 @@ def start_spot_attempt(
     bank = drawable_bank(s, post.code, person.organisation_id)
     return _new_attempt(
         s, person=person, post=post, kind="spot", blueprint=blueprint, bank=bank.index, pk_of=bank.pk_of,
-        now=now, started_by=started_by, inspection_id=inspection_id,
+        groups=bank.groups, now=now, started_by=started_by, inspection_id=inspection_id,
     )  # fmt: skip
 
 

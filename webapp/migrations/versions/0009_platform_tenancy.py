@@ -2,7 +2,7 @@
 inspector access and when.
 
 Revision ID: 0009_platform_tenancy
-Revises: 0008_exam_person
+Revises: 0009_bank_quality
 Create Date: 2026-12-06 15:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0009_platform_tenancy"
-down_revision = "0008_exam_person"
+down_revision = "0009_bank_quality"
 branch_labels = None
 depends_on = None
 
