@@ -125,7 +125,7 @@ def test_a_jurisdictions_inspector_inspects_and_records_a_violation_logged_on_bo
     person = db.scalar(select(Person.id).where(Person.employee_no == "A001"))
     r = client.post(
         f"/api/v1/inspections/{inspection}/findings",
-        json={"person_id": person, "category": "违章作业", "note": "未系安全带"},
+        json={"person_id": person, "category": "违章作业", "note": "未系安全带", "confirm": True},
     )
     assert r.status_code == 201, r.get_data(as_text=True)
     db.rollback()

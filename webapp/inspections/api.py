@@ -135,10 +135,12 @@ def api_finding(inspection_id: int):
 def api_void_spot_test(inspection_id: int, attempt_id: int):
     data = json_body()
     inspection = runnable(inspection_id)
+    attempt = get_owned(Attempt, attempt_id)
+    if attempt.inspection_id != inspection.id:  # not this inspection's spot test: not confirmed to exist
+        raise ApiError(404, "not_found", "没有找到这次抽考")
     reason = data.get("reason")
     if not isinstance(reason, str):
         raise ApiError(400, "bad_request", "reason 必须是字符串")
-    attempt = get_owned(Attempt, attempt_id)
     voiding.void_spot_test(session, inspection, attempt, reason=reason, by=current_user, now=clock.now())
     return jsonify(inspection_json(inspection))
 
