@@ -17,60 +17,58 @@ from tests.webapp.handbook_builders import PV_SECTIONS, docx_bytes
 pytestmark = pytest.mark.e2e
 
 
+# Distinct subjects, so that no two generated questions are near-duplicates (the bank would keep one of them).
+_SUBJECTS = (
+    "安全阀",
+    "爆破片",
+    "压力表",
+    "液位计",
+    "温度计",
+    "紧急切断阀",
+    "快开门联锁装置",
+    "排污阀",
+    "人孔盖板",
+    "接地装置",
+    "减压阀",
+    "阻火器",
+    "视镜",
+    "放空管",
+    "静电跨接线",
+    "安全联锁",
+    "呼吸阀",
+    "疏水阀",
+)
+_DEEDS = ("校验记录", "铅封状态", "外观检查", "更换周期", "铭牌参数", "操作位置", "维护责任人")
+
+
 def _bank_rows() -> list[list[object]]:
     """Enough 压力容器 questions for the periodic blueprint's professional part, spread over the sections
     (章节 given by title, as trainers write it); the 操作规程 section gets only a few."""
     rows: list[list[object]] = [TEMPLATE_HEADER]
     plan = [(PV_SECTIONS[0][0], 6, 6, 3), (PV_SECTIONS[1][0], 5, 7, 2), (PV_SECTIONS[2][0], 1, 1, 1)]
+    n = 0
     for section, n_tf, n_single, n_multi in plan:
-        for i in range(n_tf):
-            rows.append(
-                [
-                    "判断题",
-                    f"{section}判断题{i + 1}：压力容器不得超压运行。",
-                    None,
-                    None,
-                    None,
-                    None,
-                    "对",
-                    "规程要求",
-                    2,
-                    None,
-                    section,
-                ]
-            )
-        for i in range(n_single):
-            rows.append(
-                [
-                    "单选题",
-                    f"{section}单选题{i + 1}：压力表的检定周期由谁规定？",
-                    "计量规定",
-                    "个人习惯",
-                    "班组口头约定",
-                    "不需要检定",
-                    "A",
-                    "按计量规定",
-                    3,
-                    None,
-                    section,
-                ]
-            )
-        for i in range(n_multi):
-            rows.append(
-                [
-                    "多选题",
-                    f"{section}多选题{i + 1}：下列属于安全附件的有？",
-                    "安全阀",
-                    "爆破片",
-                    "压力表",
-                    "扳手",
-                    "ABC",
-                    "扳手是工具",
-                    3,
-                    None,
-                    section,
-                ]
-            )
+        for kind, count in (("判断题", n_tf), ("单选题", n_single), ("多选题", n_multi)):
+            for _ in range(count):
+                subject, deed = _SUBJECTS[n % len(_SUBJECTS)], _DEEDS[n % len(_DEEDS)]
+                n += 1
+                if kind == "判断题":
+                    row = [
+                        kind,
+                        f"{subject}的{deed}由当班操作人员每班确认一次。",
+                        None,
+                        None,
+                        None,
+                        None,
+                        "对",
+                    ]
+                elif kind == "单选题":
+                    row = [kind, f"关于{subject}，{deed}应当记录在哪里？", f"{subject}台账", "个人笔记",
+                           "班组口头约定", "无需记录", "A"]  # fmt: skip
+                else:
+                    row = [kind, f"检查{subject}时，{deed}的内容包括哪些？", "日期", "检查人", "结论",
+                           "天气", "ABC"]  # fmt: skip
+                rows.append([*row, "规程要求", 3, None, section])
     return rows
 
 
@@ -84,7 +82,7 @@ def site(app_config, tmp_path):
         make_question_sets(s, per_type=30)  # the built-in general part every post draws from
         org = make_org(s, "新建压力容器有限公司")
         make_department(s, org, "锅炉房")
-        make_user(s, org, "pv-trainer", ("trainer",), display_name="李培训")
+        make_user(s, org, "pv-trainer", ("trainer", "reviewer"), display_name="李培训")
         make_user(s, org, "pv-hr", ("hr",))
         s.commit()
         org_id = org.id
@@ -173,8 +171,10 @@ def test_a_new_enterprise_writes_publishes_and_hands_out_its_handbook(site, page
     page.click("button:has-text('上传并预览')")
     page.wait_for_url(re.compile(r"/bank/import/[\w-]+$"))
     page.click("#commit")
-    page.wait_for_url(re.compile(r"/bank/questions\?set=\d+"))
+    page.wait_for_url(re.compile(r"/bank/review/\d+"))  # imported questions are drafts until reviewed
     assert "已导入 32 道题" in page.locator(".flash").inner_text()
+    page.click("#publish")  # the trainer holds the reviewer right too
+    page.wait_for_load_state()
 
     # 4. the coverage matrix
     page.goto(f"{base}/handbooks/pressure-vessel/coverage")

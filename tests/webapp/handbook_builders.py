@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import docx
 
+from tests.webapp.bank_builders import publish_drafts
 from tests.webapp.base_builders import core_questions, make_department, make_org, make_user, make_worker
 from webapp.bank.service import import_questions_into
 from webapp.org.models import Organisation, Post
@@ -59,11 +60,13 @@ def worker_of(db, org: Organisation, post: Post, username: str, employee_no: str
 
 
 def import_post_questions(db, org: Organisation, post: Post, section: str, counts: dict[str, int]):
-    """Questions of `post` citing `section`, imported as the trainer would (one committed set)."""
+    """Questions of `post` citing `section`, imported as the trainer would (one committed set) and published
+    by a reviewer (imports are drafts until then)."""
     db.commit()  # no stale read snapshot: SQLite refuses to upgrade it to a write
     qs = core_questions(f"{post.code}-{section}", "professional", section, counts)
     row = import_questions_into(
         db, qs, organisation_id=org.id, post=post, part="professional", title="测试题库"
     )
     db.commit()
+    publish_drafts(db, org.id)
     return row

@@ -198,3 +198,24 @@ def test_a_reconfirmed_question_is_drawn_again_and_the_reason_is_logged(app, cli
     assert "h-cite-1" in drawn and not drawn & set(CITING[1:])
     audit = db.scalar(select(AuditEntry).where(AuditEntry.action == "question_reconfirmed"))
     assert (audit.target, audit.data["reason"]) == ("h-cite-1", "新版分级未改变本题所考内容")
+
+
+def test_a_register_entry_whose_fields_are_not_text_is_refused_and_nothing_is_written(app, db):
+    from tests.webapp.base_builders import make_org, make_user
+    from tests.webapp.builders import signed_in
+    from webapp.laws.models import LawEntryRow
+
+    org = make_org(db, "字段企业")
+    make_user(db, org, "t1", ("trainer",))
+    db.commit()
+    client = signed_in(app, "t1")
+    for body in (
+        {"title": ["安全生产法"]},
+        {"title": "某规范", "number": 7},
+        {"key": ["x"], "title": "某规范"},
+    ):
+        r = client.post("/api/v1/laws", json=body)
+        assert r.status_code == 400, (body, r.get_data(as_text=True))
+        assert r.get_json()["error"]["code"] == "bad_field"
+    db.rollback()
+    assert db.query(LawEntryRow).filter_by(organisation_id=org.id).count() == 0

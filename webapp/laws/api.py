@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from webapp.infra.api import json_body
 from webapp.infra.db import session
+from webapp.infra.errors import ApiError
 from webapp.infra.security import require_role
 from webapp.laws import service
 from webapp.laws.blueprint import STAFF, bp
@@ -27,6 +28,9 @@ def api_register():
 def api_save():
     """Add an entry, or with `key` change that entry (e.g. mark it 被替代 with replaced_by)."""
     data = json_body()
+    for name in ("key", *FIELDS):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise ApiError(400, "bad_field", f"{name} 必须是文字（字符串）")
     key = data.get("key")
     entry = service.save_entry(
         session,
