@@ -14,8 +14,8 @@ from webapp.infra.api import created, json_body
 from webapp.infra.db import session
 from webapp.infra.errors import ApiError
 from webapp.infra.security import get_owned, require_role, scoped
+from webapp.inspections import reporting, voiding
 from webapp.inspections import service as service
-from webapp.inspections import voiding
 from webapp.inspections.blueprint import READ, RUN, STANDING_READERS, bp, inspection_of, person_in, runnable
 from webapp.inspections.models import Inspection
 from webapp.org.models import Department, Person, Post
@@ -23,7 +23,7 @@ from webapp.standing import service as standing_service
 
 
 def inspection_json(inspection: Inspection) -> dict:
-    current = service.report(session, inspection, clock.today())
+    current = reporting.report(session, inspection, clock.today())
     return {
         "id": inspection.id,
         "organisation_id": inspection.organisation_id,

@@ -17,7 +17,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from quizbank.formats.excel import neutralise_formula as neutralise
 from webapp.infra import clock
 from webapp.infra.fonts import cjk_font_name
-from webapp.inspections.service import Report
+from webapp.inspections.reporting import Report
 
 STATE_NAMES = {"passed": "合格", "failed": "不合格", "running": "未交卷", "voided": "已作废"}
 

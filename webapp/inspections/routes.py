@@ -17,7 +17,7 @@ from webapp.infra.errors import ApiError
 from webapp.infra.nav import NavItem
 from webapp.infra.security import get_owned, require_role, scoped, visible_org_ids
 from webapp.inspections import kiosk as kiosk_state
-from webapp.inspections import report_files, voiding
+from webapp.inspections import report_files, reporting, voiding
 from webapp.inspections import service as service
 from webapp.inspections.blueprint import READ, RUN, bp, inspection_of, person_in, runnable
 from webapp.inspections.kiosk_routes import current_lock
@@ -86,7 +86,7 @@ def show(inspection_id: int):
     people = service.department_people(session, inspection)
     today = clock.today()
     standings = standing_service.standings_of(session, people, today)
-    current = service.report(session, inspection, today)
+    current = reporting.report(session, inspection, today)
     tested_ids = {row.person.id for row in current.tested}
     return render_template(
         "inspections/show.html",
@@ -302,7 +302,7 @@ def close_page(inspection_id: int):
 def report_page(inspection_id: int):
     inspection = inspection_of(inspection_id)
     return render_template(
-        "inspections/report.html", report=service.report(session, inspection, clock.today())
+        "inspections/report.html", report=reporting.report(session, inspection, clock.today())
     )
 
 
@@ -310,7 +310,7 @@ def report_page(inspection_id: int):
 @require_role(*READ)
 def report_pdf(inspection_id: int):
     inspection = inspection_of(inspection_id)
-    data = report_files.report_pdf(service.report(session, inspection, clock.today()))
+    data = report_files.report_pdf(reporting.report(session, inspection, clock.today()))
     return _download(data, "application/pdf", f"inspection-{inspection.id}.pdf")
 
 
@@ -318,7 +318,7 @@ def report_pdf(inspection_id: int):
 @require_role(*READ)
 def report_xlsx(inspection_id: int):
     inspection = inspection_of(inspection_id)
-    data = report_files.report_xlsx(service.report(session, inspection, clock.today()))
+    data = report_files.report_xlsx(reporting.report(session, inspection, clock.today()))
     return _download(
         data,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

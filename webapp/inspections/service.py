@@ -12,7 +12,6 @@ import math
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -368,52 +367,3 @@ def close_inspection(s: Session, inspection: Inspection, now: datetime) -> None:
         )
     inspection.closed_at = now
     s.flush()
-
-
-@dataclass(frozen=True)
-class TestedRow:
-    person: Person
-    post: Post
-    attempt: Attempt
-
-    @property
-    def state(self) -> str:
-        if self.attempt.kind == VOIDED:
-            return "voided"
-        if not self.attempt.is_submitted:
-            return "running"
-        return "passed" if self.attempt.passed else "failed"
-
-
-@dataclass(frozen=True)
-class Report:
-    inspection: Inspection
-    tested: list[TestedRow]
-    findings: list[Finding]
-    standings: dict[int, list[standing_service.PostStanding]]  # everyone tested or found, by person id
-    people: list[Person]  # tested or found, in order of first appearance
-    void_reasons: dict[int, str]  # by attempt id
-
-    @property
-    def tally(self) -> dict[str, int]:
-        counts = {"passed": 0, "failed": 0, "running": 0, "voided": 0}
-        for row in self.tested:
-            counts[row.state] += 1
-        return counts
-
-
-def report(s: Session, inspection: Inspection, today: date) -> Report:
-    tested = [TestedRow(a.person, a.post, a) for a in spot_tests(s, inspection)]
-    found = findings(s, inspection)
-    people: list[Person] = []
-    for p in [t.person for t in tested] + [f.person for f in found]:
-        if p not in people:
-            people.append(p)
-    return Report(
-        inspection,
-        tested,
-        found,
-        standing_service.standings_of(s, people, today),
-        people,
-        void_reasons(s, inspection),
-    )

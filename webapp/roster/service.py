@@ -16,51 +16,37 @@ added later (edit page, or a later roster) is a `post_assigned` dated that day �
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
-from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizbank import rules
-from quizbank.formats.common import FormatError
-from quizbank.formats.excel import check_workbook, declared_cells
 from quizbank.formats.limits import ReadLimits
 from webapp.infra import clock
 from webapp.infra.errors import ApiError
 from webapp.infra.security import hash_pin
 from webapp.org.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post, User, UserRole
+from webapp.roster.workbook import (
+    COLUMNS,
+    REQUIRED,
+    RosterError,
+    cell_date,
+    cell_text,
+    header_layout,
+    read_rows,
+)
 from webapp.standing.service import record_event
 
-COLUMNS = {
-    "employee_no": ("工号", "员工编号", "职工号"),
-    "name": ("姓名",),
-    "department": ("部门", "所在部门", "车间"),
-    "posts": ("岗位", "工种", "岗位工种"),
-    "employment_type": ("用工形式", "用工类型", "用工方式"),
-    "hired_on": ("入职日期", "入职时间", "入厂日期"),
-    "id_number": ("身份证号", "身份证", "身份证号码"),
-    "phone": ("手机", "手机号", "手机号码", "电话"),
-    "pin": ("PIN", "PIN码", "初始PIN"),
-}
-REQUIRED = ("employee_no", "name", "posts")
-HEADER_SEARCH_ROWS = 10
 POST_SEPARATORS = re.compile(r"[、,，;；/]+")
 PIN_PATTERN = re.compile(r"^\d{4,8}$")
 ID_PATTERN = re.compile(r"^\d{17}[\dXx]$")
 PHONE_PATTERN = re.compile(r"^1\d{10}$")
-EXCEL_EPOCH = date(1899, 12, 30)
-
-
-class RosterError(ValueError):
-    """The file as a whole cannot be read (not a workbook, no header row)."""
 
 
 @dataclass(frozen=True)
@@ -78,101 +64,6 @@ class RosterRow:
     pin_hash: str | None = None
 
 
-def _header_key(value: object) -> str:
-    text = re.sub(r"[(（\[【].*?[)）\]】]", "", str(value or ""))
-    return re.sub(r"[\s*:：]+", "", text).upper()
-
-
-def _layout(row: list[object]) -> dict[str, int] | None:
-    found: dict[str, int] = {}
-    for i, cell in enumerate(row):
-        key = _header_key(cell)
-        for field, names in COLUMNS.items():
-            if key in {n.upper() for n in names} and field not in found:
-                found[field] = i
-    return found if "employee_no" in found and "name" in found else None
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _date(value: object) -> date | None:
-    """A date cell, an Excel serial number, or text 2024-03-01 / 2024/3/1 / 2024.3.1 / 2024年3月1日."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2958466:
-            return EXCEL_EPOCH + timedelta(days=int(value))
-        raise ValueError
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", str(value).strip())
-    if not m:
-        raise ValueError
-    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-
-
-SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")  # a worksheet's part in the xlsx zip
-
-
-def read_rows(
-    data: bytes, *, limits: ReadLimits, deadline: Callable[[], None] | None = None
-) -> tuple[str, list[tuple[int, list[object]]]]:
-    """(sheet name, numbered rows) of the first sheet with a roster header; RosterError otherwise. The file is
-    checked against `limits` before unpacking (size, zip directory, sheets, declared cells) and while
-    reading (each sheet's cells before its rows are loaded); `deadline` is called between sheets."""
-    if len(data) > limits.max_bytes:
-        raise RosterError(f"文件太大：{len(data) / 1e6:.1f} MB，上限 {limits.max_bytes / 1e6:.0f} MB")
-    cells = 0
-    try:
-        check_workbook(data, "花名册", limits)
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            declared = sum(declared_cells(zf, n) for n in zf.namelist() if SHEET_PART.fullmatch(n))
-        _check_cells(declared, limits)
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except FormatError as e:
-        raise RosterError(e.message) from e
-    except Exception as e:  # calamine's own errors for damaged parts
-        raise RosterError(f"无法读取工作簿：{e}") from e
-    try:
-        for name in workbook.sheet_names:
-            if deadline is not None:
-                try:
-                    deadline()
-                except FormatError as e:
-                    raise RosterError(e.message) from e
-            try:
-                sheet = workbook.get_sheet_by_name(name)
-                cells += sheet.height * sheet.width
-                _check_cells(cells, limits)
-                rows = sheet.to_python(skip_empty_area=False)
-            except RosterError:
-                raise
-            except Exception:
-                continue
-            for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-                if _layout(list(row)) is not None:
-                    return name, [(n, list(r)) for n, r in enumerate(rows, start=1)][i:]
-            del rows, sheet
-    finally:
-        workbook.close()
-    raise RosterError("找不到表头行：需要 工号、姓名、岗位 等列名（可下载花名册模板参照）")
-
-
-def _check_cells(cells: int, limits: ReadLimits) -> None:
-    if cells > limits.max_cells:
-        raise RosterError(
-            f"单元格太多：至少 {cells:,} 个（含空单元格），上限 {limits.max_cells:,} 个；请删去多余的行、列和工作表"
-        )
-
-
 def parse_roster(
     s: Session,
     organisation_id: int,
@@ -185,7 +76,7 @@ def parse_roster(
     """(good rows, problems [{where, message}], departments to create). Nothing is written."""
     sheet, rows = read_rows(data, limits=limits, deadline=deadline)
     header_number, header = rows[0]
-    layout = _layout(header)
+    layout = header_layout(header)
     assert layout is not None
     missing = [COLUMNS[f][0] for f in REQUIRED if f not in layout]
     if missing:
@@ -206,11 +97,11 @@ def parse_roster(
         return row[i] if i is not None and i < len(row) else None
 
     for number, row in rows[1:]:
-        if all(_text(c) == "" for c in row):
+        if all(cell_text(c) == "" for c in row):
             continue
         where = f"{sheet}!R{number}"
         errors: list[str] = []
-        no, name = _text(cell(row, "employee_no")), _text(cell(row, "name"))
+        no, name = cell_text(cell(row, "employee_no")), cell_text(cell(row, "name"))
         if not no:
             errors.append("工号为空")
         elif len(no) > 40:
@@ -219,7 +110,7 @@ def parse_roster(
             errors.append(f"工号 {no} 重复（与 {seen[no]} 相同）")
         if not name:
             errors.append("姓名为空")
-        post_names = [p.strip() for p in POST_SEPARATORS.split(_text(cell(row, "posts"))) if p.strip()]
+        post_names = [p.strip() for p in POST_SEPARATORS.split(cell_text(cell(row, "posts"))) if p.strip()]
         if not post_names:
             errors.append("岗位为空")
         codes = []
@@ -228,27 +119,27 @@ def parse_roster(
                 codes.append(post_by_name[p])
             else:
                 errors.append(f"岗位“{p}”不存在")
-        department = _text(cell(row, "department"))
+        department = cell_text(cell(row, "department"))
         if department and department not in departments and department not in new_departments:
             if create_departments:
                 new_departments.append(department)
             else:
                 errors.append(f"部门“{department}”不存在（可勾选“自动创建部门”）")
-        employment = _text(cell(row, "employment_type")) or "正式"
+        employment = cell_text(cell(row, "employment_type")) or "正式"
         if employment not in EMPLOYMENT_TYPES:
             errors.append(f"用工形式“{employment}”不对（应为 {'/'.join(EMPLOYMENT_TYPES)}）")
         hired: date | None = None
         try:
-            hired = _date(cell(row, "hired_on"))
+            hired = cell_date(cell(row, "hired_on"))
         except ValueError:
-            errors.append(f"入职日期“{_text(cell(row, 'hired_on'))}”不是日期（如 2024-03-01）")
-        id_number = _text(cell(row, "id_number")) or None
+            errors.append(f"入职日期“{cell_text(cell(row, 'hired_on'))}”不是日期（如 2024-03-01）")
+        id_number = cell_text(cell(row, "id_number")) or None
         if id_number and not ID_PATTERN.match(id_number):
             errors.append("身份证号应为 18 位")
-        phone = _text(cell(row, "phone")) or None
+        phone = cell_text(cell(row, "phone")) or None
         if phone and not PHONE_PATTERN.match(phone):
             errors.append(f"手机号“{phone}”应为 11 位数字")
-        pin = _text(cell(row, "pin")) or None
+        pin = cell_text(cell(row, "pin")) or None
         if pin and not PIN_PATTERN.match(pin):
             errors.append("PIN 应为 4 到 8 位数字")
         if no and no not in seen:
