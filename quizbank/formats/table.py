@@ -28,6 +28,7 @@ from quizbank.formats.columns import (
     short_cell,
 )
 from quizbank.formats.common import content_key, neutralise_formula
+from quizbank.formats.options import split_options
 from quizbank.model import (
     MAX_OPTIONS,
     OPTION_LABELS,
@@ -174,7 +175,7 @@ def read_row(
     answer_text = short_cell(row, layout.answer)
     if layout.options is not None:
         options_text = cell(row, layout.options)
-        options = t.split_options(options_text)
+        options = split_options(options_text)
         if _LETTERS_ONLY.fullmatch(options_text) and len(options_text.split()) > 1:
             return skip(f"{layout.name(layout.options)}只有选项字母、没有选项内容（图片选项？），不能导入")
     else:

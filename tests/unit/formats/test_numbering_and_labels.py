@@ -10,6 +10,7 @@ import pytest
 
 from quizbank.formats import excel
 from quizbank.formats import text as t
+from quizbank.formats.options import split_options
 from tests.unit.formats.format_builders import workbook
 
 HEADER = ["题型", "题干", "选项", "答案"]
@@ -95,7 +96,7 @@ def test_an_unnumbered_bank_keeps_every_leading_number():
     ],
 )
 def test_options_in_one_cell_are_split_by_the_sequence_of_their_labels(cell, options):
-    assert t.split_options(cell) == options
+    assert split_options(cell) == options
 
 
 def test_a_row_with_mixed_delimiters_imports_with_its_answer_D():

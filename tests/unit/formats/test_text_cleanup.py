@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quizbank.formats import text as t
+from quizbank.formats.options import split_options
 
 
 @pytest.mark.parametrize(
@@ -33,8 +34,8 @@ def test_option_labels_are_removed(raw):
 
 
 def test_bare_label_is_removed_only_when_every_option_has_one():
-    assert t.split_options("**A强制性**B科学性") == ("强制性", "科学性")
-    assert t.split_options("ABS系统|EBD系统") == ("ABS系统", "EBD系统")
+    assert split_options("**A强制性**B科学性") == ("强制性", "科学性")
+    assert split_options("ABS系统|EBD系统") == ("ABS系统", "EBD系统")
 
 
 @pytest.mark.parametrize(
