@@ -108,6 +108,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
         app.extensions.setdefault("quizbank_modules", []).append(module)
+    http_headers.wrap_proxies(app)
     return app
 
 

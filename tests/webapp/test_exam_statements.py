@@ -21,11 +21,13 @@ from webapp.infra.db import database
 # person, exam, its posts, lock (PostgreSQL), attempts, post, insert (+ user); the bank's fingerprint is
 # kept per process (re-read after EXAM_BANK_RECHECK_SECONDS, or at once after this process wrote the bank)
 START_BUDGET = 8
-SAVE_BUDGET = 2  # the guarded upsert (+ user); the paper's facts are read once per process
+# The lean path (webapp.exams.lean): the guarded upsert checks the signed-in user itself; the paper's facts
+# are read once per process (the +1 below)
+SAVE_BUDGET = 1
 READ_BUDGET = 6  # attempt, questions, exam, post, responses (+ user)
-# the attempt FOR UPDATE, responses, 2 updates (right, wrong), attempt, post, event, the paper's item results
-# for 试题分析 (+ user): graded from the key frozen at start, no question rows
-SUBMIT_BUDGET = 9
+# the lean path: the attempt FOR UPDATE with the signed-in user checked in it, responses, one update marking
+# them, attempt, event, the paper's item results for 试题分析: graded from the key frozen at start
+SUBMIT_BUDGET = 6
 
 
 @pytest.fixture

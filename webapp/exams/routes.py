@@ -18,6 +18,7 @@ from webapp.bank.models import HandbookSection, QuestionSet
 from webapp.bank.sets import bank_rows
 from webapp.exams import service
 from webapp.exams.api import own_attempt, post_by_code
+from webapp.exams.lean import install as install_lean_path
 from webapp.exams.models import Attempt, Exam
 from webapp.exams.service import next_steps
 from webapp.infra import clock
@@ -28,6 +29,7 @@ from webapp.infra.security import current_person, get_owned, require_role, scope
 from webapp.org.models import Department, Post
 
 bp = Blueprint("exams", __name__)
+bp.record_once(lambda state: install_lean_path(state.app))  # the answer path below Flask (webapp.exams.lean)
 
 NAV = [
     NavItem("exams.index", "我的考试", ("worker",), "被安排的考试与成绩"),

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 def now() -> datetime:
     if has_app_context():
-        clock = current_app.config.get("CLOCK")
-        if clock is not None:
-            return clock()
+        return now_of(current_app)
     return datetime.now(UTC)
+
+
+def now_of(app: Flask) -> datetime:
+    """`now()` for code running outside any context of `app` (a WSGI layer)."""
+    clock = app.config.get("CLOCK")
+    return clock() if clock is not None else datetime.now(UTC)
 
 
 def local(dt: datetime | None) -> datetime | None:

@@ -69,6 +69,14 @@ def fresh_session_at_sign_in(_sender, user, **_extra) -> None:
     g.pop("csrf_token", None)  # flask-wtf caches the request's token in g: the next one is new
 
 
+def wrap_proxies(app: Flask) -> None:
+    """Outermost, once every layer is in place (webapp.exams.lean serves below it): the client's address and
+    scheme as the trusted proxies tell them."""
+    proxies = _proxy_count(app)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+
 def init_app(app: Flask) -> None:
     https = _flag(app, "HTTPS")
     app.config["HTTPS"] = https
@@ -76,9 +84,6 @@ def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SECURE"] = https
     if https:
         app.config["PREFERRED_URL_SCHEME"] = "https"
-    proxies = _proxy_count(app)
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     user_logged_in.connect(fresh_session_at_sign_in, app)
 

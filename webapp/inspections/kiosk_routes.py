@@ -17,12 +17,12 @@ from webapp.infra import clock
 from webapp.infra.db import session
 from webapp.infra.errors import ApiError, wants_json
 from webapp.infra.security import require_role
+from webapp.infra.security.lean import KIOSK_KEY
 from webapp.inspections import kiosk
 from webapp.inspections import service as service
 from webapp.inspections.blueprint import RUN, bp, person_in, runnable
 from webapp.inspections.models import KioskLock
 
-KIOSK_KEY = "_kiosk_key"
 
 
 def _session_key() -> str:

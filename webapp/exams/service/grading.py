@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizbank import model
 from quizbank.grading import KeyedItem, grade, grade_keyed
@@ -70,43 +74,26 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str, locked: bool
     else:
         rows = question_rows(s, attempt)
         result = grade(paper_of(s, attempt, rows), saved)
-    # Mark the saved answers (a cleared one too) right or wrong: one UPDATE for each, not one per answer.
-    for correct in (True, False):
-        ids = [i.question_id for i in result.items if i.question_id in saved and i.is_correct is correct]
-        if ids:
-            s.execute(
-                update(Response)
-                .where(Response.attempt_id == attempt.id, Response.question_id.in_(ids))
-                .values(correct=correct)
-            )
-    attempt.submitted_at = min(now, attempt.deadline) if attempt.deadline else now
-    attempt.submitted_by = by
-    attempt.score, attempt.max_score, attempt.passed = result.score, result.max_score, result.passed
+    submitted_at = min(now, attempt.deadline) if attempt.deadline else now
+    post_code = s.get(Post, attempt.post_id).code if attempt.kind != "practice" else None  # type: ignore[union-attr]
+    write_submission(
+        s.connection(),
+        Submission(
+            attempt_id=attempt.id, organisation_id=attempt.organisation_id, person_id=attempt.person_id,
+            post_id=attempt.post_id, post_code=post_code, kind=attempt.kind, entries=entries_of(attempt.layout),
+            submitted_at=submitted_at, submitted_by=by, recorded_at=now,
+        ),
+        saved,
+        result,
+    )  # fmt: skip
+    # Written above in SQL: the object is told, not made dirty (no second UPDATE at flush).
+    for name, value in (
+        ("submitted_at", submitted_at), ("submitted_by", by), ("score", result.score),
+        ("max_score", result.max_score), ("passed", result.passed),
+    ):  # fmt: skip
+        set_committed_value(attempt, name, value)
     if attempt.kind != "practice":
-        post_code = s.get(Post, attempt.post_id).code  # type: ignore[union-attr]
-        on = clock.local(attempt.submitted_at).date()
-        event = ExamTaken(
-            on=on,
-            kind=attempt.kind,  # type: ignore[arg-type]
-            passed=result.passed,
-            score=round(result.percent, 2),
-            attempt_id=str(attempt.id),
-            post=post_code,
-        )
-        s.add(
-            Event(
-                organisation_id=attempt.organisation_id,
-                person_id=attempt.person_id,
-                post_code=post_code,
-                kind="exam_taken",
-                occurred_on=on,
-                data=event_to_dict(event),
-                recorded_at=now,
-                recorded_by=int(by.split(":")[1]) if by.startswith("user:") else None,
-            )
-        )
         certificates.on_exam_passed(s, attempt)
-        _record_items(s, attempt, saved, result)
     s.flush()
     if rows is not None:
         s.info.setdefault(_GRADED, {})[attempt.id] = (rows, result)
@@ -118,33 +105,101 @@ def result_of(s: Session, attempt: Attempt) -> model.Result:
     return grade(paper_of(s, attempt), responses_of(s, attempt))
 
 
-def _record_items(s: Session, attempt: Attempt, saved: dict[str, list[int]], result: model.Result) -> None:
-    """One item_results row per question of the paper, for 试题分析 (SQL aggregates read only these):
-    right or wrong, the original options picked as a bit mask, and the paper's share of the score."""
+Entry = tuple[int, Sequence[int], str | None]  # a question's row id, its option order, its handbook section
+
+
+def entries_of(layout: list[dict]) -> list[Entry]:
+    return [(e["pk"], e["order"], e.get("sec")) for e in layout]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Which paper is being closed, when and by whom: what `write_submission` needs besides the grading."""
+
+    attempt_id: int
+    organisation_id: int
+    person_id: int
+    post_id: int
+    post_code: str | None  # None for practice
+    kind: str
+    entries: Sequence[Entry]  # the paper's questions in order, as frozen at start
+    submitted_at: datetime
+    submitted_by: str  # "user:<id>" or "deadline"
+    recorded_at: datetime
+
+
+_MARK_ANSWERS = (
+    update(Response)
+    .where(Response.attempt_id == bindparam("attempt"))
+    .values(correct=Response.question_id.in_(bindparam("right", expanding=True)))
+)
+_CLOSE_ATTEMPT = (
+    update(Attempt)
+    .where(Attempt.id == bindparam("attempt"))
+    .values(
+        submitted_at=bindparam("submitted_at"), submitted_by=bindparam("submitted_by"),
+        score=bindparam("score"), max_score=bindparam("max_score"), passed=bindparam("passed"),
+    )
+)  # fmt: skip
+_INSERT_EVENT = insert(Event)
+# The rows go in as parameter sets (executemany), and the person's department as of now is read inside the
+# INSERT (no statement of its own).
+_INSERT_ITEMS = insert(ItemResultRow).values(
+    department_id=select(Person.department_id).where(Person.id == bindparam("person_id")).scalar_subquery()
+)
+
+
+def write_submission(
+    conn: Connection, sub: Submission, saved: dict[str, list[int]], result: model.Result
+) -> None:
+    """Close a graded paper in the caller's transaction, in at most four statements, each compiled once:
+    the saved answers marked right or wrong (one UPDATE, a cleared answer too), the attempt's score and
+    verdict, and unless it is practice the `exam_taken` event and one item_results row per question for
+    试题分析 (right or wrong, the original options picked as a bit mask, the paper's share of the score).
+    The attempt must be locked (FOR UPDATE / SQLite's write lock) and not yet submitted."""
+    if saved:
+        right = [i.question_id for i in result.items if i.is_correct and i.question_id in saved]
+        conn.execute(_MARK_ANSWERS, {"attempt": sub.attempt_id, "right": right})
+    conn.execute(
+        _CLOSE_ATTEMPT,
+        {
+            "attempt": sub.attempt_id, "submitted_at": sub.submitted_at, "submitted_by": sub.submitted_by,
+            "score": result.score, "max_score": result.max_score, "passed": result.passed,
+        },
+    )  # fmt: skip
+    if sub.kind == "practice":
+        return
+    on = clock.local(sub.submitted_at).date()  # type: ignore[union-attr]
+    taken = ExamTaken(
+        on=on, kind=sub.kind, passed=result.passed, score=round(result.percent, 2),  # type: ignore[arg-type]
+        attempt_id=str(sub.attempt_id), post=sub.post_code or "",
+    )  # fmt: skip
+    by = sub.submitted_by
+    conn.execute(
+        _INSERT_EVENT,
+        {
+            "organisation_id": sub.organisation_id, "person_id": sub.person_id, "post_code": sub.post_code,
+            "kind": "exam_taken", "occurred_on": on, "data": event_to_dict(taken), "recorded_at": sub.recorded_at,
+            "recorded_by": int(by.split(":")[1]) if by.startswith("user:") else None,
+        },
+    )  # fmt: skip
     share = result.score / result.max_score if result.max_score else 0.0
-    # The person's department as of now, read inside the INSERT (no statement of its own).
-    department_id = select(Person.department_id).where(Person.id == attempt.person_id).scalar_subquery()
+    common = {
+        "organisation_id": sub.organisation_id, "attempt_id": sub.attempt_id, "post_id": sub.post_id,
+        "person_id": sub.person_id, "kind": sub.kind, "submitted_at": sub.submitted_at, "score_share": share,
+    }  # fmt: skip
     rows = []
-    for entry, item in zip(attempt.layout, result.items, strict=True):
+    for (pk, order, section), item in zip(sub.entries, result.items, strict=True):
+        picked = saved.get(item.question_id, ())
         mask = 0
-        for position in saved.get(item.question_id, ()):
-            mask |= 1 << entry["order"][position]
+        for position in picked:
+            mask |= 1 << order[position]
         rows.append(
             {
-                "organisation_id": attempt.organisation_id,
-                "attempt_id": attempt.id,
-                "post_id": attempt.post_id,
-                "department_id": department_id,
-                "question_pk": entry["pk"],
-                "question_id": item.question_id,
-                "section": entry.get("sec"),
-                "kind": attempt.kind,
-                "submitted_at": attempt.submitted_at,
-                "answered": bool(saved.get(item.question_id)),
-                "correct": item.is_correct,
+                **common, "question_pk": pk, "question_id": item.question_id,
+                "section": section, "answered": bool(picked), "correct": item.is_correct,
                 "picked": mask,
-                "score_share": share,
             }
-        )
+        )  # fmt: skip
     if rows:
-        s.execute(insert(ItemResultRow).values(rows))
+        conn.execute(_INSERT_ITEMS, rows)

@@ -15,20 +15,25 @@ without it. SQLite runs one writing request at a time (BEGIN IMMEDIATE). Nothing
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import JSON, bindparam, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from quizbank.grading import KeyedItem
 from webapp.exams.models import Attempt
+from webapp.exams.service.grading import Entry
 from webapp.exams.service.papers import AttemptClosed
 from webapp.infra.db import UTCDateTime
 from webapp.infra.errors import ApiError
+from webapp.org.models import Post
 
 
 @dataclass(frozen=True)
@@ -40,10 +45,18 @@ class PaperFacts:
     started_by: int | None
     inspection_id: int | None
     questions: dict[str, tuple[str, int]]  # ext id -> (type, option count)
+    # What a submit grades and records from, besides the saved answers (webapp.exams.lean):
+    post_id: int
+    post_code: str
+    kind: str
+    key: tuple[KeyedItem, ...] | None  # None: a paper started before keys were frozen
+    entries: tuple[Entry, ...]
+    pass_percent: float
+    scoring: str
 
 
 class _FactsCache:
-    def __init__(self, size: int = 20_000) -> None:
+    def __init__(self, size: int = 4096) -> None:
         self.size = size
         self._entries: OrderedDict[int, PaperFacts] = OrderedDict()
         self._lock = threading.Lock()
@@ -59,33 +72,43 @@ class _FactsCache:
                 self._entries.popitem(last=False)
 
 
-def _cache() -> _FactsCache:
-    return current_app.extensions.setdefault("quizbank_paper_facts", _FactsCache())
+def cache_of(app: Flask) -> _FactsCache:
+    return app.extensions.setdefault("quizbank_paper_facts", _FactsCache())
 
 
-def paper_facts(s: Session, attempt_id: int) -> PaperFacts | None:
+def paper_facts(s: Session | Connection, attempt_id: int, app: Flask | None = None) -> PaperFacts | None:
     """The paper's facts (None: no such attempt), from the process cache or one read."""
-    cache = _cache()
+    cache = cache_of(app or current_app)
     facts = cache.get(attempt_id)
     if facts is not None:
         return facts
     row = s.execute(
         select(
-            Attempt.organisation_id,
-            Attempt.person_id,
-            Attempt.started_by,
-            Attempt.inspection_id,
-            Attempt.layout,
-        ).where(Attempt.id == attempt_id)
-    ).one_or_none()
+            Attempt.organisation_id, Attempt.person_id, Attempt.started_by, Attempt.inspection_id,
+            Attempt.layout, Attempt.blueprint, Attempt.kind, Attempt.post_id, Post.code,
+        )
+        .join(Post, Post.id == Attempt.post_id)
+        .where(Attempt.id == attempt_id)
+    ).one_or_none()  # fmt: skip
     if row is None:
         return None
+    layout, blueprint = row.layout, row.blueprint
+    keyed = all("key" in e for e in layout)
     facts = PaperFacts(
         organisation_id=row.organisation_id,
         person_id=row.person_id,
         started_by=row.started_by,
         inspection_id=row.inspection_id,
-        questions={e["id"]: (e["type"], e["n"]) for e in row.layout},
+        questions={e["id"]: (e["type"], e["n"]) for e in layout},
+        post_id=row.post_id,
+        post_code=row.code,
+        kind=row.kind,
+        key=tuple(KeyedItem(e["id"], e["type"], tuple(e["key"]), float(e["pts"])) for e in layout)
+        if keyed
+        else None,
+        entries=tuple((e["pk"], tuple(e["order"]), e.get("sec")) for e in layout),
+        pass_percent=float(blueprint.get("pass_percent", 80)),
+        scoring=blueprint.get("multiple_scoring", "all_or_nothing"),
     )
     cache.put(attempt_id, facts)
     return facts
@@ -110,24 +133,26 @@ def valid_choices(facts: PaperFacts, question_id: str, choices: Any) -> list[int
 _GUARDED_UPSERT = """
 INSERT INTO responses (attempt_id, question_id, choices, saved_at, correct)
 SELECT id, :question_id, {choices}, :now, NULL FROM attempts
-WHERE id = :attempt_id AND submitted_at IS NULL AND (deadline IS NULL OR deadline >= :cutoff){lock}
+WHERE id = :attempt_id AND submitted_at IS NULL AND (deadline IS NULL OR deadline >= :cutoff){owner}{lock}
 ON CONFLICT (attempt_id, question_id)
 DO UPDATE SET choices = excluded.choices, saved_at = excluded.saved_at, correct = NULL
 """
 
 
-def _statement(dialect: str):
+@functools.cache
+def guarded_upsert(dialect: str, owner: str = ""):
+    """The save statement for `dialect`; `owner`, an SQL condition on the attempts row (the lean path's
+    signed-in-owner check), is added to its guard."""
     postgres = dialect == "postgresql"
     sql = _GUARDED_UPSERT.format(
-        choices="CAST(:choices AS JSON)" if postgres else ":choices", lock=" FOR SHARE" if postgres else ""
+        choices="CAST(:choices AS JSON)" if postgres else ":choices",
+        owner=f" AND {owner}" if owner else "",
+        lock=" FOR SHARE" if postgres else "",
     )
     return text(sql).bindparams(
         bindparam("choices", type_=JSON()), bindparam("now", type_=UTCDateTime()),
         bindparam("cutoff", type_=UTCDateTime()),
     )  # fmt: skip
-
-
-_STATEMENTS = {name: _statement(name) for name in ("sqlite", "postgresql")}
 
 
 def store_answer(
@@ -136,7 +161,7 @@ def store_answer(
     """Store the answer if the paper is still open (not submitted, `now` within deadline + `grace`); 409
     otherwise, with nothing stored."""
     stored = s.execute(
-        _STATEMENTS[s.get_bind().dialect.name],
+        guarded_upsert(s.get_bind().dialect.name),
         {
             "attempt_id": attempt_id, "question_id": question_id, "choices": picked, "now": now,
             "cutoff": now - grace,

@@ -1,0 +1,220 @@
+"""The lean exam path (webapp.exams.lean): a save and a submit served below Flask answer exactly as Flask
+does, in every case, and the plain case costs one statement per save.
+
+Each case runs twice, with the lean path on and off (`LEAN_EXAM_PATH`): the status and body must be the
+same, so a refusal the lean path cannot prove is Flask's to give, and nothing the lean path accepts is
+something Flask would refuse."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from tests.webapp.base_builders import make_org, make_post, make_question_sets, make_worker
+from tests.webapp.test_exam_statements import counting
+from webapp.analysis.models import ItemResult
+from webapp.exams.models import Attempt, Response
+from webapp.exams.service import schedule_exam
+from webapp.org.models import Organisation, User, UserRole
+from webapp.standing.models import Event
+
+
+@pytest.fixture
+def world(db, clock):
+    org = make_org(db, "甲企业")
+    post = make_post(db, "welding", "电焊工")
+    make_question_sets(db, "welding", "电焊工")
+    workers = [make_worker(db, org, name, post) for name in ("w1", "w2")]
+    exam = schedule_exam(
+        db, organisation_id=org.id, title="电焊工定期考试", post=post, kind="periodic",
+        opens_at=clock() - timedelta(hours=1), closes_at=clock() + timedelta(days=1),
+    )  # fmt: skip
+    db.commit()
+    return {"org": org, "exam": exam, "workers": workers}
+
+
+def _paper(app, world, username="w1"):
+    client = app.test_client()
+    client.sign_in(username)
+    r = client.post("/api/v1/attempts", json={"exam_id": world["exam"].id})
+    assert r.status_code == 201, r.get_data(True)
+    return client, r.get_json()
+
+
+def _save(client, paper, question=None, choices=(0,), **kwargs):
+    question = question or paper["questions"][0]["id"]
+    return client.put(
+        f"/api/v1/attempts/{paper['id']}/responses/{question}", json={"choices": list(choices)}, **kwargs
+    )
+
+
+def _outcome(r):
+    return r.status_code, (r.get_json() or {}).get("error", {}).get("code") if r.is_json else r.get_data(True)
+
+
+def _set_user(db, username, **values):
+    db.execute(update(User).where(User.username == username).values(**values))
+    db.commit()
+
+
+def _deactivate(db, world, app, paper, client):
+    _set_user(db, "w1", active=False)
+
+
+def _signed_out_elsewhere(db, world, app, paper, client):
+    _set_user(db, "w1", session_version=User.session_version + 1)
+
+
+def _organisation_suspended(db, world, app, paper, client):
+    db.execute(
+        update(Organisation)
+        .where(Organisation.id == world["org"].id)
+        .values(suspended_at=app.config["CLOCK"]())
+    )
+    db.commit()
+
+
+def _worker_role_removed(db, world, app, paper, client):
+    user = db.scalar(select(User).where(User.username == "w1"))
+    db.execute(UserRole.__table__.delete().where(UserRole.user_id == user.id))
+    db.execute(UserRole.__table__.insert().values(user_id=user.id, role="trainer"))
+    db.commit()
+
+
+def _submitted(db, world, app, paper, client):
+    assert client.post(f"/api/v1/attempts/{paper['id']}/submit").status_code == 200
+
+
+def _past_deadline_and_grace(db, world, app, paper, client):
+    app.config["CLOCK"].advance(minutes=46)
+
+
+def _nothing(db, world, app, paper, client):
+    pass
+
+
+SAVE_CASES = {
+    "plain": (_nothing, {}, (204, "")),
+    "inactive user": (_deactivate, {}, (401, "unauthorized")),
+    "signed out elsewhere": (_signed_out_elsewhere, {}, (401, "unauthorized")),
+    "organisation suspended": (_organisation_suspended, {}, (401, "unauthorized")),
+    "no worker role": (_worker_role_removed, {}, (403, "forbidden")),
+    "paper submitted": (_submitted, {}, (409, "attempt_closed")),
+    "past deadline and grace": (_past_deadline_and_grace, {}, (409, "attempt_closed")),
+    "no csrf token": (_nothing, {"csrf": False}, (400, "csrf")),
+    "wrong csrf token": (_nothing, {"headers": {"X-CSRFToken": "forged"}}, (400, "csrf")),
+    "question not on paper": (_nothing, {"question": "no-such-question"}, (404, "not_on_paper")),
+    "two choices on a single": (_nothing, {"choices": (0, 1)}, (400, "bad_choices")),
+    "choice out of range": (_nothing, {"choices": (9,)}, (400, "bad_choices")),
+}
+
+
+@pytest.mark.parametrize("lean", [True, False], ids=["lean", "flask"])
+@pytest.mark.parametrize("case", list(SAVE_CASES))
+def test_a_save_is_answered_alike_with_or_without_the_lean_path(world, app, db, lean, case):
+    app.config["LEAN_EXAM_PATH"] = lean
+    arrange, kwargs, expected = SAVE_CASES[case]
+    client, paper = _paper(app, world)
+    assert _save(client, paper, question=paper["questions"][1]["id"]).status_code == 204  # paper cached
+    arrange(db, world, app, paper, client)
+    kwargs = dict(kwargs)
+    question = kwargs.pop("question", None)
+    if question is None:  # one not saved yet; a true/false or single choice for the choices cases
+        question = next(q["id"] for q in paper["questions"][2:] if q["type"] != "multiple")
+    r = _save(client, paper, question=question, **kwargs)
+    status, error = _outcome(r)
+    assert (status, error if status != 204 else "") == expected, r.get_data(True)
+    stored = db.scalars(select(Response.question_id).where(Response.attempt_id == paper["id"])).all()
+    db.rollback()
+    assert (question in stored) == (status == 204)
+
+
+@pytest.mark.parametrize("lean", [True, False], ids=["lean", "flask"])
+def test_someone_elses_paper_is_not_found_with_or_without_the_lean_path(world, app, lean):
+    app.config["LEAN_EXAM_PATH"] = lean
+    _, paper = _paper(app, world, "w1")
+    other = app.test_client()
+    other.sign_in("w2")
+    assert _save(other, paper).status_code == 404
+    assert other.post(f"/api/v1/attempts/{paper['id']}/submit").status_code == 404
+
+
+def test_a_submit_answers_the_same_score_and_writes_the_same_rows_with_or_without_the_lean_path(
+    world, app, db
+):
+    outcomes = []
+    for lean, username in ((True, "w1"), (False, "w2")):
+        app.config["LEAN_EXAM_PATH"] = lean
+        client, paper = _paper(app, world, username)
+        for q in paper["questions"][:12]:
+            assert _save(client, paper, question=q["id"]).status_code == 204
+        r = client.post(f"/api/v1/attempts/{paper['id']}/submit")
+        assert r.status_code == 200, r.get_data(True)
+        again = client.post(f"/api/v1/attempts/{paper['id']}/submit")
+        assert again.get_json() == r.get_json()  # a second submit returns the first result
+        db.rollback()  # a fresh snapshot
+        attempt = db.get(Attempt, paper["id"])
+        marks = db.execute(select(Response.correct).where(Response.attempt_id == attempt.id)).scalars().all()
+        events = db.scalars(select(Event).where(Event.person_id == attempt.person_id)).all()
+        items = db.scalar(select(func.count()).where(ItemResult.attempt_id == attempt.id))
+        outcomes.append(
+            {
+                "json": r.get_json(), "cache": r.headers.get("Cache-Control"), "by": attempt.submitted_by,
+                "row": (attempt.score, attempt.max_score, attempt.passed), "marks": marks,
+                "events": [(e.kind, e.data["score"], e.data["passed"]) for e in events], "items": items,
+            }
+        )  # fmt: skip
+    lean, flask = outcomes
+    assert (
+        set(lean["json"]) == set(flask["json"]) == {"score", "max_score", "pass_score", "passed", "percent"}
+    )
+    assert lean["cache"] == flask["cache"] == "no-store"
+    assert lean["by"].startswith("user:") and flask["by"].startswith("user:")
+    for outcome in outcomes:
+        body = outcome["json"]
+        assert outcome["row"] == (body["score"], body["max_score"], body["passed"])
+        assert len(outcome["marks"]) == 12 and None not in outcome["marks"]
+        # the event keeps two decimals, the answer one
+        assert outcome["events"] == [
+            ("exam_taken", round(body["score"] / body["max_score"] * 100, 2), body["passed"])
+        ]
+        assert outcome["items"] == len(paper["questions"])
+
+
+def test_a_save_on_the_lean_path_is_one_statement_that_checks_the_signed_in_user(world, app):
+    client, paper = _paper(app, world)
+    assert _save(client, paper).status_code == 204  # the first save reads the paper's facts once
+    with counting(app) as statements:
+        for q in paper["questions"][1:11]:
+            assert _save(client, paper, question=q["id"]).status_code == 204
+    assert len(statements) == 10, statements
+    assert all("session_version" in s and "user_roles" in s for s in statements)
+
+
+def test_a_submit_on_the_lean_path_is_six_statements_and_no_user_load(world, app):
+    client, paper = _paper(app, world)
+    for q in paper["questions"][:5]:
+        assert _save(client, paper, question=q["id"]).status_code == 204
+    with counting(app) as statements:
+        assert client.post(f"/api/v1/attempts/{paper['id']}/submit").status_code == 200
+    assert len(statements) <= 6, statements
+    assert not any(s.lstrip().startswith("SELECT users.") for s in statements)
+
+
+def test_a_bearer_token_save_is_served_by_flask(world, app, db):
+    from webapp.infra.security import create_api_token
+
+    client, paper = _paper(app, world)
+    with app.test_request_context():
+        user = db.scalar(select(User).where(User.username == "w1"))
+        from webapp.infra.db import session
+
+        token = create_api_token(session.merge(user), "tablet")
+        session.commit()
+    bare = app.test_client()
+    r = _save(bare, paper, headers={"Authorization": f"Bearer {token}"}, csrf=False)
+    assert r.status_code == 204, r.get_data(True)
+    r = _save(bare, paper, headers={"Authorization": "Bearer qb_wrong"}, csrf=False)
+    assert r.status_code == 401

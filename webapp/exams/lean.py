@@ -1,0 +1,259 @@
+"""The lean exam path: saving an answer and submitting a paper, served below Flask.
+
+A worker's tablet sends one PUT per answer and one submit per paper, all at the same moments across a
+room; these two requests are the product's hot path. Served by Flask they pay the framework's full round
+(the request context, the session, the user with their roles as ORM objects, the before/after hooks), which
+costs several times the work itself. So `LeanExamPath`, a WSGI layer inside the app, answers them itself
+when the request is the plain case, and hands anything else to Flask unchanged:
+
+- who: the session cookie and CSRF header, read as Flask and Flask-WTF read them
+  (`webapp.infra.security.lean`); the user's being active, their session version, their organisation not
+  suspended, their role and their owning the paper are checked inside the statement that does the work;
+- what: the paper's facts from the per-process cache (`PaperFacts`: a started paper never changes);
+  the choices validated against them (`valid_choices`);
+- the work: a save is the one guarded upsert of `store_answer` (so its FOR SHARE ordering against a racing
+  submit, and its deadline + grace, are the same); a submit locks the open paper FOR UPDATE, reads the saved
+  answers, grades them from the frozen key and writes score, answers' marks, `exam_taken` and item results
+  (`write_submission`, shared with the Flask path), in one transaction, and answers the score as the Flask
+  route does.
+
+Whenever the lean path cannot prove the plain case — no session or a bearer token, a bad CSRF token, a
+session in kiosk state, a paper not in this process's cache yet, a question not on the paper or bad
+choices, a statement that matched no row (closed paper, stale session, someone else's paper), a paper
+whose pass issues a certificate, an old paper without a frozen key, a database error — it rolls back and
+Flask serves the request from the start, with every check and its precise answer (404, 409, 401, 400 …).
+Nothing is answered here that Flask would answer differently, and nothing is written here that Flask
+would refuse. `LEAN_EXAM_PATH = False` in the config turns it off.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from quizbank.grading import grade_keyed
+from webapp.certs.service.issuing import ISSUING_KINDS
+from webapp.exams.models import Attempt, Response
+from webapp.exams.service.grading import Submission, write_submission
+from webapp.exams.service.saving import PaperFacts, guarded_upsert, paper_facts, valid_choices
+from webapp.infra import clock
+from webapp.infra.bounds import MAX_ID
+from webapp.infra.db import WRITE_INTENT, database
+from webapp.infra.errors import ApiError
+from webapp.infra.http_headers import HEADERS, HSTS
+from webapp.infra.security.lean import SessionReader, SignedIn
+
+_ID = f"([1-9][0-9]{{0,{len(str(MAX_ID)) - 1}}})"
+SAVE = re.compile(r"/api/v1/attempts/" + _ID + r"/responses/([^/]+)")
+SUBMIT = re.compile(r"/api/v1/attempts/" + _ID + r"/submit")
+ATTEMPT_ROLES = ("worker", "inspector")  # as webapp.exams.api
+MAX_BODY = 4096  # a save's body is {"choices": [...]}; anything larger is Flask's to judge
+
+# The signed-in user may act on this paper: checked in the statement that does the work.
+SIGNED_IN_OWNER = """EXISTS (
+  SELECT 1 FROM users u JOIN organisations o ON o.id = u.organisation_id
+  WHERE u.id = :user_id AND u.session_version = :session_version AND u.active = TRUE
+    AND o.suspended_at IS NULL
+    AND (u.person_id = attempts.person_id OR (attempts.inspection_id IS NOT NULL AND attempts.started_by = u.id))
+    AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ({roles})))""".format(
+    roles=", ".join(f"'{r}'" for r in ATTEMPT_ROLES)
+)
+
+_LOCK_OPEN_PAPER = {
+    dialect: text(
+        "SELECT deadline FROM attempts WHERE id = :attempt_id AND submitted_at IS NULL AND "
+        + SIGNED_IN_OWNER
+        + (" FOR UPDATE" if dialect == "postgresql" else "")
+    ).columns(deadline=Attempt.__table__.c.deadline.type)
+    for dialect in ("sqlite", "postgresql")
+}
+_SAVED = select(Response.question_id, Response.choices).where(Response.attempt_id == bindparam("attempt_id"))
+
+
+class Fallback(Exception):
+    """Not the plain case: Flask serves the request."""
+
+
+class LeanExamPath:
+    def __init__(self, app: Flask, wsgi_app: Callable) -> None:
+        self.app = app
+        self.flask = wsgi_app
+        self._reader: SessionReader | None = None
+        self._headers: list[tuple[str, str]] | None = None
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        method = environ["REQUEST_METHOD"]
+        if method == "PUT":
+            match, serve = SAVE.fullmatch(environ.get("PATH_INFO", "")), self._save
+        elif method == "POST":
+            match, serve = SUBMIT.fullmatch(environ.get("PATH_INFO", "")), self._submit
+        else:
+            return self.flask(environ, start_response)
+        if match is None or environ.get("QUERY_STRING") or not self.app.config.get("LEAN_EXAM_PATH", True):
+            return self.flask(environ, start_response)
+        body = self._body(environ)
+        if body is None:
+            return self.flask(environ, start_response)
+        try:
+            signed_in = self.reader.signed_in(environ)
+            if signed_in is None:
+                raise Fallback
+            status, payload = serve(match, body, signed_in)
+        except Fallback:
+            return self.flask(environ, start_response)
+        headers = list(self.headers)
+        if payload is None:
+            start_response(status, headers)
+            return [b""]
+        data = (self.app.json.dumps(payload) + "\n").encode()
+        headers += [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+        start_response(status, headers)
+        return [data]
+
+    @property
+    def reader(self) -> SessionReader:
+        if self._reader is None:  # the app's config is complete by the first request
+            self._reader = SessionReader(self.app)
+        return self._reader
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        """What webapp.infra.http_headers adds to every dynamic response."""
+        if self._headers is None:
+            headers = [*HEADERS.items(), ("Cache-Control", "no-store")]
+            if self.app.config.get("HTTPS"):
+                headers.append(("Strict-Transport-Security", HSTS))
+            self._headers = headers
+        return self._headers
+
+    @staticmethod
+    def _body(environ: dict) -> bytes | None:
+        """The request body (left readable again for Flask), or None when it is not small and plain JSON."""
+        length = environ.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > MAX_BODY or "HTTP_TRANSFER_ENCODING" in environ:
+            return None
+        body = environ["wsgi.input"].read(int(length)) if int(length) else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        return body
+
+    def _facts(self, conn: Connection, attempt_id: int) -> PaperFacts:
+        """From this process's cache; read once (in the request's transaction) on a miss."""
+        facts = paper_facts(conn, attempt_id, self.app)
+        if facts is None:
+            raise Fallback  # no such paper: Flask answers 404
+        return facts
+
+    def _now(self):
+        return clock.now_of(self.app)
+
+    def _save(self, match: re.Match, body: bytes, who: SignedIn) -> tuple[str, None]:
+        attempt_id, question_id = int(match[1]), match[2]
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise Fallback from None
+        if not isinstance(data, dict) or data.keys() != {"choices"}:
+            raise Fallback
+        now = self._now()
+        grace = timedelta(seconds=self.app.config.get("EXAM_SAVE_GRACE_SECONDS", 0))
+        with self._transaction() as conn:
+            try:
+                picked = valid_choices(self._facts(conn, attempt_id), question_id, data["choices"])
+            except ApiError:
+                raise Fallback from None
+            stored = conn.execute(
+                guarded_upsert(conn.dialect.name, owner=SIGNED_IN_OWNER),
+                {
+                    "attempt_id": attempt_id, "question_id": question_id, "choices": picked, "now": now,
+                    "cutoff": now - grace, "user_id": who.user_id, "session_version": who.session_version,
+                },
+            ).rowcount  # fmt: skip
+            if not stored:
+                raise Fallback
+        return "204 NO CONTENT", None
+
+    def _submit(self, match: re.Match, body: bytes, who: SignedIn) -> tuple[str, dict]:
+        attempt_id = int(match[1])
+        if body.strip() not in (b"", b"{}"):
+            raise Fallback
+        now = self._now()
+        with self._transaction() as conn:
+            facts = self._facts(conn, attempt_id)
+            if facts.key is None or facts.kind in ISSUING_KINDS:
+                raise Fallback  # a certificate to issue, or an old paper: the full path
+            row = conn.execute(
+                _LOCK_OPEN_PAPER[conn.dialect.name],
+                {"attempt_id": attempt_id, "user_id": who.user_id, "session_version": who.session_version},
+            ).first()
+            if row is None:
+                raise Fallback  # submitted already (Flask answers the first result), or not theirs
+            saved = {
+                question_id: list(choices)
+                for question_id, choices in conn.execute(_SAVED, {"attempt_id": attempt_id})
+            }
+            result = grade_keyed(facts.key, saved, pass_percent=facts.pass_percent, scoring=facts.scoring)  # type: ignore[arg-type]
+            deadline = row.deadline
+            submitted_at = min(now, deadline) if deadline else now
+            write_submission(
+                conn,
+                Submission(
+                    attempt_id=attempt_id, organisation_id=facts.organisation_id, person_id=facts.person_id,
+                    post_id=facts.post_id, post_code=facts.post_code if facts.kind != "practice" else None,
+                    kind=facts.kind, entries=facts.entries, submitted_at=submitted_at,
+                    submitted_by=f"user:{who.user_id}", recorded_at=now,
+                ),
+                saved,
+                result,
+            )  # fmt: skip
+        max_score = result.max_score
+        return "200 OK", {
+            "score": result.score,
+            "max_score": max_score,
+            "pass_score": round(max_score * facts.pass_percent / 100.0, 4),
+            "passed": result.passed,
+            "percent": round(result.score / max_score * 100, 1) if max_score else 0.0,
+        }
+
+    def _transaction(self):
+        return _Transaction(database(self.app).engine)
+
+
+class _Transaction:
+    """A connection in a writing transaction (BEGIN IMMEDIATE on SQLite): committed when the block ends,
+    rolled back on `Fallback` or a database error (which then falls back: Flask answers it)."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    def __enter__(self):
+        self.conn = self.engine.connect().execution_options(**{WRITE_INTENT: True})
+        self.conn.begin()
+        return self.conn
+
+    def __exit__(self, kind, error, _tb) -> bool:
+        conn = self.conn
+        try:
+            if kind is None:
+                conn.commit()
+            else:
+                conn.rollback()
+        except DBAPIError:
+            conn.invalidate()
+            conn.close()
+            raise Fallback from None
+        conn.close()
+        if kind is not None and issubclass(kind, DBAPIError):
+            raise Fallback from error
+        return False
+
+
+def install(app: Flask) -> None:
+    app.wsgi_app = LeanExamPath(app, app.wsgi_app)  # type: ignore[method-assign]
