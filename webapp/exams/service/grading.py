@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -14,13 +15,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from quizbank import model
 from quizbank.grading import KeyedItem, grade, grade_keyed
 from quizbank.rules import ExamTaken, event_to_dict
-from webapp.analysis.models import ItemResult as ItemResultRow
 from webapp.certs import service as certificates
 from webapp.exams.models import Attempt, Response
 from webapp.exams.service.papers import _GRADED, paper_of, question_rows, responses_of
 from webapp.infra import clock
-from webapp.infra.db import take_write_lock
-from webapp.org.models import Person, Post
+from webapp.infra.db import UTCDateTime, take_write_lock
+from webapp.org.models import Post
 from webapp.standing.models import Event
 
 
@@ -142,11 +142,34 @@ _CLOSE_ATTEMPT = (
     )
 )  # fmt: skip
 _INSERT_EVENT = insert(Event)
-# The rows go in as parameter sets (executemany), and the person's department as of now is read inside the
-# INSERT (no statement of its own).
-_INSERT_ITEMS = insert(ItemResultRow).values(
-    department_id=select(Person.department_id).where(Person.id == bindparam("person_id")).scalar_subquery()
-)
+# The paper's rows go in as one JSON parameter, unpacked by the database (no per-row work in Python or in the
+# driver), and the person's department as of now is read inside the INSERT (no statement of its own).
+_INSERT_ITEMS_SQL = """
+INSERT INTO item_results (organisation_id, attempt_id, post_id, department_id, question_pk, question_id, section,
+                          kind, submitted_at, answered, correct, picked, score_share)
+SELECT :organisation_id, :attempt_id, :post_id, (SELECT department_id FROM people WHERE id = :person_id),
+       {pk}, {q}, {s}, :kind, :submitted_at, {a}, {c}, {m}, :score_share
+FROM {rows}
+"""
+_ITEM_FIELDS = {"pk": "integer", "q": "text", "s": "text", "a": "boolean", "c": "boolean", "m": "integer"}
+_INSERT_ITEMS = {
+    "sqlite": text(
+        _INSERT_ITEMS_SQL.format(
+            rows="json_each(:rows) AS r", **{f: f"json_extract(r.value, '$.{f}')" for f in _ITEM_FIELDS}
+        )
+    ),
+    "postgresql": text(
+        _INSERT_ITEMS_SQL.format(
+            rows="json_to_recordset(CAST(:rows AS json)) AS r({})".format(
+                ", ".join(f"{f} {kind}" for f, kind in _ITEM_FIELDS.items())
+            ),
+            **{f: f"r.{f}" for f in _ITEM_FIELDS},
+        )
+    ),
+}
+_INSERT_ITEMS = {
+    name: s.bindparams(bindparam("submitted_at", type_=UTCDateTime())) for name, s in _INSERT_ITEMS.items()
+}
 
 
 def write_submission(
@@ -183,11 +206,6 @@ def write_submission(
             "recorded_by": int(by.split(":")[1]) if by.startswith("user:") else None,
         },
     )  # fmt: skip
-    share = result.score / result.max_score if result.max_score else 0.0
-    common = {
-        "organisation_id": sub.organisation_id, "attempt_id": sub.attempt_id, "post_id": sub.post_id,
-        "person_id": sub.person_id, "kind": sub.kind, "submitted_at": sub.submitted_at, "score_share": share,
-    }  # fmt: skip
     rows = []
     for (pk, order, section), item in zip(sub.entries, result.items, strict=True):
         picked = saved.get(item.question_id, ())
@@ -196,10 +214,21 @@ def write_submission(
             mask |= 1 << order[position]
         rows.append(
             {
-                **common, "question_pk": pk, "question_id": item.question_id,
-                "section": section, "answered": bool(picked), "correct": item.is_correct,
-                "picked": mask,
+                "pk": pk,
+                "q": item.question_id,
+                "s": section,
+                "a": bool(picked),
+                "c": item.is_correct,
+                "m": mask,
             }
-        )  # fmt: skip
+        )
     if rows:
-        conn.execute(_INSERT_ITEMS, rows)
+        conn.execute(
+            _INSERT_ITEMS[conn.dialect.name],
+            {
+                "organisation_id": sub.organisation_id, "attempt_id": sub.attempt_id, "post_id": sub.post_id,
+                "person_id": sub.person_id, "kind": sub.kind, "submitted_at": sub.submitted_at,
+                "score_share": result.score / result.max_score if result.max_score else 0.0,
+                "rows": json.dumps(rows, ensure_ascii=False),
+            },
+        )  # fmt: skip
