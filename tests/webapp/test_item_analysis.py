@@ -67,13 +67,18 @@ def independent(db, org_id):
         for e in a.layout:
             r = saved.get(e["id"])
             d = per[e["pk"]]
-            d["x"].append(1 if r is not None and r.correct else 0)
+            d["x"].append(1 if _right(e, r) else 0)
             d["y"].append(share)
             if r is not None and r.choices:
                 d["answered"] += 1
                 for position in r.choices:
                     d["picks"][e["order"][position]] += 1
     return per
+
+
+def _right(entry: dict, response) -> bool:
+    """Answered exactly the key frozen on the paper (positions as shown)."""
+    return response is not None and sorted(set(response.choices)) == sorted(entry["key"])
 
 
 def test_question_figures_agree_with_an_independent_computation(db, history):
@@ -110,11 +115,9 @@ def test_the_briefing_lists_the_most_missed_questions_and_sections_of_a_departme
     )
     wrong: dict[int, int] = defaultdict(int)
     for a in db.scalars(select(Attempt).join(Attempt.person).where(Attempt.person.has(department_id=one.id))):
-        saved = {
-            r.question_id: r.correct for r in db.scalars(select(Response).where(Response.attempt_id == a.id))
-        }
+        saved = {r.question_id: r for r in db.scalars(select(Response).where(Response.attempt_id == a.id))}
         for e in a.layout:
-            wrong[e["pk"]] += not saved.get(e["id"])
+            wrong[e["pk"]] += not _right(e, saved.get(e["id"]))
     top = sorted(((-w, pk) for pk, w in wrong.items() if w), key=lambda t: t)[:10]
     assert [m.wrong for m in questions] == [-w for w, _ in top]
     assert sections and sum(m.wrong for m in sections) == sum(wrong.values())

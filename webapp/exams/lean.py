@@ -35,18 +35,17 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import JSON, String, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from quizbank.grading import grade_keyed
 from webapp.certs.service.issuing import ISSUING_KINDS
-from webapp.exams.models import Attempt, Response
 from webapp.exams.service.grading import Submission, write_submission
 from webapp.exams.service.saving import PaperFacts, guarded_upsert, paper_facts, valid_choices
 from webapp.infra import clock
 from webapp.infra.bounds import MAX_ID
-from webapp.infra.db import WRITE_INTENT, database
+from webapp.infra.db import WRITE_INTENT, UTCDateTime, database
 from webapp.infra.errors import ApiError
 from webapp.infra.http_headers import HEADERS, HSTS
 from webapp.infra.security.lean import SessionReader, SignedIn
@@ -67,15 +66,17 @@ SIGNED_IN_OWNER = """EXISTS (
     roles=", ".join(f"'{r}'" for r in ATTEMPT_ROLES)
 )
 
+# The open paper locked, with its saved answers (none: one row of NULLs), in one statement.
 _LOCK_OPEN_PAPER = {
     dialect: text(
-        "SELECT deadline FROM attempts WHERE id = :attempt_id AND submitted_at IS NULL AND "
+        "SELECT attempts.deadline, responses.question_id, responses.choices FROM attempts"
+        " LEFT JOIN responses ON responses.attempt_id = attempts.id"
+        " WHERE attempts.id = :attempt_id AND attempts.submitted_at IS NULL AND "
         + SIGNED_IN_OWNER
-        + (" FOR UPDATE" if dialect == "postgresql" else "")
-    ).columns(deadline=Attempt.__table__.c.deadline.type)
+        + (" FOR UPDATE OF attempts" if dialect == "postgresql" else "")
+    ).columns(deadline=UTCDateTime(), question_id=String(), choices=JSON())
     for dialect in ("sqlite", "postgresql")
 }
-_SAVED = select(Response.question_id, Response.choices).where(Response.attempt_id == bindparam("attempt_id"))
 
 
 class Fallback(Exception):
@@ -189,18 +190,17 @@ class LeanExamPath:
             facts = self._facts(conn, attempt_id)
             if facts.key is None or facts.kind in ISSUING_KINDS:
                 raise Fallback  # a certificate to issue, or an old paper: the full path
-            row = conn.execute(
+            rows = conn.execute(
                 _LOCK_OPEN_PAPER[conn.dialect.name],
                 {"attempt_id": attempt_id, "user_id": who.user_id, "session_version": who.session_version},
-            ).first()
-            if row is None:
+            ).all()
+            if not rows:
                 raise Fallback  # submitted already (Flask answers the first result), or not theirs
             saved = {
-                question_id: list(choices)
-                for question_id, choices in conn.execute(_SAVED, {"attempt_id": attempt_id})
+                question_id: list(choices) for _, question_id, choices in rows if question_id is not None
             }
             result = grade_keyed(facts.key, saved, pass_percent=facts.pass_percent, scoring=facts.scoring)  # type: ignore[arg-type]
-            deadline = row.deadline
+            deadline = rows[0].deadline
             submitted_at = min(now, deadline) if deadline else now
             write_submission(
                 conn,

@@ -175,12 +175,12 @@ _INSERT_ITEMS = {
 def write_submission(
     conn: Connection, sub: Submission, saved: dict[str, list[int]], result: model.Result
 ) -> None:
-    """Close a graded paper in the caller's transaction, in at most four statements, each compiled once:
-    the saved answers marked right or wrong (one UPDATE, a cleared answer too), the attempt's score and
-    verdict, and unless it is practice the `exam_taken` event and one item_results row per question for
-    试题分析 (right or wrong, the original options picked as a bit mask, the paper's share of the score).
-    The attempt must be locked (FOR UPDATE / SQLite's write lock) and not yet submitted."""
-    if saved:
+    """Close a graded paper in the caller's transaction, in three statements, each compiled once: the
+    attempt's score and verdict, the `exam_taken` event, and one item_results row per question for 试题分析
+    and the 错题本 (right or wrong, the original options picked as a bit mask, the paper's share of the
+    score). Practice records neither: its saved answers are marked right or wrong instead (one UPDATE, a
+    cleared answer too). The attempt must be locked (FOR UPDATE / SQLite's write lock), not yet submitted."""
+    if sub.kind == "practice" and saved:  # an exam's answers are graded in its item results (below)
         right = [i.question_id for i in result.items if i.is_correct and i.question_id in saved]
         conn.execute(_MARK_ANSWERS, {"attempt": sub.attempt_id, "right": right})
     conn.execute(

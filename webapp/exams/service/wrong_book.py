@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.analysis.models import ItemResult
 from webapp.bank.models import Question
 from webapp.exams.models import Attempt, Response
 from webapp.exams.service.results import section_url
@@ -12,19 +13,26 @@ from webapp.org.models import Person
 
 
 def wrong_book(s: Session, person: Person, post_id: int | None = None) -> list[dict]:
-    """The person's questions whose latest graded answer was wrong, newest first."""
+    """The person's questions whose latest graded answer was wrong, newest first. An exam's answers are
+    graded in its item results (written at submit); a practice answer is marked when it is checked."""
+    graded = ItemResult.correct
     query = (
-        select(Response, Attempt)
+        select(Response, Attempt, graded)
         .join(Attempt, Attempt.id == Response.attempt_id)
-        .where(Attempt.person_id == person.id, Response.correct.is_not(None))
+        .outerjoin(
+            ItemResult,
+            (ItemResult.attempt_id == Response.attempt_id) & (ItemResult.question_id == Response.question_id),
+        )
+        .where(Attempt.person_id == person.id, Response.correct.is_not(None) | graded.is_not(None))
         .order_by(Response.saved_at, Response.id)
     )
     if post_id is not None:
         query = query.where(Attempt.post_id == post_id)
-    latest: dict[str, tuple[Response, Attempt]] = {}
-    for response, attempt in s.execute(query):
-        latest[response.question_id] = (response, attempt)
-    wrong = [(r, a) for r, a in latest.values() if r.correct is False]
+    latest: dict[str, tuple[Response, Attempt, bool]] = {}
+    for response, attempt, exam_correct in s.execute(query):
+        correct = response.correct if response.correct is not None else exam_correct
+        latest[response.question_id] = (response, attempt, correct)
+    wrong = [(r, a) for r, a, correct in latest.values() if correct is False]
     pk_of = {}
     for r, a in wrong:
         pk_of[r.question_id] = next(e["pk"] for e in a.layout if e["id"] == r.question_id)
