@@ -219,3 +219,22 @@ def test_a_bearer_token_save_is_served_by_flask(world, app, db):
     assert r.status_code == 204, r.get_data(True)
     r = _save(bare, paper, headers={"Authorization": "Bearer qb_wrong"}, csrf=False)
     assert r.status_code == 401
+
+
+@pytest.mark.parametrize("lean", [True, False], ids=["lean", "flask"])
+def test_an_exams_wrong_answers_land_in_the_wrong_book(world, app, db, lean):
+    from webapp.exams.service.wrong_book import wrong_book
+    from webapp.org.models import Person
+
+    app.config["LEAN_EXAM_PATH"] = lean
+    client, paper = _paper(app, world)
+    for q in paper["questions"][:15]:
+        assert _save(client, paper, question=q["id"], choices=(1,)).status_code == 204
+    assert client.post(f"/api/v1/attempts/{paper['id']}/submit").status_code == 200
+    db.rollback()
+    attempt = db.get(Attempt, paper["id"])
+    wrong = {e["id"] for e in attempt.layout[:15] if e["key"] != [1]}  # each answered with option B
+    assert wrong
+    person = db.get(Person, attempt.person_id)
+    with app.test_request_context():  # it links each question to its handbook section
+        assert {entry["question_id"] for entry in wrong_book(db, person)} == wrong
