@@ -24,7 +24,6 @@ from webapp.inspections.blueprint import RUN, bp, person_in, runnable
 from webapp.inspections.models import KioskLock
 
 
-
 def _session_key() -> str:
     """This signed-in session's kiosk key (made on first use; a sign-in starts a fresh session)."""
     key = cookie.get(KIOSK_KEY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from urllib.parse import quote
 
 from flask import url_for
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from webapp.exams.models import Attempt
 from webapp.exams.service.papers import _FRESH, _GRADED, paper_of, question_rows, responses_of
 
 
-def _item_json(item: model.ItemResult, row: Question) -> dict:
+def _item_json(item: model.ItemResult, row: Question, links: SectionLinks) -> dict:
     return {
         "correct": item.is_correct,
         "chosen": list(item.chosen),
@@ -24,18 +25,36 @@ def _item_json(item: model.ItemResult, row: Question) -> dict:
         "max_points": item.max_points,
         "explanation": item.explanation,
         "section": item.section,
-        "section_url": section_url(row),
+        "section_url": links(row),
     }
 
 
-def section_url(row: Question) -> str | None:
+_SEGMENT_SAFE = "!$&'()*+,/:;=@"  # what werkzeug's converters leave unquoted in a path segment
+_SECTION, _SET, _VERSION = "qb-section-placeholder", 987654321986, 987654321987
+
+
+class SectionLinks:
     """Where a wrong answer sends the worker back to the text: the section of the enterprise's handbook
-    version the question was written for, else the section of the question's own set."""
-    if not row.section:
-        return None
-    if row.handbook_version_id is not None:
-        return url_for("handbooks.read", version_id=row.handbook_version_id, section_id=row.section)
-    return url_for("exams.handbook_section", set_id=row.set_id, section_id=row.section)
+    version the question was written for, else the section of the question's own set. The two URL shapes
+    are built once (url_for with placeholders), not once per question."""
+
+    def __init__(self) -> None:
+        self._by_version = url_for("handbooks.read", version_id=_VERSION, section_id=_SECTION)
+        self._by_set = url_for("exams.handbook_section", set_id=_SET, section_id=_SECTION)
+
+    def __call__(self, row: Question) -> str | None:
+        if not row.section:
+            return None
+        section = quote(row.section, safe=_SEGMENT_SAFE)
+        if row.handbook_version_id is not None:
+            return self._by_version.replace(str(_VERSION), str(row.handbook_version_id)).replace(
+                _SECTION, section
+            )
+        return self._by_set.replace(str(_SET), str(row.set_id)).replace(_SECTION, section)
+
+
+def section_url(row: Question) -> str | None:
+    return SectionLinks()(row)
 
 
 def attempt_json(s: Session, attempt: Attempt, now: datetime) -> dict:
@@ -93,6 +112,7 @@ def result_json(s: Session, attempt: Attempt, rows: dict[int, Question] | None =
         rows = rows if rows is not None else question_rows(s, attempt)
         result = grade(paper_of(s, attempt, rows), responses_of(s, attempt))
     row_of = {e["id"]: rows[e["pk"]] for e in attempt.layout}
+    links = SectionLinks()
     return {
         "score": result.score,
         "max_score": result.max_score,
@@ -100,6 +120,7 @@ def result_json(s: Session, attempt: Attempt, rows: dict[int, Question] | None =
         "passed": result.passed,
         "percent": round(result.percent, 1),
         "results": [
-            {"question_id": i.question_id, **_item_json(i, row_of[i.question_id])} for i in result.items
+            {"question_id": i.question_id, **_item_json(i, row_of[i.question_id], links)}
+            for i in result.items
         ],
     }

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from webapp.analysis.models import ItemResult
 from webapp.bank.models import Question
 from webapp.exams.models import Attempt, Response
-from webapp.exams.service.results import section_url
+from webapp.exams.service.results import SectionLinks
 from webapp.org.models import Person
 
 
@@ -38,6 +38,7 @@ def wrong_book(s: Session, person: Person, post_id: int | None = None) -> list[d
         pk_of[r.question_id] = next(e["pk"] for e in a.layout if e["id"] == r.question_id)
     rows = {q.id: q for q in s.scalars(select(Question).where(Question.id.in_(list(pk_of.values()))))}
     out = []
+    links = SectionLinks()
     for r, a in sorted(wrong, key=lambda ra: ra[0].saved_at, reverse=True):
         row = rows[pk_of[r.question_id]]
         entry = next(e for e in a.layout if e["id"] == r.question_id)
@@ -52,7 +53,7 @@ def wrong_book(s: Session, person: Person, post_id: int | None = None) -> list[d
                 "chosen": list(r.choices),
                 "answer": answer,
                 "explanation": row.explanation,
-                "section_url": section_url(row),
+                "section_url": links(row),
                 "post_id": a.post_id,
                 "answered_at": r.saved_at,
             }
