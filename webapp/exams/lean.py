@@ -40,7 +40,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from quizbank.grading import grade_keyed
-from webapp.certs.service.issuing import ISSUING_KINDS
+from webapp.certs.service import issuing  # a module, not its names: certs and exams import each other
 from webapp.exams.service.grading import Submission, write_submission
 from webapp.exams.service.saving import PaperFacts, guarded_upsert, paper_facts, valid_choices
 from webapp.infra import clock
@@ -188,7 +188,7 @@ class LeanExamPath:
         now = self._now()
         with self._transaction() as conn:
             facts = self._facts(conn, attempt_id)
-            if facts.key is None or facts.kind in ISSUING_KINDS:
+            if facts.key is None or facts.kind in issuing.ISSUING_KINDS:
                 raise Fallback  # a certificate to issue, or an old paper: the full path
             rows = conn.execute(
                 _LOCK_OPEN_PAPER[conn.dialect.name],

@@ -15,7 +15,7 @@ from webapp.bank.models import Question
 from webapp.bank.sets import to_core
 from webapp.exams.models import Attempt, Response
 from webapp.exams.service.papers import _FRESH, AttemptClosed, is_open
-from webapp.exams.service.results import _item_json
+from webapp.exams.service.results import SectionLinks, _item_json
 from webapp.infra.errors import ApiError
 
 
@@ -114,4 +114,4 @@ def check_practice(s: Session, attempt: Attempt, question_id: str, choices: Any,
     pq = model.PaperQuestion(to_core(row), tuple(entry["order"]), float(blueprint.points[row.type]))
     item = grade_item(pq, picked, blueprint.multiple_scoring)
     _upsert_response(s, attempt, question_id, picked, now, correct=item.is_correct)
-    return {"question_id": question_id, **_item_json(item, row)}
+    return {"question_id": question_id, **_item_json(item, row, SectionLinks())}
