@@ -18,7 +18,12 @@ from datetime import date, datetime
 
 from quizbank.rules import CERTIFICATE_STATUS_NAMES, Standing
 
-AUDIENCES = {"worker": "本人", "hr": "安全科/人事", "trainer": "培训管理员"}
+# Who a reminder is for, by role: the person it is about, the head of their department (部门负责人: the
+# department's, else the nearest parent's that has one), and the safety office's roles. A channel delivers
+# a reminder to the audiences it shares with it.
+AUDIENCES = {"worker": "本人", "dept_head": "部门负责人", "hr": "安全科/人事", "trainer": "培训管理员"}
+# What a department head hears of: what takes their people off the post or is about to.
+_TEAM = ("worker", "dept_head", "hr")
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def occasions(
                         f"{who} 须在 {_d(o.deadline)} 前参加{post}补考",
                         f"{o.description}。逾期未考将转入离岗脱产培训。",
                         o.deadline,
-                        ("worker", "hr"),
+                        _TEAM,
                     )
                 )
             elif o.kind == "annual_training" and o.deadline and o.hours_remaining:
@@ -99,7 +104,7 @@ def occasions(
                             + ("（已逾期）" if late else ""),
                             o.description,
                             o.deadline,
-                            ("worker", "hr"),
+                            _TEAM,
                         )
                     )
         for case in st.open_cases:
@@ -111,7 +116,7 @@ def occasions(
                         f"{who} 须离岗脱产培训（{post}）",
                         f"{case.reason}。脱产培训 {case.hours_required or 0:g} 学时并通过复训考试后方可返岗。",
                         None,
-                        ("worker", "hr", "trainer"),
+                        (*_TEAM, "trainer"),
                     )
                 )
         for cert in st.certificates:
@@ -124,7 +129,7 @@ def occasions(
                         f"{who} 的{post}合格证 {cert.serial} 将于 {_d(cert.expires)} 到期",
                         f"当前状态：{CERTIFICATE_STATUS_NAMES[cert.status]}。请安排复训考试换证。",
                         cert.expires,
-                        ("worker", "hr"),
+                        _TEAM,
                     )
                 )
         sp = st.special_certificate
@@ -140,7 +145,7 @@ def occasions(
                             f"{who} 的特种作业操作证 {sp.number} {'已逾期未' if late else '将于 ' + _d(when) + ' 到期，须'}{what}",
                             f"{sp.kind}。证件{what}后请在系统中重新登记。",
                             when,
-                            ("worker", "hr"),
+                            _TEAM,
                         )
                     )
                     break
@@ -156,7 +161,7 @@ def occasions(
                     f"{who} 未参加考试：{exam.title}",
                     f"考试已于 {_d(closes)} 截止，未参加。",
                     closes,
-                    ("worker", "hr", "trainer"),
+                    (*_TEAM, "trainer"),
                 )
             )
             continue
@@ -178,7 +183,7 @@ def occasions(
                     f"{who} 考试即将截止：{exam.title}",
                     f"请在 {exam.closes:%Y-%m-%d %H:%M} 前完成考试。",
                     closes,
-                    ("worker", "hr"),
+                    _TEAM,
                 )
             )
     return out

@@ -30,6 +30,10 @@ class DepartmentMoveForm(FlaskForm):
     parent = SelectField("移到", coerce=str, validate_choice=False)
 
 
+class DepartmentHeadForm(FlaskForm):
+    head = StringField("负责人（登录名或工号；留空即取消）", validators=[Length(max=80)])
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()

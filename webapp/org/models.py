@@ -62,9 +62,13 @@ class Department(Base):
     active: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=true()
     )  # off: kept for history
+    # 部门负责人: a user of the same enterprise, set by its admin; reminders about the department's people
+    # reach them (a department without one: its parent's head, and so on up).
+    head_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
 
     organisation: Mapped[Organisation] = relationship(back_populates="departments")
     parent: Mapped[Department | None] = relationship(remote_side="Department.id")
+    head: Mapped[User | None] = relationship(foreign_keys=[head_user_id])
 
 
 class Post(Base):

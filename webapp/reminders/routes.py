@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select, update
 
+from quizbank.records.reminders import AUDIENCES
 from webapp.infra import clock
 from webapp.infra.db import session
 from webapp.infra.security import get_owned, require_role, signed_in
@@ -15,7 +16,7 @@ from webapp.reminders.inbox import unread_count
 from webapp.reminders.models import Delivery, InboxMessage, NotificationChannel, Reminder
 
 bp = Blueprint("reminders", __name__)
-AUDIENCE_NAMES = {"worker": "本人", "hr": "安全科/人事", "trainer": "培训管理员"}
+AUDIENCE_NAMES = AUDIENCES
 STATUS_NAMES = {"pending": "待发送", "sent": "已发送", "failed": "失败"}
 
 

@@ -29,6 +29,7 @@ from webapp.exams.models import Exam
 from webapp.infra import clock
 from webapp.infra.db import database, transaction
 from webapp.org.models import Organisation, Person, Post, User, UserRole
+from webapp.org.service import department_head
 from webapp.reminders.channels import DeliveryFailed, Message, registry
 from webapp.reminders.handbooks import handbook_versions_to_acknowledge
 from webapp.reminders.inbox import Recipients
@@ -36,6 +37,7 @@ from webapp.reminders.models import Delivery, NotificationChannel, Reminder
 from webapp.standing import service as standing_service
 
 MAX_ATTEMPTS = 8
+PERSONAL = ("worker", "dept_head")  # audiences that are people found from the reminder's person, not roles
 BATCH = 500
 OCCASION_SOURCES: list[
     Callable[[Session, Organisation, date], Iterable[tuple[int | None, core.Occasion]]]
@@ -201,10 +203,16 @@ class RunReport:
 
 
 def _recipients(s: Session, reminder: Reminder) -> tuple[int, ...]:
+    """The users whose inbox gets the reminder: the person's own account(s), their department head, and
+    every active user holding one of the audience's staff roles."""
     ids: set[int] = set()
     if "worker" in reminder.audience and reminder.person_id:
         ids.update(s.scalars(select(User.id).where(User.person_id == reminder.person_id, User.active)))
-    roles = [r for r in reminder.audience if r != "worker"]
+    if "dept_head" in reminder.audience and reminder.person_id:
+        head = department_head(s, reminder.person_id)
+        if head is not None:
+            ids.add(head.id)
+    roles = [r for r in reminder.audience if r in core.AUDIENCES and r not in PERSONAL]
     if roles:
         ids.update(
             s.scalars(
