@@ -151,6 +151,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))  # None: no password sign-in (PIN only)
     display_name: Mapped[str] = mapped_column(String(100))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # Optional; reminders by e-mail reach the user here (webapp.org.service.clean_email checks it).
+    email: Mapped[str | None] = mapped_column(String(254))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Stored in the session at sign-in and compared on every request: bumping it (sign-out, password or PIN
     # reset, role change, deactivation) ends every session signed in before (see webapp.infra.security).

@@ -17,7 +17,7 @@ from webapp.reminders.models import Delivery, InboxMessage, NotificationChannel,
 
 bp = Blueprint("reminders", __name__)
 AUDIENCE_NAMES = AUDIENCES
-STATUS_NAMES = {"pending": "待发送", "sent": "已发送", "failed": "失败"}
+STATUS_NAMES = {"pending": "待发送", "sent": "已发送", "failed": "失败", "skipped": "无收件人"}
 
 
 @bp.app_context_processor
@@ -93,6 +93,9 @@ def _read_form(kind: str, existing: NotificationChannel | None) -> NotificationC
             if f.required and not value:
                 raise ValueError(f"{f.label}：请填写")
             config[f.name] = value
+    check = getattr(plugin, "check", None)
+    if check is not None:
+        check({**config, **secrets}, audience)
     row = existing or NotificationChannel(
         organisation_id=current_user.organisation_id, kind=kind, created_at=clock.now()
     )
