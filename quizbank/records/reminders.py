@@ -4,7 +4,7 @@
 due within `makeup_days` (and once more when it was missed: the case then became off-duty retraining),
 open off-duty retraining, a scheduled exam (when it is announced, when it closes within
 `exam_days`, and when it closed unsat), annual hours still owed from `hours_days` before year end or
-overdue, a certificate or external certificate expiring or due for review within `certificate_days`.
+overdue (one a year over all the person's posts: the strictest post's shortfall), a certificate or external certificate expiring or due for review within `certificate_days`.
 Each occasion has a `key` that is stable for as long as the fact it reports: the outbox stores one
 reminder per key, so running this every day sends each occasion once. `handbook_occasions` adds one per
 handbook version a person has not yet confirmed having read. Nothing here reads a clock.
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from quizbank.rules import CERTIFICATE_STATUS_NAMES, Standing
+from quizbank.rules import CERTIFICATE_STATUS_NAMES, Owed, Standing
 
 # Who a reminder is for, by role: the person it is about, the head of their department (部门负责人: the
 # department's, else the nearest parent's that has one), and the safety office's roles. A channel delivers
@@ -79,6 +79,7 @@ def occasions(
 ) -> list[Occasion]:
     who = f"{person.name}（{person.employee_no}）"
     out: list[Occasion] = []
+    annual: dict[int, list[tuple[str, Owed]]] = {}  # year → (post, owed) over the person's posts
     for st in standings:
         post = person.post_names.get(st.post, st.post)
         for o in st.owed:
@@ -96,17 +97,7 @@ def occasions(
             elif o.kind == "annual_training" and o.deadline and o.hours_remaining:
                 late = o.deadline < today
                 if late or (o.deadline - today).days <= leads.hours_days:
-                    out.append(
-                        Occasion(
-                            f"hours:{person.id}:{st.post}:{o.deadline.year}:{'overdue' if late else 'due'}",
-                            "hours_owed",
-                            f"{who} {o.deadline.year} 年度再培训还差 {o.hours_remaining:g} 学时"
-                            + ("（已逾期）" if late else ""),
-                            o.description,
-                            o.deadline,
-                            _TEAM,
-                        )
-                    )
+                    annual.setdefault(o.deadline.year, []).append((st.post, o))
         for case in st.open_cases:
             if case.kind in ("offduty", "violation"):
                 out.append(
@@ -149,6 +140,20 @@ def occasions(
                         )
                     )
                     break
+    # Annual hours are the person's, not each post's: one reminder a year, for the strictest post's shortfall.
+    for year, owed in sorted(annual.items()):
+        post, o = max(owed, key=lambda po: po[1].hours_remaining or 0.0)
+        late = o.deadline < today  # type: ignore[operator]
+        out.append(
+            Occasion(
+                f"hours:{person.id}:{post}:{year}:{'overdue' if late else 'due'}",
+                "hours_owed",
+                f"{who} {year} 年度再培训还差 {o.hours_remaining:g} 学时" + ("（已逾期）" if late else ""),
+                o.description,
+                o.deadline,
+                _TEAM,
+            )
+        )
     for exam in exams:
         closes = exam.closes.date()
         if exam.sat:
