@@ -37,11 +37,13 @@ def run(args: argparse.Namespace) -> int:
         "sent": report.sent,
         "retry": report.retried,
         "failed": report.failed,
+        "skipped": report.skipped,
     }
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:
         print(
             f"提醒：{report.occasions} 个事项，已发送 {report.sent}，待重试 {report.retried}，失败 {report.failed}"
+            + (f"，无收件人 {report.skipped}（见提醒记录）" if report.skipped else "")
         )
     return 0

@@ -16,7 +16,16 @@ from quizbank.records.archive import (
     assemble,
     hours_by_year,
 )
-from quizbank.records.hours import HOURS_KIND_NAMES, CoverageRow, HoursLine, HoursOwed, coverage, hours_owed
+from quizbank.records.hours import (
+    HOURS_KIND_NAMES,
+    CoverageRow,
+    HoursLine,
+    HoursOwed,
+    PostTerms,
+    coverage,
+    hours_owed,
+    hours_owed_over_posts,
+)
 
 __all__ = [
     "HOURS_KIND_NAMES",
@@ -31,6 +40,7 @@ __all__ = [
     "HoursOwed",
     "Identity",
     "PostRef",
+    "PostTerms",
     "Recorded",
     "SessionInfo",
     "TrainingLine",
@@ -39,4 +49,5 @@ __all__ = [
     "coverage",
     "hours_by_year",
     "hours_owed",
+    "hours_owed_over_posts",
 ]

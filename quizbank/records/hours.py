@@ -4,12 +4,15 @@
 the year's end (or `today`, if earlier) and returns one line per kind of training the year asked for:
 pre-job (岗前, 24/72 学时) for a case opened that year, annual retraining (年度再培训, 8/20) for every
 year after the one the person qualified in, and off-duty retraining (脱产, after a failure or a 三违)
-for cases opened that year. `coverage` sums such results by department and post.
+for cases opened that year. `hours_owed_over_posts` does so for a person holding several posts: training is
+the person's, not the post's (one session counts on every post it is not tied to), so they owe what the
+strictest post asks — per kind, the post's line short by the most (then asking the most) — never the sum.
+`coverage` sums such results by department and post.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -91,6 +94,40 @@ def hours_owed(
             )
         )
     return HoursOwed(year, post, tuple(lines))
+
+
+@dataclass(frozen=True)
+class PostTerms:
+    """A post the person holds, and whether the high-risk hours apply on it (`quizbank.rules.is_high_risk`)."""
+
+    code: str
+    high_risk: bool = False
+
+
+def hours_owed_over_posts(
+    events: Iterable[Event],
+    policy: Policy,
+    *,
+    year: int,
+    today: date,
+    posts: Sequence[PostTerms],
+) -> HoursOwed:
+    """The hours `year` asked of a person over all their `posts`: per kind, the line of the post short by
+    the most (ties: the one asking the most, then the first post given). `post` is the post that decides:
+    the one whose own hours are short by the most (then ask the most); "" without posts."""
+    events = list(events)
+    per_post = [
+        hours_owed(events, policy, year=year, today=today, post=p.code, high_risk=p.high_risk) for p in posts
+    ]
+    if not per_post:
+        return HoursOwed(year, "", ())
+    lines = []
+    for kind in HOURS_KIND_NAMES:
+        candidates = [line for owed in per_post for line in owed.lines if line.kind == kind]
+        if candidates:
+            lines.append(max(candidates, key=lambda line: (line.short, line.required)))
+    deciding = max(per_post, key=lambda owed: (owed.short, owed.required))
+    return HoursOwed(year, deciding.post, tuple(lines))
 
 
 def _periodic_hours(events: list[Event], year: int, as_of: date) -> float:

@@ -4,7 +4,7 @@
 due within `makeup_days` (and once more when it was missed: the case then became off-duty retraining),
 open off-duty retraining, a scheduled exam (when it is announced, when it closes within
 `exam_days`, and when it closed unsat), annual hours still owed from `hours_days` before year end or
-overdue, a certificate or external certificate expiring or due for review within `certificate_days`.
+overdue (one a year over all the person's posts: the strictest post's shortfall), a certificate or external certificate expiring or due for review within `certificate_days`.
 Each occasion has a `key` that is stable for as long as the fact it reports: the outbox stores one
 reminder per key, so running this every day sends each occasion once. `handbook_occasions` adds one per
 handbook version a person has not yet confirmed having read. Nothing here reads a clock.
@@ -16,9 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from quizbank.rules import CERTIFICATE_STATUS_NAMES, Standing
+from quizbank.rules import CERTIFICATE_STATUS_NAMES, Owed, Standing
 
-AUDIENCES = {"worker": "本人", "hr": "安全科/人事", "trainer": "培训管理员"}
+# Who a reminder is for, by role: the person it is about, the head of their department (部门负责人: the
+# department's, else the nearest parent's that has one), and the safety office's roles. A channel delivers
+# a reminder to the audiences it shares with it.
+AUDIENCES = {"worker": "本人", "dept_head": "部门负责人", "hr": "安全科/人事", "trainer": "培训管理员"}
+# What a department head hears of: what takes their people off the post or is about to.
+_TEAM = ("worker", "dept_head", "hr")
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ def occasions(
 ) -> list[Occasion]:
     who = f"{person.name}（{person.employee_no}）"
     out: list[Occasion] = []
+    annual: dict[int, list[tuple[str, Owed]]] = {}  # year → (post, owed) over the person's posts
     for st in standings:
         post = person.post_names.get(st.post, st.post)
         for o in st.owed:
@@ -85,23 +91,13 @@ def occasions(
                         f"{who} 须在 {_d(o.deadline)} 前参加{post}补考",
                         f"{o.description}。逾期未考将转入离岗脱产培训。",
                         o.deadline,
-                        ("worker", "hr"),
+                        _TEAM,
                     )
                 )
             elif o.kind == "annual_training" and o.deadline and o.hours_remaining:
                 late = o.deadline < today
                 if late or (o.deadline - today).days <= leads.hours_days:
-                    out.append(
-                        Occasion(
-                            f"hours:{person.id}:{st.post}:{o.deadline.year}:{'overdue' if late else 'due'}",
-                            "hours_owed",
-                            f"{who} {o.deadline.year} 年度再培训还差 {o.hours_remaining:g} 学时"
-                            + ("（已逾期）" if late else ""),
-                            o.description,
-                            o.deadline,
-                            ("worker", "hr"),
-                        )
-                    )
+                    annual.setdefault(o.deadline.year, []).append((st.post, o))
         for case in st.open_cases:
             if case.kind in ("offduty", "violation"):
                 out.append(
@@ -111,7 +107,7 @@ def occasions(
                         f"{who} 须离岗脱产培训（{post}）",
                         f"{case.reason}。脱产培训 {case.hours_required or 0:g} 学时并通过复训考试后方可返岗。",
                         None,
-                        ("worker", "hr", "trainer"),
+                        (*_TEAM, "trainer"),
                     )
                 )
         for cert in st.certificates:
@@ -124,7 +120,7 @@ def occasions(
                         f"{who} 的{post}合格证 {cert.serial} 将于 {_d(cert.expires)} 到期",
                         f"当前状态：{CERTIFICATE_STATUS_NAMES[cert.status]}。请安排复训考试换证。",
                         cert.expires,
-                        ("worker", "hr"),
+                        _TEAM,
                     )
                 )
         sp = st.special_certificate
@@ -140,10 +136,24 @@ def occasions(
                             f"{who} 的特种作业操作证 {sp.number} {'已逾期未' if late else '将于 ' + _d(when) + ' 到期，须'}{what}",
                             f"{sp.kind}。证件{what}后请在系统中重新登记。",
                             when,
-                            ("worker", "hr"),
+                            _TEAM,
                         )
                     )
                     break
+    # Annual hours are the person's, not each post's: one reminder a year, for the strictest post's shortfall.
+    for year, owed in sorted(annual.items()):
+        post, o = max(owed, key=lambda po: po[1].hours_remaining or 0.0)
+        late = o.deadline < today  # type: ignore[operator]
+        out.append(
+            Occasion(
+                f"hours:{person.id}:{post}:{year}:{'overdue' if late else 'due'}",
+                "hours_owed",
+                f"{who} {year} 年度再培训还差 {o.hours_remaining:g} 学时" + ("（已逾期）" if late else ""),
+                o.description,
+                o.deadline,
+                _TEAM,
+            )
+        )
     for exam in exams:
         closes = exam.closes.date()
         if exam.sat:
@@ -156,7 +166,7 @@ def occasions(
                     f"{who} 未参加考试：{exam.title}",
                     f"考试已于 {_d(closes)} 截止，未参加。",
                     closes,
-                    ("worker", "hr", "trainer"),
+                    (*_TEAM, "trainer"),
                 )
             )
             continue
@@ -178,7 +188,7 @@ def occasions(
                     f"{who} 考试即将截止：{exam.title}",
                     f"请在 {exam.closes:%Y-%m-%d %H:%M} 前完成考试。",
                     closes,
-                    ("worker", "hr"),
+                    _TEAM,
                 )
             )
     return out

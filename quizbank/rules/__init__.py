@@ -33,7 +33,7 @@ from quizbank.rules.external_certs import (
     regime_for,
     terms_for,
 )
-from quizbank.rules.policy import DEFAULT_POLICY, SPOT_FAIL_CHOICES, Policy
+from quizbank.rules.policy import DEFAULT_POLICY, SPOT_FAIL_CHOICES, Policy, is_high_risk
 from quizbank.rules.standing import (
     CERTIFICATE_STATUS_NAMES,
     STATUS_NAMES,
@@ -77,6 +77,7 @@ __all__ = [
     "Hired",
     "Owed",
     "Policy",
+    "is_high_risk",
     "PostAssigned",
     "ReturnedFromAbsence",
     "SpecialCertificateRecorded",

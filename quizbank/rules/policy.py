@@ -87,6 +87,12 @@ class Policy:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+def is_high_risk(enterprise_high_risk: bool, post_risk: str | None) -> bool:
+    """Whether the `_high_risk` hours apply on a post: in a high-risk enterprise, or on a post whose own
+    risk level is high (mining, hazardous chemicals, metal smelting, fireworks…), whatever the enterprise."""
+    return bool(enterprise_high_risk) or post_risk == "high"
+
+
 _ZERO_ALLOWED = frozenset(
     {"expiring_soon_days", "special_cert_new_validity_years", "special_cert_new_review_years"}
 )

@@ -173,3 +173,78 @@ def test_events_after_the_archive_date_are_not_in_it():
     ]
     a = records.assemble(Facts(identity(), (), tuple(Recorded(e) for e in events)), date(2025, 1, 1))
     assert [y.year for y in a.hours_by_year] == [2024]
+
+
+# --- a person holding several posts owes what the strictest asks, never the sum --------------------------------
+
+TWO_POSTS = (records.PostTerms("welding"), records.PostTerms("blasting", high_risk=True))
+
+
+def hired_on_two_posts(on: date, hours: float) -> list[rules.Event]:
+    """Hired on a normal and a high-risk post; 三级安全教育 held for both (sessions tied to no post)."""
+    return [
+        rules.Hired(on=on, post="welding"),
+        rules.PostAssigned(on=on, post="blasting"),
+        *(
+            rules.TrainingCompleted(on=on, level=lv, hours=hours, session_id=lv)
+            for lv in ("factory", "workshop", "team")
+        ),
+        rules.ExamTaken(on=on, kind="qualification", passed=True, score=92, attempt_id="1", post="welding"),
+        rules.ExamTaken(on=on, kind="qualification", passed=True, score=90, attempt_id="2", post="blasting"),
+    ]
+
+
+def test_the_high_risk_hours_apply_in_a_high_risk_enterprise_or_on_a_high_risk_post():
+    assert [rules.is_high_risk(e, r) for e, r in ((False, "normal"), (False, "high"), (True, "normal"))] == [
+        False,
+        True,
+        True,
+    ]
+
+
+def test_two_posts_owe_the_high_risk_posts_pre_job_72_hours_in_the_year_of_hire_counted_once():
+    events = hired_on_two_posts(date(2024, 3, 1), hours=8)
+    owed = records.hours_owed_over_posts(events, POLICY, year=2024, today=date(2024, 12, 1), posts=TWO_POSTS)
+    assert [(ln.kind, ln.required, ln.recorded, ln.short) for ln in owed.lines] == [("prejob", 72, 24, 48)]
+    assert owed.post == "blasting"  # the post that decides: counted under it in the coverage table
+
+
+def test_two_posts_owe_the_high_risk_posts_20_annual_hours_and_the_periodic_hours_count_once():
+    events = hired_on_two_posts(date(2024, 3, 1), hours=24) + [
+        rules.TrainingCompleted(on=date(2025, 5, 1), level="periodic", hours=5, session_id="p1"),
+    ]
+    owed = records.hours_owed_over_posts(events, POLICY, year=2025, today=date(2025, 6, 1), posts=TWO_POSTS)
+    assert [(ln.kind, ln.required, ln.recorded, ln.short) for ln in owed.lines] == [("annual", 20, 5, 15)]
+    # whatever order the posts come in
+    reverse = records.hours_owed_over_posts(
+        events, POLICY, year=2025, today=date(2025, 6, 1), posts=TWO_POSTS[::-1]
+    )
+    assert (reverse.lines, reverse.post) == (owed.lines, owed.post)
+    # the first post alone (what was computed before) asks 8: the shortfall of 15 would read as 3
+    first_only = records.hours_owed(events, POLICY, year=2025, today=date(2025, 6, 1), post="welding")
+    assert first_only.short == 3
+
+
+def test_hours_tied_to_one_post_leave_the_other_post_short_and_that_shortfall_is_owed():
+    """Off-duty hours for a 三违 on one post do not serve a case on the other: per kind, the post short by the
+    most decides."""
+    events = hired_on_two_posts(date(2024, 3, 1), hours=24) + [
+        rules.ViolationRecorded(on=date(2025, 4, 2), category="违章作业", post="welding"),
+        rules.TrainingCompleted(
+            on=date(2025, 4, 3), level="offduty", hours=8, session_id="o1", post="welding"
+        ),
+        rules.ViolationRecorded(on=date(2025, 4, 9), category="违章指挥", post="blasting"),
+        rules.TrainingCompleted(
+            on=date(2025, 4, 10), level="offduty", hours=2, session_id="o2", post="blasting"
+        ),
+    ]
+    owed = records.hours_owed_over_posts(events, POLICY, year=2025, today=date(2025, 5, 1), posts=TWO_POSTS)
+    off = next(ln for ln in owed.lines if ln.kind == "offduty")
+    assert (off.required, off.recorded, off.short) == (8, 2, 6)
+
+
+def test_a_person_without_posts_owes_nothing():
+    owed = records.hours_owed_over_posts(
+        hired_and_trained(date(2024, 3, 1)), POLICY, year=2024, today=date(2024, 12, 1), posts=()
+    )
+    assert (owed.post, owed.lines) == ("", ())

@@ -77,3 +77,26 @@ def test_an_exam_is_announced_reminded_before_it_closes_and_reported_missed():
     assert kinds(date(2025, 3, 7)) == ["exam_missed"]
     sat = ScheduledExam(3, "定期考试", "welding", datetime(2025, 3, 1, 9), datetime(2025, 3, 6, 17), sat=True)
     assert occasions(PERSON, (), [sat], date(2025, 3, 7)) == []
+
+
+def test_annual_hours_over_two_posts_are_one_reminder_for_the_strictest_posts_shortfall():
+    events = [
+        rules.Hired(on=date(2024, 3, 1), post="welding"),
+        rules.PostAssigned(on=date(2024, 3, 1), post="blasting"),
+        *(
+            rules.TrainingCompleted(on=date(2024, 3, 1), level=lv, hours=24, session_id=lv)
+            for lv in ("factory", "workshop", "team")
+        ),
+        rules.ExamTaken(on=date(2024, 3, 2), kind="qualification", passed=True, post="welding"),
+        rules.ExamTaken(on=date(2024, 3, 2), kind="qualification", passed=True, post="blasting"),
+        rules.TrainingCompleted(on=date(2025, 5, 1), level="periodic", hours=5, session_id="p1"),
+    ]
+    today = date(2025, 11, 15)
+    standings = [
+        rules.standing(events, rules.DEFAULT_POLICY, today, post="welding"),
+        rules.standing(events, rules.DEFAULT_POLICY, today, post="blasting", high_risk=True),
+    ]
+    person = PersonRef(7, "张三", "E001", {"welding": "电焊工", "blasting": "爆破工"})
+    (o,) = [o for o in occasions(person, standings, (), today) if o.kind == "hours_owed"]
+    assert o.key == "hours:7:blasting:2025:due" and "还差 15 学时" in o.subject
+    assert "dept_head" in o.audience

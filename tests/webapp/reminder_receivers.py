@@ -19,15 +19,26 @@ from aiosmtpd.controller import Controller
 
 
 class SmtpSink:
-    def __init__(self) -> None:
+    """Keeps every message and its envelope recipients; answers 550 to the addresses in `refuse`."""
+
+    def __init__(self, refuse: tuple[str, ...] = ()) -> None:
         self.messages: list = []
+        self.envelopes: list[list[str]] = []  # RCPT TO of each message
+        self.refuse = {a.lower() for a in refuse}
         with socket.socket() as probe:  # a free port: aiosmtpd's start() connects to the port it was given
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd hook
+        if address.lower() in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
         self.messages.append(message_from_bytes(envelope.content))
+        self.envelopes.append(list(envelope.rcpt_tos))
         return "250 OK"
 
     def __enter__(self):

@@ -55,6 +55,10 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "certs.*",
         "roster.*",
         *("records.index", "records.person", "records.download", "records.archive*"),
+        *(
+            "dashboard.people",
+            "dashboard.expiring",
+        ),  # the lists behind their home board (enterprises they inspect)
     ),
     "hr": (
         "exams.*",

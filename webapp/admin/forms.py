@@ -30,6 +30,10 @@ class DepartmentMoveForm(FlaskForm):
     parent = SelectField("移到", coerce=str, validate_choice=False)
 
 
+class DepartmentHeadForm(FlaskForm):
+    head = StringField("负责人（登录名或工号；留空即取消）", validators=[Length(max=80)])
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -42,6 +46,7 @@ class UserForm(FlaskForm):
         "角色", choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES], validate_choice=False
     )
     employee_no = StringField("关联花名册人员（工号，可不填）", validators=[Length(max=40)])
+    email = StringField("电子邮箱（可不填；提醒邮件发到这里）", validators=[Length(max=254)])
     active = BooleanField("启用", default=True)
 
 

@@ -11,6 +11,7 @@ from webapp.admin.blueprint import admin_only, bp, own_organisation, own_row
 from webapp.admin.forms import (
     ActionForm,
     DepartmentAddForm,
+    DepartmentHeadForm,
     DepartmentMoveForm,
     DepartmentRenameForm,
     OrganisationForm,
@@ -42,7 +43,9 @@ def index():
 # --- the organisation and its departments ---------------------------------------------------------------
 
 
-def _row_forms(nodes: list[departments.Node]) -> dict[int, tuple[DepartmentRenameForm, DepartmentMoveForm]]:
+def _row_forms(
+    nodes: list[departments.Node],
+) -> dict[int, tuple[DepartmentRenameForm, DepartmentMoveForm, DepartmentHeadForm]]:
     """Per department, its rename and move forms; it may move under any active department outside its
     own subtree (in the depth-first list, the subtree is the run of deeper nodes right after it)."""
     out = {}
@@ -59,7 +62,8 @@ def _row_forms(nodes: list[departments.Node]) -> dict[int, tuple[DepartmentRenam
             for n in nodes
             if n.department.active and n.department.id not in subtree
         ]
-        out[d.id] = (DepartmentRenameForm(formdata=None, name=d.name), move)
+        head = DepartmentHeadForm(formdata=None, head=d.head.username if d.head else "")
+        out[d.id] = (DepartmentRenameForm(formdata=None, name=d.name), move, head)
     return out
 
 
@@ -169,6 +173,20 @@ def department_move(department_id: int):
         return f"已移动“{d.name}”。"
 
     return _department_change(change, DepartmentMoveForm)
+
+
+@bp.post("/departments/<int:department_id>/head")
+@admin_only
+def department_head(department_id: int):
+    d = own_row(Department, department_id)
+
+    def change(form):
+        who = (form.head.data or "").strip()
+        head = departments.find_head(session, d.organisation_id, who) if who else None
+        departments.set_head(session, d, head, by=current_user.id)
+        return f"已设置“{d.name}”的负责人为 {head.display_name}。" if head else f"已取消“{d.name}”的负责人。"
+
+    return _department_change(change, DepartmentHeadForm)
 
 
 @bp.post("/departments/<int:department_id>/deactivate")

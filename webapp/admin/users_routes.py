@@ -60,6 +60,7 @@ def _change(form: UserForm) -> accounts.UserChange:
         roles=frozenset(form.roles.data or ()),
         employee_no=form.employee_no.data or "",
         active=bool(form.active.data),
+        email=form.email.data or "",
     )
 
 

@@ -1,5 +1,6 @@
-"""The staff home-page dashboard, its click-through lists, the exam roster with its 成绩单 export, and
-the JSON API for both (`GET /api/v1/dashboard`, `GET /api/v1/exams/{id}/roster`)."""
+"""The staff home-page dashboard, the inspector's (one board per enterprise they may inspect, with their own
+inspections there), the click-through lists, the exam roster with its 成绩单 export, and the JSON API for
+both (`GET /api/v1/dashboard`, `GET /api/v1/exams/{id}/roster`)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from openpyxl.styles import Font
 
 from quizbank.formats.excel import neutralise_formula as neutralise
 from quizbank.model import EXAM_KIND_NAMES
+from webapp.dashboard.inspector import inspector_dashboard
 from webapp.dashboard.roster import STATE_NAMES, roster
 from webapp.dashboard.service import WINDOWS, Dashboard, dashboard
 from webapp.exams.models import Exam
 from webapp.infra import clock
 from webapp.infra.db import session
 from webapp.infra.nav import HOME_SECTIONS
-from webapp.infra.security import get_owned, require_role
+from webapp.infra.security import get_owned, require_role, visible_org_ids
+from webapp.org.models import Organisation
 
 bp = Blueprint("dashboard", __name__)
 STAFF = ("hr", "trainer", "admin")
@@ -30,8 +33,8 @@ LISTS = {
 }
 
 
-def _current() -> Dashboard:
-    return dashboard(session, current_user.organisation_id, clock.today(), clock.now())
+def _current(organisation_id: int | None = None) -> Dashboard:
+    return dashboard(session, organisation_id or current_user.organisation_id, clock.today(), clock.now())
 
 
 def _home(user):
@@ -40,24 +43,56 @@ def _home(user):
     return {"template": "dashboard/_home.html", "d": _current(), "windows": WINDOWS}
 
 
+def _inspector_home(user):
+    """The enterprises the inspector may inspect (their own is left out when the staff board shows it)."""
+    if not user.has_role("inspector"):
+        return None
+    orgs = set(visible_org_ids())
+    if user.has_role(*STAFF):
+        orgs.discard(user.organisation_id)
+        if not orgs:
+            return None
+    board = inspector_dashboard(session, user.id, orgs, clock.today(), clock.now())
+    return {"template": "dashboard/_inspector_home.html", "board": board, "windows": WINDOWS}
+
+
+HOME_SECTIONS.insert(0, _inspector_home)
 HOME_SECTIONS.insert(0, _home)
 
 
+def _list_organisation() -> Organisation:
+    """Whose lists: the staff member's own enterprise, or (`?org=`) one the inspector may inspect."""
+    org_id = request.args.get("org", type=int) or current_user.organisation_id
+    own = org_id == current_user.organisation_id
+    if not (own and current_user.has_role(*STAFF)) and not (
+        current_user.has_role("inspector") and org_id in visible_org_ids()
+    ):
+        abort(404)
+    org = session.get(Organisation, org_id)
+    if org is None or org.kind != "enterprise":
+        abort(404)
+    return org
+
+
 @bp.get("/dashboard/people")
-@require_role(*STAFF)
+@require_role(*STAFF, "inspector")
 def people():
     which = request.args.get("list", "barred")
     if which not in LISTS:
         abort(404)
+    org = _list_organisation()
     title, attr = LISTS[which]
-    d = _current()
-    return render_template("dashboard/list.html", d=d, title=title, which=which, lines=getattr(d, attr))
+    d = _current(org.id)
+    return render_template(
+        "dashboard/list.html", d=d, title=title, which=which, lines=getattr(d, attr), org=org
+    )
 
 
 @bp.get("/dashboard/expiring")
-@require_role(*STAFF)
+@require_role(*STAFF, "inspector")
 def expiring():
-    return render_template("dashboard/expiring.html", d=_current(), windows=WINDOWS)
+    org = _list_organisation()
+    return render_template("dashboard/expiring.html", d=_current(org.id), windows=WINDOWS, org=org)
 
 
 def _roster_exam(exam_id: int) -> Exam:

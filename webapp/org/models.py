@@ -62,9 +62,13 @@ class Department(Base):
     active: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=true()
     )  # off: kept for history
+    # 部门负责人: a user of the same enterprise, set by its admin; reminders about the department's people
+    # reach them (a department without one: its parent's head, and so on up).
+    head_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
 
     organisation: Mapped[Organisation] = relationship(back_populates="departments")
     parent: Mapped[Department | None] = relationship(remote_side="Department.id")
+    head: Mapped[User | None] = relationship(foreign_keys=[head_user_id])
 
 
 class Post(Base):
@@ -147,6 +151,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))  # None: no password sign-in (PIN only)
     display_name: Mapped[str] = mapped_column(String(100))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # Optional; reminders by e-mail reach the user here (webapp.org.service.clean_email checks it).
+    email: Mapped[str | None] = mapped_column(String(254))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Stored in the session at sign-in and compared on every request: bumping it (sign-out, password or PIN
     # reset, role change, deactivation) ends every session signed in before (see webapp.infra.security).

@@ -1,6 +1,9 @@
-"""Finding an organisation for a command (`quizbank import`, `quizbank report`): by id or by name."""
+"""Finding an organisation for a command (`quizbank import`, `quizbank report`): by id or by name; a roster
+person by 工号; the head of a person's department (部门负责人); a user's e-mail address checked."""
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,3 +51,49 @@ def person_by_employee_no(s: Session, organisation_id: int | None, employee_no: 
     ).all()
     exact = [p for p in rows if p.employee_no == employee_no]
     return (exact or rows or [None])[0]
+
+
+def department_head(s: Session, person_id: int):
+    """The 部门负责人 of the person's department: its head, else the nearest parent department's. A head
+    whose account is inactive, or who is the person themself, does not count (the walk goes on up)."""
+    from webapp.org.models import Department, Person, User
+
+    person = s.get(Person, person_id)
+    department_id = person.department_id if person else None
+    seen: set[int] = set()
+    while department_id is not None and department_id not in seen:
+        seen.add(department_id)
+        department = s.get(Department, department_id)
+        if department is None or department.organisation_id != person.organisation_id:
+            return None
+        head = s.get(User, department.head_user_id) if department.head_user_id else None
+        if (
+            head is not None
+            and head.active
+            and head.organisation_id == person.organisation_id
+            and head.person_id != person.id
+        ):
+            return head
+        department_id = department.parent_id
+    return None
+
+
+EMAIL_MAX = 254
+# One address as people type it: a local part without spaces or brackets, @, a domain of dot-separated labels
+# ending in letters (an internationalised domain written in its own script is accepted as typed).
+_EMAIL = re.compile(
+    r"^[^\s@<>(),;:\"\[\]]{1,64}@(?=.{1,253}$)(?:[^\s@.<>(),;:\"\[\]_]+\.)+[^\s@.<>(),;:\"\[\]_\d]{2,63}$"
+)
+
+
+def clean_email(value: str | None) -> str | None:
+    """The address trimmed (its domain lower-cased), None when blank; ValueError says what is wrong."""
+    text = (value or "").strip().replace("＠", "@")
+    if not text:
+        return None
+    if len(text) > EMAIL_MAX:
+        raise ValueError(f"电子邮箱太长（最多 {EMAIL_MAX} 个字符）")
+    if not _EMAIL.match(text) or ".." in text:
+        raise ValueError(f"电子邮箱“{text[:80]}”格式不对（如 zhangsan@example.com）")
+    local, domain = text.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"

@@ -1,5 +1,6 @@
 """Hours owed and coverage (学时覆盖) for an enterprise's active people in a year: per person
-`quizbank.records.hours_owed` on their first post, summed by department × post with `coverage`."""
+`quizbank.records.hours_owed_over_posts` over all their posts (what the strictest asks), counted under the
+post that decides it, summed by department × post with `coverage`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quizbank import records
+from quizbank import records, rules
 from quizbank.formats.excel import neutralise_formula as neutralise
 from webapp.org.models import Department, Organisation, Person
 from webapp.standing import service as standing_service
@@ -44,11 +45,12 @@ def owed_by_person(
         for p in chunk:
             if not posts[p.id]:
                 continue
-            post = posts[p.id][0]
-            owed = records.hours_owed(
-                events[p.id], policy, year=year, today=today, post=post.code, high_risk=bool(org.high_risk)
-            )
-            out.append((p, departments.get(p.department_id, "未分配部门"), post.name, owed))
+            held = {post.code: post for post in posts[p.id]}
+            terms = [
+                records.PostTerms(c, rules.is_high_risk(org.high_risk, post.risk)) for c, post in held.items()
+            ]
+            owed = records.hours_owed_over_posts(events[p.id], policy, year=year, today=today, posts=terms)
+            out.append((p, departments.get(p.department_id, "未分配部门"), held[owed.post].name, owed))
     return out
 
 

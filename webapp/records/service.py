@@ -53,20 +53,10 @@ def facts_of(s: Session, person: Person, today: date) -> records.Facts:
     )
     policy = standing_service.policy_of(org)
     first_year = min((e.on.year for e in core_events), default=today.year)
-    owed = (
-        tuple(
-            records.hours_owed(
-                core_events,
-                policy,
-                year=y,
-                today=today,
-                post=post_rows[0][0].code,
-                high_risk=bool(org.high_risk),
-            )
-            for y in range(first_year, today.year + 1)
-        )
-        if post_rows
-        else ()
+    terms = [records.PostTerms(p.code, rules.is_high_risk(org.high_risk, p.risk)) for p, _ in post_rows]
+    owed = tuple(
+        records.hours_owed_over_posts(core_events, policy, year=y, today=today, posts=terms)
+        for y in range(first_year, today.year + 1)
     )
     return records.Facts(
         identity=records.Identity(

@@ -12,9 +12,17 @@ It has
 - ``fields``: a tuple of `Field` — what the admin fills in; ``secret=True`` fields (passwords, webhook
   secrets) are stored apart and never shown back in full;
 - ``send(message, config)``: deliver one `Message` with the channel's settings (a dict of field values).
-  Return normally when the receiver accepted it; raise `DeliveryFailed` (with a Chinese reason) when it
-  did not — the outbox retries later with back-off. ``message.idempotency_key`` is the same on every
-  retry of one delivery: pass it on where the protocol has a place for it (e-mail's Message-ID);
+  Return normally when the receiver accepted it (optionally a Chinese note for the delivery log, e.g. the
+  recipients a mail server refused); raise `DeliveryFailed` (with a Chinese reason) when it did not — the
+  outbox retries later with back-off — or `NoRecipients` when there was nobody to send it to (the delivery
+  is then skipped, not retried). ``message.idempotency_key`` is the same on every retry of one delivery:
+  pass it on where the protocol has a place for it (e-mail's Message-ID);
+- optionally ``personal_address = "email"``: the channel also reaches people at their own address. For
+  the audiences that are people (本人, 部门负责人) which the channel and the reminder share, the outbox then
+  puts each one found with an address in ``message.addressees``; those without one (or without an
+  account, or a department without a head) are named in the delivery log, never dropped silently;
+- optionally ``check(config, audience)``: raise ValueError (Chinese, saying which field) when the admin's
+  settings cannot work;
 - optionally ``in_database = True`` with ``deliver(session, message, config, recipients)`` instead of
   send: the channel writes rows in the outbox's own transaction (the in-app inbox), so it is delivered
   exactly once.
@@ -32,6 +40,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import smtplib
 import ssl
 import time
@@ -52,6 +61,10 @@ class DeliveryFailed(Exception):
     """The receiver did not take the message; str(e) says why (in Chinese)."""
 
 
+class NoRecipients(DeliveryFailed):
+    """Nobody to send the message to: the delivery is skipped (trying again would change nothing)."""
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -62,11 +75,25 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Addressee:
+    """A person the reminder is for, at their own address (for channels with `personal_address`)."""
+
+    audience: str  # worker | dept_head
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
 class Message:
     subject: str
     body: str
     idempotency_key: str  # stable per delivery: retries carry the same one
     reference: str  # 提醒编号 shown to readers, e.g. "R42"
+    addressees: tuple[Addressee, ...] = ()
+
+
+def split_addresses(text: str) -> list[str]:
+    return [a.strip() for a in re.split(r"[,，;；\s]+", str(text or "")) if a.strip()]
 
 
 class Channel(Protocol):
@@ -74,7 +101,7 @@ class Channel(Protocol):
     label: str
     fields: tuple[Field, ...]
 
-    def send(self, message: Message, config: dict[str, Any]) -> None: ...
+    def send(self, message: Message, config: dict[str, Any]) -> str | None: ...
 
 
 def _text(message: Message) -> str:
@@ -94,8 +121,12 @@ class InboxChannel:
 
 
 class EmailChannel:
+    """To the addresses configured (the safety office), plus the worker's and the department head's own
+    when the channel's audience includes them: one mail per reminder, every recipient in To."""
+
     kind = "email"
     label = "电子邮件（SMTP）"
+    personal_address = "email"
     fields = (
         Field("host", "SMTP 服务器"),
         Field("port", "端口", hint="465 为 SSL，587 为 STARTTLS，25 为明文"),
@@ -103,17 +134,33 @@ class EmailChannel:
         Field("username", "用户名", required=False),
         Field("password", "密码/授权码", secret=True, required=False),
         Field("sender", "发件人地址"),
-        Field("to", "收件人", hint="多个地址用逗号分隔（如安全科邮箱）"),
+        Field(
+            "to",
+            "收件人",
+            required=False,
+            hint="安全科等固定邮箱，多个用逗号分隔；本人、部门负责人的邮件发到其账号登记的邮箱",
+        ),
     )
 
-    def send(self, message: Message, config: dict[str, Any]) -> None:
-        to = [
-            a.strip()
-            for a in str(config.get("to", "")).replace("；", ",").replace(";", ",").split(",")
-            if a.strip()
-        ]
+    def check(self, config: dict[str, Any], audience: list[str]) -> None:
+        from webapp.org.service import clean_email
+
+        for name, label in (("sender", "发件人地址"), ("to", "收件人")):
+            for address in split_addresses(config.get(name, "")):
+                try:
+                    clean_email(address)
+                except ValueError as e:
+                    raise ValueError(f"{label}：{e}") from None
+        if not split_addresses(config.get("to", "")) and not {"worker", "dept_head"} & set(audience):
+            raise ValueError("收件人：请填写（或在接收对象中选择“本人”或“部门负责人”，发到其本人邮箱）")
+
+    def send(self, message: Message, config: dict[str, Any]) -> str | None:
+        to: list[str] = []
+        for address in split_addresses(config.get("to", "")) + [a.address for a in message.addressees]:
+            if address.lower() not in {t.lower() for t in to}:
+                to.append(address)
         if not to:
-            raise DeliveryFailed("没有收件人")
+            raise NoRecipients("没有收件人")
         mail = EmailMessage()
         mail["Subject"] = f"【安全培训提醒】{message.subject}"
         mail["From"] = config["sender"]
@@ -137,9 +184,15 @@ class EmailChannel:
                     smtp.starttls(context=ssl.create_default_context())
                 if config.get("username"):
                     smtp.login(config["username"], config.get("password") or "")
-                smtp.send_message(mail)
+                refused = smtp.send_message(mail)
         except (OSError, smtplib.SMTPException) as e:
             raise DeliveryFailed(f"SMTP 发送失败：{e}") from e
+        if refused:
+            return "邮件服务器拒收：" + "；".join(
+                f"{address}（{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}）"
+                for address, (code, reason) in refused.items()
+            )
+        return None
 
 
 def _post_json(url: str, payload: dict) -> dict:

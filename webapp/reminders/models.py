@@ -45,7 +45,8 @@ class Reminder(Base):
 
 
 class Delivery(Base):
-    """pending → sent, or failed after `MAX_ATTEMPTS`. A runner owns a row while `claimed_until` is in the
+    """pending → sent, or failed after `MAX_ATTEMPTS`, or skipped when it had nobody to go to (a channel
+    to people's own addresses, none of whom has one). `note` names the recipients skipped or refused. A runner owns a row while `claimed_until` is in the
     future and `claim_token` is its own; a runner that died loses it when the lease runs out."""
 
     __tablename__ = "reminder_deliveries"
@@ -64,6 +65,7 @@ class Delivery(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claim_token: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

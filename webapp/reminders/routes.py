@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select, update
 
+from quizbank.records.reminders import AUDIENCES
 from webapp.infra import clock
 from webapp.infra.db import session
 from webapp.infra.security import get_owned, require_role, signed_in
@@ -15,8 +16,8 @@ from webapp.reminders.inbox import unread_count
 from webapp.reminders.models import Delivery, InboxMessage, NotificationChannel, Reminder
 
 bp = Blueprint("reminders", __name__)
-AUDIENCE_NAMES = {"worker": "本人", "hr": "安全科/人事", "trainer": "培训管理员"}
-STATUS_NAMES = {"pending": "待发送", "sent": "已发送", "failed": "失败"}
+AUDIENCE_NAMES = AUDIENCES
+STATUS_NAMES = {"pending": "待发送", "sent": "已发送", "failed": "失败", "skipped": "无收件人"}
 
 
 @bp.app_context_processor
@@ -92,6 +93,9 @@ def _read_form(kind: str, existing: NotificationChannel | None) -> NotificationC
             if f.required and not value:
                 raise ValueError(f"{f.label}：请填写")
             config[f.name] = value
+    check = getattr(plugin, "check", None)
+    if check is not None:
+        check({**config, **secrets}, audience)
     row = existing or NotificationChannel(
         organisation_id=current_user.organisation_id, kind=kind, created_at=clock.now()
     )

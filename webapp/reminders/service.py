@@ -29,13 +29,15 @@ from webapp.exams.models import Exam
 from webapp.infra import clock
 from webapp.infra.db import database, transaction
 from webapp.org.models import Organisation, Person, Post, User, UserRole
-from webapp.reminders.channels import DeliveryFailed, Message, registry
+from webapp.org.service import department_head
+from webapp.reminders.channels import Addressee, DeliveryFailed, Message, NoRecipients, registry
 from webapp.reminders.handbooks import handbook_versions_to_acknowledge
 from webapp.reminders.inbox import Recipients
 from webapp.reminders.models import Delivery, NotificationChannel, Reminder
 from webapp.standing import service as standing_service
 
 MAX_ATTEMPTS = 8
+PERSONAL = ("worker", "dept_head")  # audiences that are people found from the reminder's person, not roles
 BATCH = 500
 OCCASION_SOURCES: list[
     Callable[[Session, Organisation, date], Iterable[tuple[int | None, core.Occasion]]]
@@ -197,14 +199,21 @@ class RunReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    skipped: int = 0  # nobody to send to (see the delivery's note)
     errors: list[str] = field(default_factory=list)
 
 
 def _recipients(s: Session, reminder: Reminder) -> tuple[int, ...]:
+    """The users whose inbox gets the reminder: the person's own account(s), their department head, and
+    every active user holding one of the audience's staff roles."""
     ids: set[int] = set()
     if "worker" in reminder.audience and reminder.person_id:
         ids.update(s.scalars(select(User.id).where(User.person_id == reminder.person_id, User.active)))
-    roles = [r for r in reminder.audience if r != "worker"]
+    if "dept_head" in reminder.audience and reminder.person_id:
+        head = department_head(s, reminder.person_id)
+        if head is not None:
+            ids.add(head.id)
+    roles = [r for r in reminder.audience if r in core.AUDIENCES and r not in PERSONAL]
     if roles:
         ids.update(
             s.scalars(
@@ -218,8 +227,45 @@ def _recipients(s: Session, reminder: Reminder) -> tuple[int, ...]:
     return tuple(sorted(ids))
 
 
+def _addressees(s: Session, d: Delivery, channel) -> tuple[tuple[Addressee, ...], str]:
+    """For a channel that reaches people at their own address: the people of the reminder's audience the
+    channel shares (本人, 部门负责人) who have one, and a note naming those who do not."""
+    field_name = getattr(channel, "personal_address", None)
+    reminder = d.reminder
+    wanted = [a for a in PERSONAL if a in (reminder.audience or ()) and a in (d.channel.audience or ())]
+    if not field_name or not wanted or not reminder.person_id:
+        return (), ""
+    found: list[Addressee] = []
+    missing: list[str] = []
+    label = core.AUDIENCES
+    for audience in wanted:
+        if audience == "worker":
+            person = s.get(Person, reminder.person_id)
+            who = f"{person.name}（{person.employee_no}）" if person else ""
+            users = list(
+                s.scalars(
+                    select(User).where(User.person_id == reminder.person_id, User.active).order_by(User.id)
+                )
+            )
+            addresses = [getattr(u, field_name) for u in users if getattr(u, field_name, None)]
+            if addresses:
+                found += [Addressee(audience, who, a) for a in dict.fromkeys(addresses)]
+            else:
+                missing.append(f"{label[audience]} {who}（{'未登记电子邮箱' if users else '没有账号'}）")
+        else:
+            head = department_head(s, reminder.person_id)
+            if head is None:
+                missing.append(f"{label[audience]}（所在部门及上级部门未设负责人）")
+            elif getattr(head, field_name, None):
+                found.append(Addressee(audience, head.display_name, getattr(head, field_name)))
+            else:
+                missing.append(f"{label[audience]} {head.display_name}（{head.username}，未登记电子邮箱）")
+    return tuple(found), ("未发送给：" + "；".join(missing)) if missing else ""
+
+
 def deliver_one(app: Flask, delivery_id: int, token: str, lease: timedelta, base: timedelta) -> str:
-    """Claim, send, mark one delivery: returns sent | retry | failed | skipped (someone else has it)."""
+    """Claim, send, mark one delivery: returns sent | retry | failed | skipped (nobody to send it to, or
+    someone else has it)."""
     now = clock.now()
     with transaction(app) as s:
         claimed = s.execute(
@@ -236,7 +282,8 @@ def deliver_one(app: Flask, delivery_id: int, token: str, lease: timedelta, base
             return "skipped"
         d = s.get(Delivery, delivery_id)
         channel = registry().get(d.channel.kind)
-        message = _message(d)
+        addressees, note = _addressees(s, d, channel) if channel is not None else ((), "")
+        message = _message(d, addressees)
         config = {**(d.channel.config or {}), **(d.channel.secrets or {})}
         if channel is not None and getattr(channel, "in_database", False):
             channel.deliver(
@@ -244,11 +291,13 @@ def deliver_one(app: Flask, delivery_id: int, token: str, lease: timedelta, base
             )
             d.status, d.sent_at, d.attempts, d.claimed_until = "sent", now, d.attempts + 1, None
             return "sent"
-    error = ""
+    error, nobody, answer = "", False, None
     try:
         if channel is None:
             raise DeliveryFailed("渠道插件未安装")
-        channel.send(message, config)
+        answer = channel.send(message, config)
+    except NoRecipients as e:
+        error, nobody = str(e), True
     except DeliveryFailed as e:
         error = str(e)
     except Exception as e:  # noqa: BLE001  a plugin's bug is that delivery's failure, not the run's
@@ -260,6 +309,10 @@ def deliver_one(app: Flask, delivery_id: int, token: str, lease: timedelta, base
             return "skipped"  # our lease ran out and another runner took it over
         d.attempts += 1
         d.claimed_until = None
+        d.note = "；".join(n for n in (note, answer if isinstance(answer, str) else "") if n)[:2000]
+        if nobody:
+            d.status, d.last_error = "skipped", error[:2000]
+            return "nobody"
         if not error:
             d.status, d.sent_at, d.last_error = "sent", done, ""
             return "sent"
@@ -306,12 +359,13 @@ def deliver_in_database(app: Flask, ids: list[int]) -> int:
     return sent
 
 
-def _message(d: Delivery) -> Message:
+def _message(d: Delivery, addressees: tuple[Addressee, ...] = ()) -> Message:
     return Message(
         d.reminder.subject,
         d.reminder.body,
         f"qb-reminder-{d.reminder_id}-channel-{d.channel_id}",
         f"R{d.reminder_id}",
+        addressees,
     )
 
 
@@ -355,6 +409,8 @@ def deliver_due(app: Flask, report: RunReport | None = None) -> RunReport:
                 report.retried += 1
             elif outcome == "failed":
                 report.failed += 1
+            elif outcome == "nobody":
+                report.skipped += 1
 
 
 def run(app: Flask, *, organisation_id: int | None = None) -> RunReport:

@@ -3,10 +3,10 @@ a preview, then written all or nothing; the people list and the edit page's chan
 
 Columns (header row found among the first rows; hints in brackets ignored): 工号, 姓名, 部门, 岗位 (one
 or several, separated by 、 or ,), 用工形式 (正式/劳务派遣/外包/灵活用工), 入职日期, and optionally
-身份证号, 手机, PIN. A post is named by its name (电焊工) or code (welding).
+身份证号, 手机, 邮箱, PIN. A post is named by its name (电焊工) or code (welding).
 
 Worker accounts: username = 工号 (or ``<org>-<工号>`` when another organisation already uses it), sign-in
-with 工号 + PIN; an initial PIN is generated when the roster gives none and shown once, in the commit's
+with 工号 + PIN; a 邮箱 goes on the account (e-mail reminders reach the worker there); an initial PIN is generated when the roster gives none and shown once, in the commit's
 response. No PIN is ever stored in plain text: a roster's own PINs are hashed before the preview is stored.
 
 Facts for the rules: a new person with an 入职日期 gets a `hired` event on that date and a `post_assigned`
@@ -32,6 +32,7 @@ from webapp.infra import clock
 from webapp.infra.errors import ApiError
 from webapp.infra.security import hash_pin
 from webapp.org.models import EMPLOYMENT_TYPES, Department, Person, PersonPost, Post, User, UserRole
+from webapp.org.service import clean_email
 from webapp.roster.workbook import (
     COLUMNS,
     REQUIRED,
@@ -62,6 +63,7 @@ class RosterRow:
     phone: str | None
     pin: str | None  # plain, only in memory between parsing and `row_to_dict`
     pin_hash: str | None = None
+    email: str | None = None
 
 
 def parse_roster(
@@ -139,6 +141,11 @@ def parse_roster(
         phone = cell_text(cell(row, "phone")) or None
         if phone and not PHONE_PATTERN.match(phone):
             errors.append(f"手机号“{phone}”应为 11 位数字")
+        email = None
+        try:
+            email = clean_email(cell_text(cell(row, "email")))
+        except ValueError as e:
+            errors.append(str(e))
         pin = cell_text(cell(row, "pin")) or None
         if pin and not PIN_PATTERN.match(pin):
             errors.append("PIN 应为 4 到 8 位数字")
@@ -159,6 +166,7 @@ def parse_roster(
                 id_number=id_number.upper() if id_number else None,
                 phone=phone,
                 pin=pin,
+                email=email,
             )
         )
     return good, problems, new_departments
@@ -284,13 +292,19 @@ def commit_roster(
         # A new person's posts are their first ones, held since the hire date; for someone already here a
         # post the roster adds is a change of post, today.
         assign_posts(s, person, r.posts, on=hired if is_new and hired else today, recorded_by=recorded_by)
-        if s.scalar(select(User.id).where(User.person_id == person.id)) is None:
+        account = s.scalar(
+            select(User).where(User.person_id == person.id).order_by(User.active.desc(), User.id).limit(1)
+        )
+        if account is not None and r.email:
+            account.email = r.email
+        if account is None:
             user = User(
                 organisation_id=organisation_id,
                 username=_username(s, organisation_id, r.employee_no),
                 password_hash=None,
                 display_name=r.name,
                 person_id=person.id,
+                email=r.email,
                 active=True,
             )
             user.role_rows = [UserRole(role="worker")]

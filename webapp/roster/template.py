@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 
 from webapp.reports.export import neutralise
 
-HEADER = ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期", "身份证号", "手机", "PIN"]
+HEADER = ["工号", "姓名", "部门", "岗位", "用工形式", "入职日期", "身份证号", "手机", "邮箱", "PIN"]
 NOTES = (
     "花名册导入模板 填写说明",
     "",
@@ -18,7 +18,7 @@ NOTES = (
     "2. 岗位：填岗位名称（如 电焊工）或岗位代码；一人多个岗位用 、 或 , 分隔。",
     "3. 用工形式：正式、劳务派遣、外包、灵活用工（不填按 正式）。",
     "4. 入职日期：如 2024-03-01。",
-    "5. 身份证号（18 位）、手机（11 位）、PIN（4–8 位数字）可不填；不填 PIN 时系统生成初始 PIN，导入后只显示一次，请当场导出。",
+    "5. 身份证号（18 位）、手机（11 位）、邮箱（提醒邮件发到这里）、PIN（4–8 位数字）可不填；不填 PIN 时系统生成初始 PIN，导入后只显示一次，请当场导出。",
     "6. 部门不存在时可在上传页勾选“自动创建部门”。",
     "7. 上传后先预览：每一行的问题和位置（如 花名册!R12）都会列出；确认后整体导入，有问题时一行也不写入。",
 )
@@ -35,8 +35,10 @@ def roster_template() -> bytes:
     sheet = workbook.active
     sheet.title = "花名册"
     sheet.append(HEADER)
-    sheet.append(["E0001", "张三", "一车间", "电焊工", "正式", "2024-03-01", None, None, None])
-    sheet.append(["E0002", "李四", "二车间", "电焊工、高处作业", "劳务派遣", "2024-05-20", None, None, None])
+    sheet.append(["E0001", "张三", "一车间", "电焊工", "正式", "2024-03-01", None, None, None, None])
+    sheet.append(
+        ["E0002", "李四", "二车间", "电焊工、高处作业", "劳务派遣", "2024-05-20", None, None, None, None]
+    )
     for c in sheet[1]:
         c.font = Font(bold=True)
     for row in sheet.iter_rows(min_row=2):

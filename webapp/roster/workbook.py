@@ -25,6 +25,7 @@ COLUMNS = {
     "hired_on": ("入职日期", "入职时间", "入厂日期"),
     "id_number": ("身份证号", "身份证", "身份证号码"),
     "phone": ("手机", "手机号", "手机号码", "电话"),
+    "email": ("邮箱", "电子邮箱", "电子邮件", "EMAIL", "E-MAIL", "邮件地址"),
     "pin": ("PIN", "PIN码", "初始PIN"),
 }
 REQUIRED = ("employee_no", "name", "posts")

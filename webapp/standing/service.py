@@ -1,6 +1,7 @@
 """Standing (上岗资格) in the shell: load a person's events, hand them to the core's `standing(...)`
-with the organisation's policy (`Policy.from_dict(org.policy)`), `high_risk` from the organisation and
-`special_operation` from the post. Nothing is stored: every call recomputes from the `events` table.
+with the organisation's policy (`Policy.from_dict(org.policy)`), `high_risk` from the organisation and the
+post (`rules.is_high_risk`: a high-risk enterprise, or a post whose risk is high) and `special_operation`
+from the post. Nothing is stored: every call recomputes from the `events` table.
 
 Also the one place that appends events for the inspection and training areas (`record_event`), so
 every event row is written the same way (kind and data from `quizbank.rules.event_to_dict`).
@@ -90,7 +91,7 @@ def compute(events: Sequence[rules.Event], org: Organisation, post: Post, today:
         policy_of(org),
         today,
         post=post.code,
-        high_risk=bool(org.high_risk),
+        high_risk=rules.is_high_risk(org.high_risk, post.risk),
         special_operation=bool(post.special_operation),
         certificate=post.certificate_document,
     )

@@ -26,6 +26,7 @@ from webapp.org.models import (
     User,
     UserRole,
 )
+from webapp.org.service import clean_email
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
@@ -47,6 +48,7 @@ class UserChange:
     roles: frozenset[str]
     employee_no: str  # "" → no linked person
     active: bool
+    email: str = ""  # "" → none
 
 
 def new_password() -> str:
@@ -102,6 +104,13 @@ def _person(s: Session, organisation_id: int, employee_no: str, own_user_id: int
     return person
 
 
+def _clean_email(email: str) -> str | None:
+    try:
+        return clean_email(email)
+    except ValueError as e:
+        raise AccountRefused(f"{e}。", "email") from None
+
+
 def _clean_display_name(name: str) -> str:
     name = name.strip()
     if not name:
@@ -120,6 +129,7 @@ def create(
         raise AccountRefused(f"登录名 {username} 已被使用。", "username")
     roles = _clean_roles(s, organisation_id, change.roles)
     person = _person(s, organisation_id, change.employee_no, None)
+    email = _clean_email(change.email)
     password = new_password()
     user = User(
         organisation_id=organisation_id,
@@ -127,6 +137,7 @@ def create(
         password_hash=hash_secret(password),
         display_name=_clean_display_name(change.display_name),
         person_id=person.id if person else None,
+        email=email,
         active=True,
     )
     user.role_rows = [UserRole(role=r) for r in sorted(roles)]
@@ -143,12 +154,24 @@ def update(s: Session, user: User, change: UserChange, *, by: User) -> None:
     if user.id == by.id and not change.active:
         raise AccountRefused("不能停用自己的账号。", "active")
     person = _person(s, user.organisation_id, change.employee_no, user.id)
-    before = {"display_name": user.display_name, "roles": sorted(user.roles), "person_id": user.person_id}
+    email = _clean_email(change.email)
+    before = {
+        "display_name": user.display_name,
+        "roles": sorted(user.roles),
+        "person_id": user.person_id,
+        "email": user.email,
+    }
     user.display_name = _clean_display_name(change.display_name)
     user.person_id = person.id if person else None
+    user.email = email
     keep = [r for r in user.role_rows if r.role in roles]
     user.role_rows = keep + [UserRole(role=r) for r in sorted(roles - {r.role for r in keep})]
-    after = {"display_name": user.display_name, "roles": sorted(roles), "person_id": user.person_id}
+    after = {
+        "display_name": user.display_name,
+        "roles": sorted(roles),
+        "person_id": user.person_id,
+        "email": user.email,
+    }
     was_active = user.active
     user.active = change.active
     s.flush()

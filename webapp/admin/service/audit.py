@@ -18,6 +18,8 @@ ACTION_NAMES = {
     "department_deactivated": "停用部门",
     "department_reactivated": "启用部门",
     "department_deleted": "删除部门",
+    "department_head_set": "设置部门负责人",
+    "department_head_cleared": "取消部门负责人",
     "user_created": "新建用户",
     "user_changed": "修改用户",
     "user_deactivated": "停用用户",

@@ -1,4 +1,5 @@
-"""The organisation's department/team tree: add, rename, move, deactivate, reactivate, delete.
+"""The organisation's department/team tree: add, rename, move, set or clear its head (部门负责人), deactivate,
+reactivate, delete.
 
 A department that has people (or sub-departments, or records pointing at it) is never deleted: it can be
 deactivated instead, which keeps history intact. Nothing here commits.
@@ -13,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.admin.service import audit
-from webapp.org.models import Department, Person
+from webapp.org.models import Department, Person, User
 
 NAME_MAX = 200
 
@@ -158,6 +159,52 @@ def move(s: Session, department: Department, parent_id: int | None, *, by: int) 
         department_id=department.id,
         before=before,
         after=department.parent_id,
+    )
+
+
+def find_head(s: Session, organisation_id: int, who: str) -> User:
+    """The user named by 登录名 or by the 工号 of the roster person their account is linked to."""
+    from webapp.org.service import person_by_employee_no
+
+    who = (who or "").strip()
+    if not who:
+        raise DepartmentRefused("请填写负责人的登录名或工号。")
+    user = s.scalar(
+        select(User).where(User.organisation_id == organisation_id, func.lower(User.username) == who.lower())
+    )
+    if user is None:
+        person = person_by_employee_no(s, organisation_id, who)
+        if person is not None:
+            user = s.scalar(
+                select(User).where(User.person_id == person.id).order_by(User.active.desc(), User.id)
+            )
+    if user is None:
+        raise DepartmentRefused(f"本单位没有登录名或工号为“{who[:80]}”的账号。")
+    if not user.active:
+        raise DepartmentRefused(f"{user.display_name}（{user.username}）的账号已停用，不能设为负责人。")
+    return user
+
+
+def set_head(s: Session, department: Department, user: User | None, *, by: int) -> None:
+    """Make `user` (of the department's own enterprise, active) its head, or clear it with None."""
+    if user is not None and (user.organisation_id != department.organisation_id or not user.active):
+        raise DepartmentRefused("负责人须是本单位的在用账号。")
+    before = department.head_user_id
+    after = user.id if user else None
+    if before == after:
+        return
+    department.head_user_id = after
+    s.flush()
+    previous = s.get(User, before) if before else None
+    audit.record(
+        s,
+        department.organisation_id,
+        by,
+        "department_head_set" if user else "department_head_cleared",
+        department.name,
+        department_id=department.id,
+        before=previous.username if previous else None,
+        after=user.username if user else None,
     )
 
 

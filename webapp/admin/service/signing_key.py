@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives import serialization
 
 from quizbank.certificates.tokens import key_id
-from webapp.certs.service import signing_key
+from webapp.certs.service.keys import (
+    signing_key,
+)  # the module itself: certs.service imports admin (via exams) while loading
 
 
 @dataclass(frozen=True)
