@@ -1,21 +1,32 @@
-"""`quizbank import --dry-run --json` of a 100,000-question workbook, against the bare calamine read.
+"""`quizbank import` of a 100,000-question workbook, dry run and commit, against the bare calamine read.
 
 Writes a synthetic workbook in the Chinese template (openpyxl write-only, in a temp dir), then runs,
 each in its own process (interpreter start-up included on both sides), `--repeat` times:
 - the floor: a script that opens the file with calamine and iterates every row, nothing else;
-- the product: `python -m quizbank import FILE --dry-run --json` with its output sent to /dev/null.
+- the dry run: `python -m quizbank import FILE --dry-run --json` with its output sent to /dev/null;
+- the commit: `python -m quizbank import FILE` into a fresh copy of a migrated SQLite database holding
+  one organisation (QUIZBANK_HOME in the temp dir); the benchmark checks every row was written.
 Each child's wall time, CPU time (user + system) and peak RSS come from `os.wait4`; the fastest run
-counts. `ratio` is wall ÷ wall, `cpu_ratio` CPU ÷ CPU (steadier on a shared machine). `--compare` also
-times openpyxl read-only in-process. Goal (issue 13): ratio ≤ 2, dry run's peak RSS ≤ 300 MB.
+counts. `ratio`/`commit_ratio` are wall ÷ wall, the `cpu_` ones CPU ÷ CPU (steadier on a shared machine;
+the commit's CPU includes the web shell's imports, which overlap the parse in wall time when a core is
+free). `--compare` also times openpyxl read-only in-process. Goal (issue 13): dry run ≤ 2×, commit ≤ 4×,
+peak RSS < 300 MB.
 
-Measured on the 2-core development machine (AMD EPYC, shared with other jobs; 100,000 rows, 3.7 MB):
+Measured on the 2-core development machine (AMD EPYC, shared with other helpers' test runs; 100,000
+rows, 4.0 MB):
     before (a regex compiled per row, JSON built whole)   dry run 20.2 s CPU (29x), peak RSS 305 MB
-    now                                                     dry run  2.9 s CPU, bare calamine 0.68 s
-        {"bare_calamine_seconds": 1.023, "dry_run_seconds": 4.484, "ratio": 4.38,
-         "cpu_ratio": 4.29, "dry_run_peak_rss_mb": 177.7}
+    2026-12-06, before this round (load average ~3):       dry run 3.02 s CPU (3.35x CPU, 2.69x wall),
+        commit 33.7 s wall / 32.4 s CPU (~30x; an ORM object per question), peak RSS 710 MB
+    2026-12-06, now (load average 9.7 / 8.7 / 5.8: wall times are not comparable, CPU ratios are):
+        {"bare_calamine_cpu_seconds": 0.946, "dry_run_cpu_seconds": 3.004, "cpu_ratio": 3.18,
+         "dry_run_peak_rss_mb": 157.8, "commit_cpu_seconds": 6.649, "commit_cpu_ratio": 7.03,
+         "commit_peak_rss_mb": 289.8, "ratio": 3.42, "commit_ratio": 5.21}
     openpyxl read_only row iteration 8.5 s (24 s under load) vs calamine ~0.7 s -> calamine kept.
-The remaining ~20 us per row is Python: splitting options, the content id (sha256), building the
-Question, cleaning ~10 cells, and the JSON line (profile with cProfile on `formats.read`).
+Where the time goes (cProfile): calamine's parse ~0.86 s and its rows ~0.28 s (the floor); per row
+~15 us of Python (splitting options ~3 us, the content id ~1.8 us, building the Question ~1.9 us,
+cleaning ~10 cells, stem numbering ~1 us); the JSON ~0.25 s. The commit adds the web shell's imports
+(~1.2 s CPU, in a thread during the parse), create_app (~0.3 s), question_problems (~0.2 s), building
+the rows (~0.3 s) and SQLite's executemany (~0.7 s).
 Run: .venv/bin/python benchmarks/import_workbook.py [--rows N] [--repeat N] [--compare]
 Prints ONE JSON line.
 """

@@ -40,7 +40,7 @@ def upsert_post(s: Session, post: model.Post, organisation_id: int | None = None
     return row
 
 
-INSERT_BATCH = 2000  # new question rows per INSERT … VALUES statement sent at once
+INSERT_BATCH = 2000  # new question rows per executemany
 
 
 def load_question_set(
@@ -125,6 +125,7 @@ def load_question_set(
     return row
 
 
+# The table's column order, as a positional INSERT names them (checked when the statement is compiled).
 _NEW_COLUMNS = (
     "set_id",
     "ext_id",
@@ -141,7 +142,7 @@ _NEW_COLUMNS = (
     "basis",
     "source",
     "status",
-)  # fmt: skip  (the table's column order, as a positional INSERT names them)
+)
 _json_text = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str (ASCII-escaped)
 
 
