@@ -16,15 +16,20 @@ Goal (issue 13): ≤ 1.5× the bare aggregate for the report and its Excel.
 Measured on the 2-core development machine (AMD EPYC, shared with other helpers' test runs):
     2026-12-06, before this round (load average ~2.9; the benchmark then left 今日可上岗 out):
         report by post 266 ms, month 411 ms, month + xlsx 424 ms; anchor 35 ms -> 7.6x / 12.1x
-    2026-12-06, now (load average 7.5 / 6.9 / 4.4):
-        {"median_ms_report": {"post": 134.8, "department": 142.5, "month": 249.0, "inspection": 55.5},
-         "anchor_median_ms": 40.0, "ratio_report_post_to_anchor": 3.37, "xlsx alone": "~15 ms (was 50-90)",
-         "per_person_aggregate_median_ms": 76.3, "ratio_per_person_aggregate_to_anchor": 1.91,
-         "median_ms_page_post_with_today_total_trend": 8588.9, "ratio_page_to_anchor": 214.6,
-         "median_ms_page_export_month_xlsx": 7059.5, "peak_kib_report_plus_xlsx": 197655}
+    2026-12-06, now (load average 4.3 / 5.3 / 7.7):
+        {"median_ms_report": {"post": 138.1, "department": 190.3, "month": 274.9, "inspection": 54.6},
+         "anchor_median_ms": 41.7, "ratio_report_post_to_anchor": 3.31,
+         "median_ms_report_month_plus_xlsx": 285.7, "ratio_export_to_anchor": 6.85,
+         "per_person_aggregate_median_ms": 106.4, "ratio_per_person_aggregate_to_anchor": 2.55,
+         "median_ms_page_post_with_today_total_trend": 3020.7, "ratio_page_to_anchor": 72.45,
+         "median_ms_page_export_month_xlsx": 3259.1, "ratio_page_export_to_anchor": 78.16,
+         "peak_kib_report_plus_xlsx": 108413.5}
+    The Excel alone now costs ~15 ms (pandas + openpyxl in memory: 50-90 ms). With 今日可上岗 the page took
+    8.6 s at load average 7.5 before events_of read plain rows instead of ORM objects.
 So the goal is not met, and the rows alone cannot meet it against this anchor: counting people, first
-and latest sittings needs a GROUP BY per group and person, which alone costs 1.9x the anchor. What the
-page costs is today's standing: 86,000 events loaded as ORM rows and replayed per person (8.6 s).
+and latest sittings needs a GROUP BY per group and person, which alone costs 1.9-2.6x the anchor (by
+month there are many more group-and-person pairs: a person sits in many months). What the page costs is today's standing: 86,000
+events loaded and replayed per person, in Python (~3 s).
 
     .venv/bin/python benchmarks/hr_export.py [--attempts 100000] [--runs 5]
 """

@@ -17,10 +17,12 @@ rows, 4.0 MB):
     before (a regex compiled per row, JSON built whole)   dry run 20.2 s CPU (29x), peak RSS 305 MB
     2026-12-06, before this round (load average ~3):       dry run 3.02 s CPU (3.35x CPU, 2.69x wall),
         commit 33.7 s wall / 32.4 s CPU (~30x; an ORM object per question), peak RSS 710 MB
-    2026-12-06, now (load average 9.7 / 8.7 / 5.8: wall times are not comparable, CPU ratios are):
-        {"bare_calamine_cpu_seconds": 0.946, "dry_run_cpu_seconds": 3.004, "cpu_ratio": 3.18,
-         "dry_run_peak_rss_mb": 157.8, "commit_cpu_seconds": 6.649, "commit_cpu_ratio": 7.03,
-         "commit_peak_rss_mb": 289.8, "ratio": 3.42, "commit_ratio": 5.21}
+    2026-12-06, now (load average 3.3 / 5.8 / 8.2):
+        {"bare_calamine_seconds": 1.066, "bare_calamine_cpu_seconds": 0.917,
+         "dry_run_seconds": 3.556, "dry_run_cpu_seconds": 3.027, "ratio": 3.34, "cpu_ratio": 3.3,
+         "dry_run_peak_rss_mb": 157.8, "commit_seconds": 8.381, "commit_cpu_seconds": 7.202,
+         "commit_ratio": 7.86, "commit_cpu_ratio": 7.85, "commit_peak_rss_mb": 289.2}
+    Not importing openpyxl to read saves ~0.2 s CPU of the dry run (A/B in one sitting: 2.93 -> 2.76 s).
     openpyxl read_only row iteration 8.5 s (24 s under load) vs calamine ~0.7 s -> calamine kept.
 Where the time goes (cProfile): calamine's parse ~0.86 s and its rows ~0.28 s (the floor); per row
 ~15 us of Python (splitting options ~3 us, the content id ~1.8 us, building the Question ~1.9 us,
