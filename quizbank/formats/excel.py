@@ -15,8 +15,6 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from python_calamine import CalamineWorkbook
 
 from quizbank.formats.common import (
@@ -259,6 +257,10 @@ def read_csv(
 def write(questions: Iterable[Question]) -> bytes:
     """Questions → an xlsx in our template. Text is stored as text, and text a spreadsheet would take
     for a formula (``=…``) carries the guard's apostrophe (see `template_rows`)."""
+    # Imported here, not at the top: openpyxl (with numpy) costs ~0.3 s to import, and reading never needs it.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("题库")
     for row in template_rows(questions):

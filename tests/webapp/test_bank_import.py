@@ -213,3 +213,30 @@ def test_cli_without_organisation_needs_exactly_one(app, db, org):
         db.scalar(select(func.count()).select_from(Question).where(Question.organisation_id.is_not(None)))
         == 0
     )
+
+
+def test_cli_import_stores_rows_as_the_bank_reads_them_drafts_of_the_part_with_searchable_tags(app, db, org):
+    from webapp.bank.service import Filters, browse_query
+
+    result = ImportResult(tuple(_questions(db, app)), (), "excel")
+    assert import_questions(result, post="welding", organisation="甲企业", app=app) == len(result.questions)
+    rows = sorted(imported(db), key=lambda r: r.source)
+    assert len(rows) == len(result.questions)
+    by_source = {q.source: q for q in result.questions}
+    for row in rows:
+        q = by_source[row.source]
+        assert (row.ext_id, row.type, row.stem, row.options, row.answer) == (
+            q.id,
+            q.type,
+            q.stem,
+            list(q.options),
+            list(q.answer),
+        )
+        assert (row.status, row.part, row.organisation_id, row.retired_at) == (
+            "draft",
+            "professional",
+            org.id,
+            None,
+        )
+    found = db.scalars(browse_query(db, org.id, Filters(tag="动火", status="all"))).all()
+    assert {r.source for r in found} >= {r.source for r in rows if "动火" in r.tags} != set()

@@ -254,3 +254,22 @@ def test_excel_has_percent_formats_frozen_headers_widths_and_a_sheet_per_table(c
     last = list(sheet.iter_rows(min_row=sheet.max_row, values_only=False))[0]
     assert last[0].value == "合计" and all(last[i].number_format == "0.0%" for i in rate_cols)
     assert [r[0] for r in wb["月度趋势"].iter_rows(min_row=2, values_only=True)] == ["2025-01", "2025-02"]
+
+
+def test_first_and_latest_go_by_submission_time_then_attempt_id(client, db, data):
+    """Two sittings submitted at the same moment: the later attempt (higher id) is the latest; a sitting
+    submitted earlier but recorded later (higher id) is still the first."""
+    from datetime import timedelta
+
+    org = data["org"]
+    crane = make_post(db, "crane", "起重工")
+    zhao = make_person(db, org, "赵六", "E4", posts=[crane])
+    earlier = make_attempt(db, zhao, crane, on="2025-03-02", passed=True)
+    make_attempt(db, zhao, crane, on="2025-03-03", passed=False)
+    make_attempt(db, zhao, crane, on="2025-03-03", passed=True)  # same moment, recorded after: latest
+    late_record = make_attempt(db, zhao, crane, on="2025-03-02", passed=False)
+    late_record.submitted_at = earlier.submitted_at - timedelta(seconds=1)  # sat first, recorded last
+    db.commit()
+    client.sign_in("hr")
+    row = api(client, by="post")["起重工"]
+    assert (row["attempts"], row["people"], row["first_passed"], row["latest_passed"]) == (4, 1, 0, 1)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from quizbank import formats, model
@@ -184,10 +184,10 @@ def import_questions_into(
         version=version,
         posts=posts,
         handbook=model.Handbook(title=title, version=version, post=post_code),
-        questions=tuple(replace(q, part=part) for q in questions),  # type: ignore[arg-type]
+        questions=tuple(questions),
         source="import",
     )
-    row = load_question_set(s, qset, organisation_id=organisation_id, origin="import")
+    row = load_question_set(s, qset, organisation_id=organisation_id, origin="import", part=part)
     _cite_handbook_version(s, row, organisation_id, post if part == "professional" else None)
     return row
 
@@ -210,11 +210,15 @@ def _cite_handbook_version(s: Session, qset: QuestionSet, organisation_id: int, 
     if version is None:
         return
     by_title = {sec["title"].strip(): sec["id"] for sec in version.sections}
-    for q in s.scalars(select(Question).where(Question.set_id == qset.id)):
-        q.handbook_version_id = version.id
-        if q.section and q.section.strip() in by_title:
-            q.section = by_title[q.section.strip()]
-    s.flush()
+    # Set-wise, not row by row: one UPDATE for the version, one per distinct 章节 written as a title.
+    s.execute(update(Question).where(Question.set_id == qset.id).values(handbook_version_id=version.id))
+    written = s.scalars(select(Question.section).where(Question.set_id == qset.id).distinct())
+    for section in [x for x in written if x and x.strip() in by_title]:
+        s.execute(
+            update(Question)
+            .where(Question.set_id == qset.id, Question.section == section)
+            .values(section=by_title[section.strip()])
+        )
 
 
 # --- browsing --------------------------------------------------------------------------------------------

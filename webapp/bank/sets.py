@@ -7,9 +7,10 @@ attempts.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from quizbank import model
@@ -39,9 +40,22 @@ def upsert_post(s: Session, post: model.Post, organisation_id: int | None = None
     return row
 
 
+INSERT_BATCH = 2000  # new question rows per executemany
+
+
 def load_question_set(
-    s: Session, qset: model.QuestionSet, *, organisation_id: int | None = None, origin: str = "plugin"
+    s: Session,
+    qset: model.QuestionSet,
+    *,
+    organisation_id: int | None = None,
+    origin: str = "plugin",
+    part: str | None = None,
 ) -> QuestionSet:
+    """Upsert `qset` and its questions; `part` (when given) is every question's part, whatever `q.part`.
+
+    Questions new to the set are inserted in batches of plain rows, one executemany each (an import of
+    100,000 questions builds no ORM object per question); questions the set already holds are updated
+    in place. The set's row is written by the ORM every time, so the bank's caches see the change."""
     for post in qset.posts:
         upsert_post(s, post, organisation_id if origin == "import" else None)
     row = s.scalar(
@@ -73,18 +87,24 @@ def load_question_set(
 
     existing = {q.ext_id: q for q in s.scalars(select(Question).where(Question.set_id == row.id))}
     seen = set()
+    # An imported question is a draft (待审核) until a reviewer publishes it; built-in ones are live.
+    status = "draft" if origin == "import" else "live"
+    batch: list[tuple] = []
     for q in qset.questions:
         seen.add(q.id)
         r = existing.get(q.id)
         if r is None:
-            # An imported question is a draft (待审核) until a reviewer publishes it; built-in ones are live.
-            status = "draft" if origin == "import" else "live"
-            r = Question(set_id=row.id, ext_id=q.id, organisation_id=organisation_id, status=status)
-            s.add(r)
+            batch.append(_new_row(q, row.id, organisation_id, status, part or q.part))
+            if len(batch) == INSERT_BATCH:
+                _insert_new(s, batch)
+                batch = []
+            continue
         r.type, r.stem, r.options, r.answer = q.type, q.stem, list(q.options), list(q.answer)
         r.explanation, r.difficulty, r.tags = q.explanation, q.difficulty, list(q.tags)
         r.basis, r.source = q.basis, (q.source or None) and q.source[:200]
-        r.section, r.part, r.retired_at = q.section, q.part, None
+        r.section, r.part, r.retired_at = q.section, part or q.part, None
+    if batch:
+        _insert_new(s, batch)
     for ext_id, r in existing.items():
         if ext_id not in seen and r.retired_at is None:
             r.retired_at = now
@@ -103,6 +123,74 @@ def load_question_set(
         other.retired_at = None if other is newest else (other.retired_at or now)
     s.flush()
     return row
+
+
+# The table's column order, as a positional INSERT names them (checked when the statement is compiled).
+_NEW_COLUMNS = (
+    "set_id",
+    "ext_id",
+    "type",
+    "stem",
+    "options",
+    "answer",
+    "explanation",
+    "difficulty",
+    "tags",
+    "section",
+    "part",
+    "organisation_id",
+    "basis",
+    "source",
+    "status",
+)
+_json_text = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str (ASCII-escaped)
+
+
+def _json_list(values: Iterable[object]) -> str:
+    """`json.dumps(list(values))` for a list of str or int, character for character, without the encoder's
+    per-call set-up: tag search (`browse_query`) matches the stored text, so it must not change."""
+    return "[" + ", ".join(_json_text(v) if v.__class__ is str else str(v) for v in values) + "]"
+
+
+def _new_row(q: model.Question, set_id: int, organisation_id: int | None, status: str, part: str) -> tuple:
+    """The `questions` row of a question new to its set, the values in `_NEW_COLUMNS` order (JSON as text)."""
+    return (
+        set_id,
+        q.id,
+        q.type,
+        q.stem,
+        _json_list(q.options),
+        _json_list(q.answer),
+        q.explanation,
+        q.difficulty,
+        _json_list(q.tags),
+        q.section,
+        part,
+        organisation_id,
+        q.basis,
+        (q.source or None) and q.source[:200],
+        status,
+    )
+
+
+def _insert_new(s: Session, rows: list[tuple]) -> None:
+    """One executemany of `_new_row` rows, handed to the driver as they are (JSON already text)."""
+    connection = s.connection()
+    dialect = connection.dialect
+    if dialect.name not in _INSERT_SQL:
+        statement = insert(Question.__table__).values({c: bindparam(c) for c in _NEW_COLUMNS})
+        compiled = statement.compile(dialect=dialect)
+        if dialect.positional and tuple(compiled.positiontup or ()) != _NEW_COLUMNS:
+            raise RuntimeError(f"questions INSERT names {compiled.positiontup}, not {_NEW_COLUMNS}")
+        _INSERT_SQL[dialect.name] = str(compiled)
+    sql = _INSERT_SQL[dialect.name]
+    if dialect.positional:
+        connection.exec_driver_sql(sql, rows)
+    else:
+        connection.exec_driver_sql(sql, [dict(zip(_NEW_COLUMNS, r, strict=True)) for r in rows])
+
+
+_INSERT_SQL: dict[str, str] = {}
 
 
 def sync_registry(s: Session, sets: Iterable[model.QuestionSet]) -> list[QuestionSet]:

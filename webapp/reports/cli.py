@@ -22,7 +22,7 @@ def export_pass_rates(
     from webapp.infra.db import transaction
     from webapp.org.service import find_organisation
     from webapp.reports import export
-    from webapp.reports.service import GROUPINGS, pass_rates, total
+    from webapp.reports.service import GROUPINGS, NO_FILTERS, report
 
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -40,10 +40,8 @@ def export_pass_rates(
         from webapp.infra import clock
 
         today = clock.today()
-        rows = pass_rates(s, org.id, by, start, end, today=today)
-        summary = total(s, org.id, by, start, end, today=today)
+        rows, summary, trend = report(s, org.id, by, start, end, NO_FILTERS, today)
         if suffix == ".xlsx":
-            trend = rows if by == "month" else pass_rates(s, org.id, "month", start, end)
             data = export.to_xlsx(rows, by, start, end, org.name, total=summary, trend=trend)
         else:
             data = export.to_csv(rows, by, total=summary)

@@ -36,32 +36,48 @@ def notes_frame(by: str, start: date | None, end: date | None, organisation: str
 
 
 def _sheet(
-    writer, name: str, df: pd.DataFrame, widths: Sequence[int], rate_columns: Sequence[int] = ()
+    workbook,
+    name: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[int],
+    rate_columns: Sequence[int] = (),
+    *,
+    bold_last: bool = False,
 ) -> None:
-    """Write `df` with a frozen bold header, column widths, rates (0–100 in the data) as Excel percentages."""
+    """Stream one sheet: a frozen bold header, column widths, rates (0–100 in the data) as Excel
+    percentages, text always text (never evaluated as a formula), the last row bold when it is 合计."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    df = df.copy()
-    for i in rate_columns:
-        col = df.columns[i]
-        df[col] = [None if v is None or v != v else v / 100 for v in df[col]]
-    df.to_excel(writer, sheet_name=name, index=False)
-    sheet = writer.sheets[name]
+    sheet = workbook.create_sheet(name)
     sheet.freeze_panes = "B2"
     for i, w in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = w
-    for c in sheet[1]:
-        c.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for i, c in enumerate(row):
-            if i in rate_columns:
-                c.number_format = "0.0%"
-            elif isinstance(c.value, str):
-                c.data_type = "s"  # text stays text: never evaluated as a formula
-    if sheet.max_row > 1 and str(sheet.cell(sheet.max_row, 1).value) == "合计":
-        for c in sheet[sheet.max_row]:
-            c.font = Font(bold=True)
+    bold = Font(bold=True)
+
+    def cell(value: object, i: int, strong: bool) -> WriteOnlyCell:
+        if i in rate_columns:
+            value = None if value is None or value != value else value / 100
+        c = WriteOnlyCell(sheet, value=neutralise(value))
+        if i in rate_columns:
+            c.number_format = "0.0%"
+        elif isinstance(c.value, str):
+            c.data_type = "s"
+        if strong:
+            c.font = bold
+        return c
+
+    sheet.append([cell(v, -1, True) for v in header])
+    for n, row in enumerate(rows, start=1):
+        strong = bold_last and n == len(rows)
+        sheet.append([cell(v, i, strong) for i, v in enumerate(row)])
+
+
+def _table(rows: Sequence[PassRateRow], total: PassRateRow | None) -> list[list[object]]:
+    keys = [k for k, _t, _n in COLUMNS]
+    return [[r.as_dict()[k] for k in keys] for r in [*rows, *([total] if total else [])]]
 
 
 def to_xlsx(
@@ -74,14 +90,32 @@ def to_xlsx(
     total: PassRateRow | None = None,
     trend: Sequence[PassRateRow] = (),
 ) -> bytes:
-    """Sheets: 通过率 (the groups and the 合计 row), 月度趋势, 说明."""
+    """Sheets: 通过率 (the groups and the 合计 row), 月度趋势, 说明; written row by row (openpyxl's
+    write-only workbook), from the report's rows alone."""
+    from openpyxl import Workbook
+
     keys = [k for k, _t, _n in COLUMNS]
     rate_columns = [keys.index(k) for k in RATE_KEYS]
+    widths = [13] * (len(COLUMNS) - 1)
+
+    def header(grouping: str) -> list[str]:
+        return [GROUPINGS[grouping] if key == "label" else title for key, title, _n in COLUMNS]
+
+    workbook = Workbook(write_only=True)
+    _sheet(
+        workbook,
+        "通过率",
+        header(by),
+        _table(rows, total),
+        (28, *widths),
+        rate_columns,
+        bold_last=bool(total),
+    )
+    _sheet(workbook, "月度趋势", header("month"), _table(trend, None), (12, *widths), rate_columns)
+    notes = notes_frame(by, start, end, organisation)
+    _sheet(workbook, "说明", list(notes.columns), notes.values.tolist(), (16, 80))
     out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        _sheet(writer, "通过率", frame(rows, by, total), (28, *([13] * (len(COLUMNS) - 1))), rate_columns)
-        _sheet(writer, "月度趋势", frame(trend, "month"), (12, *([13] * (len(COLUMNS) - 1))), rate_columns)
-        _sheet(writer, "说明", notes_frame(by, start, end, organisation), (16, 80))
+    workbook.save(out)
     return out.getvalue()
 
 

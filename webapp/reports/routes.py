@@ -27,8 +27,7 @@ from webapp.reports.service import (
     ReportError,
     parse_filters,
     parse_range,
-    pass_rates,
-    total,
+    report,
 )
 
 bp = Blueprint("reports", __name__)
@@ -51,10 +50,7 @@ def _request() -> tuple[str, date | None, date | None, Filters]:
 
 
 def _report(by, start, end, filters):
-    org, today = current_user.organisation_id, clock.today()
-    rows = pass_rates(session, org, by, start, end, filters, today)
-    trend = rows if by == "month" else pass_rates(session, org, "month", start, end, filters)
-    return rows, total(session, org, by, start, end, filters, today), trend
+    return report(session, current_user.organisation_id, by, start, end, filters, clock.today())
 
 
 @bp.get("/reports/")

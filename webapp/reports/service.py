@@ -15,7 +15,7 @@ Per group the report counts attempts and people, because one person may sit seve
 Filters: exam kind (考试类型), post and department together. The 合计 row is the same aggregate over
 all groups at once (people counted once), not a sum of the rows.
 
-The aggregate runs in SQL (one query with a window function), on SQLite and PostgreSQL alike.
+The aggregate runs in SQL (one query: per group and person, then per group), on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Integer, case, func, literal, literal_column, select
+from sqlalchemy import Integer, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from quizbank.model import EXAM_KINDS
@@ -205,6 +205,28 @@ def _needs_person(by: str, filters: Filters) -> bool:
     return by == "department" or bool(filters.department_id)
 
 
+def _first_and_latest(dialect: str, ok):
+    """Aggregates over one person's sittings in a group: did the first pass, did the latest pass (1/0).
+
+    "First" and "latest" go by submission time, then attempt id. One GROUP BY pass instead of two window
+    sorts: on SQLite the max/min of a fixed-width text key (the stored timestamp, the zero-padded id, the
+    result) carries the result in its last character; on PostgreSQL an ordered array_agg."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+
+        def pick(*order):
+            return func.array_agg(aggregate_order_by(ok, *order), type_=ARRAY(Integer))[1]
+
+        first = pick(Attempt.submitted_at, Attempt.id)
+        latest = pick(Attempt.submitted_at.desc(), Attempt.id.desc())
+        return first, latest
+    key = func.printf("%s%012d%d", Attempt.submitted_at, Attempt.id, ok)
+    return (
+        cast(func.substr(func.min(key), -1), Integer),
+        cast(func.substr(func.max(key), -1), Integer),
+    )
+
+
 def pass_rate_query(
     s: Session,
     organisation_id: int,
@@ -213,34 +235,37 @@ def pass_rate_query(
     end: date | None,
     filters: Filters = NO_FILTERS,
 ):
-    """The aggregate: (key, attempts, attempts_passed, people, latest_passed, first_passed) per group."""
-    key = _key_column(by, s.get_bind().dialect.name).label("key")
+    """The aggregate: (key, attempts, attempts_passed, people, latest_passed, first_passed) per group.
+
+    The inner query is one row per group and person (their sittings, passes, first and latest result),
+    the outer one sums those per group."""
+    dialect = s.get_bind().dialect.name
+    key = _key_column(by, dialect).label("key")
     conditions = _conditions(s, organisation_id, by, start, end, filters)
-    passed = case((Attempt.passed.is_(True), 1), else_=0)
-    inner = select(
-        key,
-        Attempt.person_id.label("person_id"),
-        passed.label("ok"),
-        func.row_number()
-        .over(partition_by=(key, Attempt.person_id), order_by=(Attempt.submitted_at, Attempt.id))
-        .label("n"),
-        func.row_number()
-        .over(
-            partition_by=(key, Attempt.person_id), order_by=(Attempt.submitted_at.desc(), Attempt.id.desc())
+    ok = case((Attempt.passed.is_(True), 1), else_=0)
+    first, latest = _first_and_latest(dialect, ok)
+    inner = (
+        select(
+            key,
+            func.count().label("attempts"),
+            func.sum(ok).label("ok"),
+            first.label("first_ok"),
+            latest.label("latest_ok"),
         )
-        .label("m"),
-    ).where(*conditions)
+        .where(*conditions)
+        .group_by(*(() if by == "all" else (key,)), Attempt.person_id)
+    )
     if _needs_person(by, filters):
         inner = inner.join(Person, Person.id == Attempt.person_id)
     sub = inner.subquery()
     return (
         select(
             sub.c.key,
-            func.count().label("attempts"),
+            func.sum(sub.c.attempts).label("attempts"),
             func.sum(sub.c.ok).label("attempts_passed"),
-            func.count(func.distinct(sub.c.person_id)).label("people"),
-            func.sum(case((sub.c.m == 1, sub.c.ok), else_=literal(0, Integer))).label("latest_passed"),
-            func.sum(case((sub.c.n == 1, sub.c.ok), else_=literal(0, Integer))).label("first_passed"),
+            func.count().label("people"),
+            func.sum(sub.c.latest_ok).label("latest_passed"),
+            func.sum(sub.c.first_ok).label("first_passed"),
         )
         .group_by(sub.c.key)
         .order_by(sub.c.key)
@@ -290,35 +315,68 @@ def people_by_group(
     return out
 
 
+class MayWork:
+    """Whether a person may work a post today, each (person, post) computed once and remembered: the
+    report's rows and its 合计 ask for the same people. Events and posts are loaded for the people
+    not seen yet, in two queries per call of `load`."""
+
+    def __init__(self, s: Session, organisation_id: int, today: date) -> None:
+        from webapp.org.models import Organisation
+
+        self.s, self.today = s, today
+        self.org = s.get(Organisation, organisation_id)
+        self.events: dict[int, list] = {}
+        self.posts: dict[int, list[Post]] = {}
+        self._on: dict[tuple[int, int], bool] = {}
+        self._everywhere: dict[int, bool] = {}
+
+    def load(self, ids: set[int]) -> None:
+        from webapp.standing import service as standing_service
+
+        new = sorted(ids.difference(self.events))
+        if new:
+            events, posts = standing_service.events_of(self.s, new), standing_service.posts_of(self.s, new)
+            for pid in new:
+                self.events[pid], self.posts[pid] = events[pid], posts[pid]
+
+    def on(self, pid: int, post: Post) -> bool:
+        from webapp.standing import service as standing_service
+
+        known = self._on.get((pid, post.id))
+        if known is None:
+            known = standing_service.compute(self.events[pid], self.org, post, self.today).may_work
+            self._on[(pid, post.id)] = known
+        return known
+
+    def everywhere(self, pid: int) -> bool:
+        known = self._everywhere.get(pid)
+        if known is None:
+            posts = self.posts[pid]
+            known = self._everywhere[pid] = bool(posts) and all(self.on(pid, p) for p in posts)
+        return known
+
+
 def may_work_counts(
-    s: Session, organisation_id: int, by: str, groups: dict[object, set[int]], today: date
+    s: Session,
+    organisation_id: int,
+    by: str,
+    groups: dict[object, set[int]],
+    today: date,
+    may_work: MayWork | None = None,
 ) -> dict[object, int]:
     """Per group, how many of its people may work today (by post: on that post; else on all their posts)."""
-    from webapp.org.models import Organisation
-    from webapp.standing import service as standing_service
-
-    org = s.get(Organisation, organisation_id)
-    ids = sorted(set().union(*groups.values())) if groups else []
-    events, posts = standing_service.events_of(s, ids), standing_service.posts_of(s, ids)
-    post_rows = {p.id: p for ps in posts.values() for p in ps}
+    may_work = may_work or MayWork(s, organisation_id, today)
+    may_work.load(set().union(*groups.values()) if groups else set())
+    post_rows: dict[int, Post] = {}
     if by == "post":
-        post_rows.update(
-            {p.id: p for p in s.scalars(select(Post).where(Post.id.in_([k for k in groups if k])))}
-        )
-    everywhere: dict[int, bool] = {}
-    for pid in ids:
-        everywhere[pid] = bool(posts[pid]) and all(
-            standing_service.compute(events[pid], org, p, today).may_work for p in posts[pid]
-        )
+        post_rows = {p.id: p for p in s.scalars(select(Post).where(Post.id.in_([k for k in groups if k])))}
     counts = {}
     for k, members in groups.items():
         if by == "post" and k in post_rows:
             post = post_rows[k]
-            counts[k] = sum(
-                1 for pid in members if standing_service.compute(events[pid], org, post, today).may_work
-            )
+            counts[k] = sum(1 for pid in members if may_work.on(pid, post))
         else:
-            counts[k] = sum(1 for pid in members if everywhere[pid])
+            counts[k] = sum(1 for pid in members if may_work.everywhere(pid))
     return counts
 
 
@@ -330,14 +388,15 @@ def pass_rates(
     end: date | None = None,
     filters: Filters = NO_FILTERS,
     today: date | None = None,
+    standing: MayWork | None = None,
 ) -> list[PassRateRow]:
-    """The rows; with `today`, each row's 今日可上岗 count too."""
+    """The rows; with `today`, each row's 今日可上岗 count too (from `standing` when given, which
+    remembers every (person, post) it computed for the next call)."""
     result = s.execute(pass_rate_query(s, organisation_id, by, start, end, filters)).all()
     may_work: dict[object, int] = {}
     if today is not None and result:
-        may_work = may_work_counts(
-            s, organisation_id, by, people_by_group(s, organisation_id, by, start, end, filters), today
-        )
+        groups = people_by_group(s, organisation_id, by, start, end, filters)
+        may_work = may_work_counts(s, organisation_id, by, groups, today, standing)
     labels = _labels(s, organisation_id, by, [r.key for r in result])
     rows = []
     for r in result:
@@ -374,9 +433,27 @@ def total(
     end,
     filters: Filters = NO_FILTERS,
     today: date | None = None,
+    standing: MayWork | None = None,
 ) -> PassRateRow | None:
     """The 合计 row: the same aggregate over every group at once (a person in two groups counts once;
     按检查 totals the spot tests of inspections alone, like its rows)."""
     scope = replace(filters, inspections_only=by == "inspection")
-    rows = pass_rates(s, organisation_id, "all", start, end, scope, today)
+    rows = pass_rates(s, organisation_id, "all", start, end, scope, today, standing)
     return rows[0] if rows else None
+
+
+def report(
+    s: Session,
+    organisation_id: int,
+    by: str,
+    start: date | None,
+    end: date | None,
+    filters: Filters,
+    today: date,
+) -> tuple[list[PassRateRow], PassRateRow | None, list[PassRateRow]]:
+    """What the page, the API and the exports show: the rows and the 合计 row with 今日可上岗 (each
+    person's standing computed once for both), and the monthly trend."""
+    standing = MayWork(s, organisation_id, today)
+    rows = pass_rates(s, organisation_id, by, start, end, filters, today, standing)
+    trend = rows if by == "month" else pass_rates(s, organisation_id, "month", start, end, filters)
+    return rows, total(s, organisation_id, by, start, end, filters, today, standing), trend
