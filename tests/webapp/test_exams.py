@@ -216,11 +216,18 @@ def test_practice_gives_instant_feedback_and_wrong_answers_land_in_the_wrong_boo
     r = client.post("/api/v1/attempts", json={"practice": {"post": "welding", "section": "welding-1"}})
     attempt = r.get_json()
     assert attempt["kind"] == "practice" and attempt["deadline"] is None and len(attempt["questions"]) == 10
-    q = next(q for q in attempt["questions"] if q["type"] == "truefalse")
-    wrong = q["options"].index("错误")
-    f = client.post(f"/api/v1/attempts/{attempt['id']}/responses/{q['id']}/check", json={"choices": [wrong]})
+    q = attempt["questions"][0]  # the fixture's answers: 正确; 乙; 甲 and 丙 (whatever the draw holds)
+    wrong, right = {
+        "truefalse": ("错误", ["正确"]),
+        "single": ("甲", ["乙"]),
+        "multiple": ("乙", ["甲", "丙"]),
+    }[q["type"]]
+    f = client.post(
+        f"/api/v1/attempts/{attempt['id']}/responses/{q['id']}/check",
+        json={"choices": [q["options"].index(wrong)]},
+    )
     body = f.get_json()
-    assert body["correct"] is False and body["answer"] == [q["options"].index("正确")]
+    assert body["correct"] is False and body["answer"] == sorted(q["options"].index(o) for o in right)
     assert body["explanation"] == f"解析：{q['id']}" and body["section_url"].endswith("/welding-1")
     page = client.get("/wrong-book").get_data(True)
     assert q["stem"] in page
