@@ -20,6 +20,7 @@ questions of one group whatever the bank holds.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -41,12 +42,42 @@ from webapp.org.models import Organisation
 
 
 @dataclass(frozen=True)
+class EncodedQuestion:
+    """A question's pieces of JSON, encoded once per bank version: a start joins them in paper order instead
+    of building and encoding a dict per question (`starting.paper_texts`)."""
+
+    pk: int
+    answer: tuple[int, ...]
+    shown_head: str  # '{"id":…,"type":…,"stem":…,"options":[' (what the browser gets)
+    options: tuple[str, ...]  # each option, encoded
+    layout_head: str  # '{"id":…,"pk":…,"order":[' (the frozen layout, server-side)
+    layout_mid: str  # '],"type":…,"n":…,"key":['
+    layout_tail: str  # ',"sec":…}'
+
+
+def _encoded(q: model.Question, pk: int) -> EncodedQuestion:
+    def enc(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    return EncodedQuestion(
+        pk=pk,
+        answer=q.answer,
+        shown_head=f'{{"id":{enc(q.id)},"type":{enc(q.type)},"stem":{enc(q.stem)},"options":[',
+        options=tuple(enc(o) for o in q.options),
+        layout_head=f'{{"id":{enc(q.id)},"pk":{pk},"order":[',
+        layout_mid=f'],"type":{enc(q.type)},"n":{len(q.options)},"key":[',
+        layout_tail=f',"sec":{enc(q.section)}}}',
+    )
+
+
+@dataclass(frozen=True)
 class DrawableBank:
     """A post's live bank as one organisation sees it (`bank_rows`), as core questions, indexed."""
 
     index: BankIndex
     pk_of: Mapping[str, int]  # ext id -> question row id
     groups: Mapping[str, int] = field(default_factory=dict)  # ext id -> near-duplicate group
+    encoded: Mapping[str, EncodedQuestion] = field(default_factory=dict)  # ext id -> its JSON pieces
 
     @property
     def questions(self) -> tuple[model.Question, ...]:
@@ -189,6 +220,8 @@ def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableB
         if withheld:
             questions = [q for q in questions if q.id not in withheld]
         groups = group_of(duplicate_ids(questions))
-        return DrawableBank(index_bank(questions), {r.ext_id: r.id for r in rows}, groups)
+        pk_of = {r.ext_id: r.id for r in rows}
+        encoded = {q.id: _encoded(q, pk_of[q.id]) for q in questions}
+        return DrawableBank(index_bank(questions), pk_of, groups, encoded)
 
     return _banks().get(_current_fingerprint(s, post_code, organisation_id), build)
