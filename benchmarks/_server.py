@@ -111,6 +111,29 @@ def floor_folder() -> str | None:
 
 
 SERVERS = ("waitress", "gunicorn", "granian")
+_SERVER_PIDS: dict[int, int] = {}  # port -> the pid of the process serving it (while `serving`)
+
+
+def server_cpu_seconds(port: int) -> float | None:
+    """CPU seconds (user + system) used so far by the server on `port` and its worker processes (Linux
+    /proc; None elsewhere): what a run costs the server, whatever else the machine is doing."""
+    pid = _SERVER_PIDS.get(port)
+    if pid is None or not os.path.exists(f"/proc/{pid}"):
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total / tick
 
 
 @contextmanager
@@ -162,10 +185,12 @@ def serving(
         "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
     }
     proc = subprocess.Popen(command, env=env, cwd=str(Path(__file__).resolve().parents[1]))
+    _SERVER_PIDS[port] = proc.pid
     try:
         _wait_for(port)
         yield port
     finally:
+        _SERVER_PIDS.pop(port, None)
         proc.terminate()
         proc.wait(20)
 
@@ -196,10 +221,12 @@ def _spawned(target, args: tuple) -> Iterator[int]:
         port = s.getsockname()[1]
     server = multiprocessing.get_context("spawn").Process(target=target, args=(*args, port), daemon=True)
     server.start()
+    _SERVER_PIDS[port] = server.pid
     try:
         _wait_for(port)
         yield port
     finally:
+        _SERVER_PIDS.pop(port, None)
         server.terminate()
         server.join(10)
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -50,7 +51,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._server import SERVERS, THREADS, bench_app, drop_schema, fresh_schema, serving  # noqa: E402
+from benchmarks._server import (  # noqa: E402
+    SERVERS,
+    THREADS,
+    bench_app,
+    drop_schema,
+    fresh_schema,
+    server_cpu_seconds,
+    serving,
+)
 
 POST_CODE = "welding"
 TIMEOUT = 120.0
@@ -140,11 +149,12 @@ class Client:
 
 
 def _synchronized(clients: list[Client], path: str, body: dict, expect: int) -> dict:
-    """All clients send `path` at once (after a barrier); figures from release to the last response."""
+    """All clients send `path` at once (after a barrier); figures from release to the last response, and
+    the CPU seconds the server spent meanwhile (per request: what it costs, however loaded the machine)."""
     barrier = threading.Barrier(len(clients) + 1)
     latencies: list[float] = []
     errors: list[str] = []
-    papers: list[dict] = []
+    bodies: list[bytes] = []  # decoded after the clock stops: the load generator's work is not the server's
     lock = threading.Lock()
 
     def run(c: Client) -> None:
@@ -163,17 +173,20 @@ def _synchronized(clients: list[Client], path: str, body: dict, expect: int) -> 
             else:
                 latencies.append(took)
                 if data:
-                    papers.append(json.loads(data))
+                    bodies.append(data)
 
     threading.stack_size(512 * 1024)
     threads = [threading.Thread(target=run, args=(c,), daemon=True) for c in clients]
     for t in threads:
         t.start()
+    cpu_before = server_cpu_seconds(clients[0].port)
     barrier.wait()
     start = time.perf_counter()
     for t in threads:
         t.join(TIMEOUT + 10)
     elapsed = time.perf_counter() - start
+    cpu_after = server_cpu_seconds(clients[0].port)
+    papers = [json.loads(b) for b in bodies]
     ordered = sorted(latencies) or [float("nan")]
     figures = {
         "requests": len(clients),
@@ -184,6 +197,8 @@ def _synchronized(clients: list[Client], path: str, body: dict, expect: int) -> 
         "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1),
         "max_ms": round(ordered[-1] * 1000, 1),
     }
+    if cpu_before is not None and cpu_after is not None:
+        figures["server_cpu_ms_per_request"] = round((cpu_after - cpu_before) * 1000 / len(clients), 2)
     if errors:
         figures["first_error"] = errors[0]
     if papers:
@@ -230,6 +245,7 @@ def main() -> None:
                 "start": start,
                 "bare": bare,
                 "start_vs_bare": round(start["all_done_s"] / bare["all_done_s"], 1),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
                 "anchor": "bare 204 route, same app, cookies and waitress config, same synchronized start",
             }
         )

@@ -115,3 +115,18 @@ def test_another_enterprises_exam_is_not_found(world, app, db, clock):
     client = app.test_client()
     client.sign_in("w1")
     assert _start(client, foreign.id).status_code == 404
+
+
+def test_the_start_button_opens_the_paper_and_opens_the_same_one_again(world, app, db):
+    client = app.test_client()
+    client.sign_in("w1")
+    first = client.post(f"/exams/{world['all']}/start", data={"csrf_token": client.csrf_token})
+    again = client.post(f"/exams/{world['all']}/start", data={"csrf_token": client.csrf_token})
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"]
+    attempt_id = int(first.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    db.rollback()
+    assert db.get(Attempt, attempt_id).exam_id == world["all"]
+    assert client.get(first.headers["Location"]).status_code == 200
+    refused = client.post(f"/exams/{world['later']}/start", data={"csrf_token": client.csrf_token})
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/exams")

@@ -198,15 +198,32 @@ def _fingerprints() -> dict:
     return current_app.extensions.setdefault("quizbank_bank_fingerprints", {})
 
 
+_rechecking = threading.Lock()
+
+
 def _current_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple:
+    """The bank's fingerprint as this process last read it, read again when it is older than
+    EXAM_BANK_RECHECK_SECONDS or this process wrote the bank since. One thread reads it; the others starting
+    meanwhile wait for that reading rather than all reading it at once."""
     key = (post_code, organisation_id)
-    known = _fingerprints().get(key)
+    fingerprints = _fingerprints()
     recheck = float(current_app.config.get("EXAM_BANK_RECHECK_SECONDS", 1.0))
-    if known is not None and known[1] == _epoch[0] and time.monotonic() - known[2] < recheck:
-        return known[0]
-    epoch = _epoch[0]
-    fingerprint = _bank_fingerprint(s, post_code, organisation_id)
-    _fingerprints()[key] = (fingerprint, epoch, time.monotonic())
+
+    def known() -> tuple | None:
+        found = fingerprints.get(key)
+        if found is not None and found[1] == _epoch[0] and time.monotonic() - found[2] < recheck:
+            return found[0]
+        return None
+
+    fingerprint = known()
+    if fingerprint is not None:
+        return fingerprint
+    with _rechecking:
+        fingerprint = known()
+        if fingerprint is None:
+            epoch = _epoch[0]
+            fingerprint = _bank_fingerprint(s, post_code, organisation_id)
+            fingerprints[key] = (fingerprint, epoch, time.monotonic())
     return fingerprint
 
 
