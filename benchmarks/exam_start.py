@@ -55,6 +55,8 @@ from benchmarks._server import (  # noqa: E402
     SERVERS,
     THREADS,
     bench_app,
+    cpu_spent,
+    database_cpu_seconds,
     drop_schema,
     fresh_schema,
     server_cpu_seconds,
@@ -148,9 +150,10 @@ class Client:
         self.csrf = json.loads(data)["csrf_token"]
 
 
-def _synchronized(clients: list[Client], path: str, body: dict, expect: int) -> dict:
+def _synchronized(clients: list[Client], path: str, body: dict, expect: int, url: str | None) -> dict:
     """All clients send `path` at once (after a barrier); figures from release to the last response, and
-    the CPU seconds the server spent meanwhile (per request: what it costs, however loaded the machine)."""
+    the CPU the server, the database (PostgreSQL at `url`) and this load generator spent meanwhile, per
+    request: what a request costs, however loaded the machine (2 cores share all three)."""
     barrier = threading.Barrier(len(clients) + 1)
     latencies: list[float] = []
     errors: list[str] = []
@@ -180,12 +183,16 @@ def _synchronized(clients: list[Client], path: str, body: dict, expect: int) -> 
     for t in threads:
         t.start()
     cpu_before = server_cpu_seconds(clients[0].port)
+    db_before = database_cpu_seconds(url) if url else {}
+    client_before = time.process_time()
     barrier.wait()
     start = time.perf_counter()
     for t in threads:
         t.join(TIMEOUT + 10)
     elapsed = time.perf_counter() - start
+    client_cpu = time.process_time() - client_before
     cpu_after = server_cpu_seconds(clients[0].port)
+    db_cpu = cpu_spent(db_before, database_cpu_seconds(url)) if url else None
     papers = [json.loads(b) for b in bodies]
     ordered = sorted(latencies) or [float("nan")]
     figures = {
@@ -197,8 +204,12 @@ def _synchronized(clients: list[Client], path: str, body: dict, expect: int) -> 
         "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1),
         "max_ms": round(ordered[-1] * 1000, 1),
     }
+    per_request = 1000 / len(clients)
     if cpu_before is not None and cpu_after is not None:
-        figures["server_cpu_ms_per_request"] = round((cpu_after - cpu_before) * 1000 / len(clients), 2)
+        figures["server_cpu_ms_per_request"] = round((cpu_after - cpu_before) * per_request, 2)
+    if db_cpu is not None:
+        figures["database_cpu_ms_per_request"] = round(db_cpu * per_request, 2)
+    figures["client_cpu_ms_per_request"] = round(client_cpu * per_request, 2)
     if errors:
         figures["first_error"] = errors[0]
     if papers:
@@ -213,6 +224,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (a fresh schema is used)")
     parser.add_argument("--server", choices=SERVERS, default="waitress")
     parser.add_argument("--processes", type=int, default=1, help="worker processes (gunicorn, granian)")
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per process")
     args = parser.parse_args()
     url = args.database_url
     schema = fresh_schema(url) if url and url.startswith("postgresql") else None
@@ -222,12 +234,15 @@ def main() -> None:
             t = time.perf_counter()
             exam_id, password = _seed(home, url, schema, args.workers)
             seed_s = time.perf_counter() - t
-            with serving(home, url, schema, server=args.server, processes=args.processes) as port:
+            with serving(
+                home, url, schema, server=args.server, processes=args.processes, threads=args.threads
+            ) as port:
                 clients = [Client(port, f"bench{i:03d}") for i in range(args.workers)]
                 for c in clients:
                     c.sign_in(password)
-                bare = _synchronized(clients, "/bench/bare", {"exam_id": exam_id}, 204)
-                start = _synchronized(clients, "/api/v1/attempts", {"exam_id": exam_id}, 201)
+                db = url if schema else None
+                bare = _synchronized(clients, "/bench/bare", {"exam_id": exam_id}, 204, db)
+                start = _synchronized(clients, "/api/v1/attempts", {"exam_id": exam_id}, 201, db)
     finally:
         if schema:
             drop_schema(url, schema)
@@ -240,7 +255,7 @@ def main() -> None:
                 "workers": args.workers,
                 "server": args.server,
                 "processes": args.processes,
-                "threads": THREADS,
+                "threads": args.threads,
                 "seed_s": round(seed_s, 2),
                 "start": start,
                 "bare": bare,
