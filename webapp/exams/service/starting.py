@@ -272,16 +272,34 @@ def _parsed_blueprint(text: str) -> _Parsed:
     return found
 
 
+_ORDER_TEXTS: dict[tuple[int, ...], str] = {}  # an option order -> '2,0,3,1' (few distinct orders exist)
+_KEY_TEXTS: dict[tuple[tuple[int, ...], tuple[int, ...]], str] = {}  # (order, answer) -> the key on the paper
+
+
+def _key_text(order: tuple[int, ...], answer: tuple[int, ...]) -> str:
+    found = _KEY_TEXTS.get((order, answer))
+    if found is None:
+        found = ",".join(str(i) for i in sorted(order.index(a) for a in answer))
+        if len(_KEY_TEXTS) < 100_000:
+            _KEY_TEXTS[(order, answer)] = found
+    return found
+
+
 def paper_texts(paper: model.Paper, bank: DrawableBank, points: Mapping[str, str]) -> tuple[str, str]:
     """The paper's layout (server-side: `_layout` encoded) and its questions as the browser gets them (no
     key), joined from the bank's pieces encoded once per bank version."""
     layout, shown = [], []
+    encoded, order_texts = bank.encoded, _ORDER_TEXTS
     for pq in paper.questions:
-        q = bank.encoded[pq.question.id]
+        q = encoded[pq.question.id]
         order = pq.option_order
-        key = ",".join(str(i) for i in sorted(order.index(a) for a in q.answer))
+        order_text = order_texts.get(order)
+        if order_text is None:
+            order_text = ",".join(map(str, order))
+            if len(order) <= 6:  # at most 720 orders of 6 options; longer ones are rare and not kept
+                order_texts[order] = order_text
         layout.append(
-            f'{q.layout_head}{",".join(map(str, order))}{q.layout_mid}{key}],"pts":'
+            f'{q.layout_head}{order_text}{q.layout_mid}{_key_text(order, q.answer)}],"pts":'
             f"{points[pq.question.type]}{q.layout_tail}"
         )
         options = q.options
