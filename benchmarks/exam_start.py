@@ -12,27 +12,44 @@ at a barrier. Each timed request opens its own connection (`Connection: close`):
 starve each other; the rest queue in the listen backlog, as real tablets would.
 
 Prints one JSON line: time until all N have their paper, p50/p95/max latency, errors, and the same for
-the bare floor; `start_vs_bare` is the ratio of the two wall times.
+the bare floor; `start_vs_bare` is the ratio of the two wall times. Beside the times, the CPU each side
+spent per request (`server_cpu_ms_per_request`: the serving processes; `database_cpu_ms_per_request`: the
+PostgreSQL backends of the run's database; `client_cpu_ms_per_request`: this load generator) and the load
+average: the 2 cores are shared by all three and, on the development machine, by other engineers, so
+the CPU figures say what a start costs when the wall times only say how busy the machine was. Papers are
+decoded after the clock stops (the load generator's work is not the server's).
 
     .venv/bin/python benchmarks/exam_start.py [--workers 500]
     .venv/bin/python benchmarks/exam_start.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
       (a fresh schema is created for the run and dropped afterwards)
 
-Compare servers with `--server waitress|gunicorn|granian --processes N` (gunicorn: gthread workers; granian:
-WSGI workers as `quizbank serve --workers N` runs them; THREADS threads per process in every case).
+Compare servers with `--server waitress|gunicorn|granian --processes N [--threads T]` (gunicorn: gthread
+workers; granian: WSGI workers as `quizbank serve --workers N` runs them; T threads per process, 8 as
+`quizbank serve` by default).
 
-Figures on the 2-core development machine (AMD EPYC, shared with other engineers: load average 8–13 during
-the 2026-12-06 runs), PostgreSQL, 500 workers, 55-question qualification papers; all_done = barrier release
-to the last paper received:
+Figures on the 2-core development machine (AMD EPYC VM, shared with other engineers), PostgreSQL, 500
+workers, 55-question qualification papers; all_done = barrier release to the last paper received. Issue
+13's baseline on a quiet machine (load < 1), granian 2 processes: 3.27 s (p50 1.76 s), bare 1.12 s.
 
-  granian, 2 processes   4.0 s and 8.0 s (p50 2.2 / 4.3 s)   0 errors, 500 distinct attempts
-  gunicorn, 2 processes  8.6 s (p50 4.0 s)                    0 errors, 500 distinct attempts
-  granian, 3 processes   11.1 s (more processes than cores: worse)
-  waitress, 1 process    8.5 s and 11.5 s (p50 4.5 / 5.9 s)   0 errors, 500 distinct attempts
-  floor (bare 204 route, same 500 synchronized requests): 0.33–0.70 s
-  The goal (< 2 s) is not met on this loaded machine. Granian was chosen for `quizbank serve --workers N`:
-  as fast as gunicorn or faster here, and it runs on Windows (gunicorn does not).
-  Earlier (waitress, before the fingerprint was kept per process): 5.4–5.5 s; issue 13 measured 4.2 s.
+2026-12-06, after the two-statement start (this branch), load average 8–17 throughout (other engineers'
+test suites; the code before this branch took about twice as long under it as on the quiet machine):
+
+  server, processes × threads   all_done (p50)       CPU ms per start: server / database / client   bare
+  granian 2 × 8 (13 runs)       2.7–5.9 s, most 3–4.5 4.7–6.7 / 1.4–1.9 / 0.6–1.0               1.3–2.2 s
+  gunicorn 2 × 8                3.8–3.9 s (2.3)       5.3–6.8 / 1.4 / 0.8                        1.7–1.8 s
+  waitress 1 × 8                3.1–5.4 s (1.8–3.0)   4.2–5.0 / 1.0–1.4 / 0.6–0.7                1.7–2.5 s
+  granian 2 × 4, 2 × 2          4.7–6.9 s             6.1–7.1 server (fewer threads: no better)
+  granian 2 × 16                4.8 s                 6.8 server
+  Interleaved with the same runs, the code before this branch (granian 2 × 8): 6.3 and 7.8 s, server
+  10.7–11.7 and database 2.9–3.5 ms CPU per start. Every run: 0 errors, 500 distinct attempts.
+
+The CPU per start is what decides a quiet machine: granian 2 × 8 spends about 6.7–9.6 ms of CPU per start
+in all (server + database + load generator) under this load, 3.4–4.8 s for 500 starts over 2 cores (the
+bare route about 2.7–3.5 ms); CPU figures are inflated too on a busy machine. The goal (< 2 s) is not
+shown on this loaded machine. Granian stays the choice for `quizbank serve --workers N`: two processes use both
+cores (waitress is one process: it cannot go below its own ~4.3 ms × 500 = 2.2 s of CPU on one core),
+it is as fast as gunicorn or faster here, and it runs on Windows (gunicorn does not). 8 threads per
+process: fewer were no better here, more added nothing.
 """
 
 from __future__ import annotations

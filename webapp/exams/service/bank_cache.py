@@ -10,7 +10,13 @@ only ever in the database.
 The fingerprint (one aggregate statement) is itself kept per process, so a synchronized start of hundreds
 of workers does not read it once per start: a commit in this process that wrote questions, sets or handbook
 sections drops it at once (`_bank_written`); a change committed by another process is seen within
-EXAM_BANK_RECHECK_SECONDS (default 1 s) — as if the start had come that much earlier.
+EXAM_BANK_RECHECK_SECONDS (default 1 s) — as if the start had come that much earlier. One thread re-reads
+it; the others starting meanwhile wait for that reading. (A version counter read in the start's own
+statement would need every writer of these six tables, including ones outside a Session, to bump it; the
+fingerprint needs none, and costs one statement per process per second.)
+
+With the bank, each question's pieces of JSON are encoded once (`EncodedQuestion`), so a start joins its
+layout and paper from strings (`starting.paper_texts`).
 
 This is the one place the drawable bank is built: drafts (待审核) are not in it (`bank_rows`), questions
 withheld as 待复核 by the enterprise's policy are left out (`laws.service.withheld_ids`), and the bank's
