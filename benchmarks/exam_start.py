@@ -31,25 +31,26 @@ Figures on the 2-core development machine (AMD EPYC VM, shared with other engine
 workers, 55-question qualification papers; all_done = barrier release to the last paper received. Issue
 13's baseline on a quiet machine (load < 1), granian 2 processes: 3.27 s (p50 1.76 s), bare 1.12 s.
 
-2026-12-06, after the two-statement start (this branch), load average 8–17 throughout (other engineers'
-test suites; the code before this branch took about twice as long under it as on the quiet machine):
+2026-12-06 19:22–19:26, after the two-statement start (this branch), nobody else running (load average
+2.2–4.9: these runs themselves; the code before this branch interleaved with them):
 
-  server, processes × threads   all_done (p50)       CPU ms per start: server / database / client   bare
-  granian 2 × 8 (13 runs)       2.7–5.9 s, most 3–4.5 4.7–6.7 / 1.4–1.9 / 0.6–1.0               1.3–2.2 s
-  gunicorn 2 × 8                3.8–3.9 s (2.3)       5.3–6.8 / 1.4 / 0.8                        1.7–1.8 s
-  waitress 1 × 8                3.1–5.4 s (1.8–3.0)   4.2–5.0 / 1.0–1.4 / 0.6–0.7                1.7–2.5 s
-  granian 2 × 4, 2 × 2          4.7–6.9 s             6.1–7.1 server (fewer threads: no better)
-  granian 2 × 16                4.8 s                 6.8 server
-  Interleaved with the same runs, the code before this branch (granian 2 × 8): 6.3 and 7.8 s, server
-  10.7–11.7 and database 2.9–3.5 ms CPU per start. Every run: 0 errors, 500 distinct attempts.
+  server, processes × threads   all_done (p50)                CPU ms per start: server / db / client   bare
+  granian 2 × 8 (7 runs)        1.43–2.06 s, median 1.69 (0.9)  3.4–4.7 / 0.9–1.2 / 0.5–0.8          0.89–1.95 s
+  gunicorn 2 × 8                1.66, 1.72 s (0.93, 0.99)       4.3–4.4 / 1.0–1.1 / 0.5               1.23–1.27 s
+  waitress 1 × 8                2.56, 2.75 s (1.36, 1.49)       4.7–5.2 / 1.1–1.2 / 0.6–0.7           1.46–1.71 s
+  granian 2 × 4, 2 × 16         1.81 s, 2.11 s                  4.8, 5.3 server
+  before (granian 2 × 8)        3.17, 3.18, 3.63 s (1.6–1.9)    7.1–9.8 / 1.5–2.0 / 0.5–0.7           1.0–1.4 s
+  before (gunicorn 2 × 8)       3.11 s                          7.7 / 1.6 / 0.6
+  Every run: 0 errors, 500 distinct attempts, 55 questions each. Goal < 2 s: met by granian 2 × 8 in 6
+  runs of 7.
 
-The CPU per start is what decides a quiet machine: granian 2 × 8 spends about 6.7–9.6 ms of CPU per start
-in all (server + database + load generator) under this load, 3.4–4.8 s for 500 starts over 2 cores (the
-bare route about 2.7–3.5 ms); CPU figures are inflated too on a busy machine. The goal (< 2 s) is not
-shown on this loaded machine. Granian stays the choice for `quizbank serve --workers N`: two processes use both
-cores (waitress is one process: it cannot go below its own ~4.3 ms × 500 = 2.2 s of CPU on one core),
-it is as fast as gunicorn or faster here, and it runs on Windows (gunicorn does not). 8 threads per
-process: fewer were no better here, more added nothing.
+The same afternoon under other engineers' test suites (load average 8–17), granian 2 × 8 took 2.7–5.9 s
+(13 runs; server CPU 4.7–6.7 ms per start) and the code before 6.3 and 7.8 s (10.7–11.7 ms): the CPU per
+start, not the wall time, is what carries over between a busy and a quiet machine.
+
+Granian stays the choice for `quizbank serve --workers N`: as fast as gunicorn (and it runs on Windows,
+gunicorn does not), and two processes use both cores where waitress is one process (its ~5 ms of server CPU
+per start × 500 is 2.5 s on one core). 8 threads per process: 4 and 16 were no better.
 """
 
 from __future__ import annotations
