@@ -71,7 +71,9 @@ def drop_schema(url: str, name: str) -> None:
     engine.dispose()
 
 
-def _serve(home: str, url: str | None, schema: str | None, extra: dict | None, port: int) -> None:
+def _serve(
+    home: str, url: str | None, schema: str | None, extra: dict | None, threads: int, port: int
+) -> None:
     import logging
 
     from waitress import serve
@@ -79,7 +81,7 @@ def _serve(home: str, url: str | None, schema: str | None, extra: dict | None, p
     # "task queue depth" and "connection limit reached" are what the benchmarks provoke
     logging.getLogger("waitress").setLevel(logging.ERROR)
     app = bench_app(home, url, schema, extra)
-    serve(app, host="127.0.0.1", port=port, _quiet=True, **waitress_options())
+    serve(app, host="127.0.0.1", port=port, _quiet=True, **waitress_options(threads))
 
 
 def _serve_floor(folder: str, module: str, env: dict, port: int) -> None:
@@ -111,6 +113,67 @@ def floor_folder() -> str | None:
 
 
 SERVERS = ("waitress", "gunicorn", "granian")
+_SERVER_PIDS: dict[int, int] = {}  # port -> the pid of the process serving it (while `serving`)
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def database_cpu_seconds(url: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend connected to the database of `url` (Linux /proc, the
+    server on this machine; {} when it cannot be read), this query's own backend left out. The difference
+    of two readings (`cpu_spent`) is what the database spent on the run's requests, if nothing else
+    connects to that database."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as c:
+            pids = c.execute(
+                sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+            found = {}
+            for pid in pids:
+                try:
+                    found[pid] = _process_cpu_seconds(pid)
+                except (OSError, ValueError):
+                    continue
+            return found
+    finally:
+        engine.dispose()
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """What processes read twice spent in between (one that appeared meanwhile: all of it)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+def server_cpu_seconds(port: int) -> float | None:
+    """CPU seconds (user + system) used so far by the server on `port` and its worker processes (Linux
+    /proc; None elsewhere): what a run costs the server, whatever else the machine is doing."""
+    pid = _SERVER_PIDS.get(port)
+    if pid is None or not os.path.exists(f"/proc/{pid}"):
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total / tick
 
 
 @contextmanager
@@ -122,12 +185,13 @@ def serving(
     *,
     server: str = "waitress",
     processes: int = 1,
+    threads: int = THREADS,
 ) -> Iterator[int]:
     """`bench_app` served as `quizbank serve` serves it (waitress, one process), or by gunicorn (gthread) or
-    granian (WSGI) with `processes` worker processes of THREADS threads each, to compare them; yields its
+    granian (WSGI) with `processes` worker processes of `threads` threads each, to compare them; yields its
     port once it accepts connections, and stops it afterwards."""
     if server == "waitress" and processes == 1:
-        with _spawned(_serve, (home, url, schema, extra)) as port:
+        with _spawned(_serve, (home, url, schema, extra, threads)) as port:
             yield port
         return
     import json
@@ -141,7 +205,7 @@ def serving(
     bin_dir = Path(sys.executable).parent
     if server == "gunicorn":
         command = [
-            str(bin_dir / "gunicorn"), "-w", str(processes), "-k", "gthread", "--threads", str(THREADS),
+            str(bin_dir / "gunicorn"), "-w", str(processes), "-k", "gthread", "--threads", str(threads),
             "-b", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "error",
             "benchmarks._bench_wsgi:app",
         ]  # fmt: skip
@@ -151,8 +215,9 @@ def serving(
             "import sys; from granian import Granian; from granian.constants import Interfaces; "
             "from quizbank.commands.serve import granian_options; "
             "Granian('benchmarks._bench_wsgi:app', interface=Interfaces.WSGI, address='127.0.0.1', "
-            "port=int(sys.argv[1]), log_level='error', **granian_options(int(sys.argv[2]))).serve()",
-            str(port), str(processes),
+            "port=int(sys.argv[1]), log_level='error', "
+            "**granian_options(int(sys.argv[2]), int(sys.argv[3]))).serve()",
+            str(port), str(processes), str(threads),
         ]  # fmt: skip
     else:
         raise ValueError(f"{server} serves one process here; choose gunicorn or granian for several")
@@ -162,10 +227,12 @@ def serving(
         "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
     }
     proc = subprocess.Popen(command, env=env, cwd=str(Path(__file__).resolve().parents[1]))
+    _SERVER_PIDS[port] = proc.pid
     try:
         _wait_for(port)
         yield port
     finally:
+        _SERVER_PIDS.pop(port, None)
         proc.terminate()
         proc.wait(20)
 
@@ -196,10 +263,12 @@ def _spawned(target, args: tuple) -> Iterator[int]:
         port = s.getsockname()[1]
     server = multiprocessing.get_context("spawn").Process(target=target, args=(*args, port), daemon=True)
     server.start()
+    _SERVER_PIDS[port] = server.pid
     try:
         _wait_for(port)
         yield port
     finally:
+        _SERVER_PIDS.pop(port, None)
         server.terminate()
         server.join(10)
 

@@ -9,6 +9,7 @@ options are shuffled except for true/false (正确 stays first). Seed and permut
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,12 +39,21 @@ class BankIndex:
     questions: Mapping[_Key, tuple[Question, ...]]
     tagged: Mapping[_Key, Mapping[str, tuple[Question, ...]]]
     bank: tuple[Question, ...] = field(repr=False)
+    # A cell's pool, kept once worked out (the index never changes): drawing many papers from one index
+    # does not gather the same pools again.
+    _pools: dict[Cell, tuple[Question, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def pool(self, cell: Cell) -> Sequence[Question]:
-        keys = self._keys(cell)
-        if len(keys) == 1:
-            return self.questions[keys[0]]
-        return [q for k in keys for q in self.questions[k]]
+        found = self._pools.get(cell)
+        if found is None:
+            keys = self._keys(cell)
+            found = (
+                self.questions[keys[0]]
+                if len(keys) == 1
+                else tuple(q for k in keys for q in self.questions[k])
+            )
+            self._pools[cell] = found
+        return found
 
     def tagged_pool(self, cell: Cell, tag: str) -> list[Question]:
         return [q for k in self._keys(cell) for q in self.tagged[k].get(tag, ())]
@@ -92,7 +102,8 @@ def _pick(
     taken: Callable[[object], None],
 ) -> int:
     """Pick up to `k` acceptable items in random order, calling `taken` on each; returns how many.
-    Large lists are sampled by random index (no shuffle of the whole list)."""
+    Large lists are sampled by random index; the rest is shuffled only as far as it is read (each position
+    drawn from the positions not yet read, as a shuffle would), so a pick touches about `k` items."""
     got = 0
     n = len(items)
     if k <= 0 or n == 0:
@@ -111,13 +122,16 @@ def _pick(
                 got += 1
         if got == k:
             return got
-    rest = [j for j in range(n) if j not in tried]
-    rng.shuffle(rest)
-    for j in rest:
+    rest = [j for j in range(n) if j not in tried] if tried else list(range(n))
+    left = len(rest)
+    for i in range(left):
         if got == k:
             break
-        if accept(items[j]):
-            taken(items[j])
+        r = i + int(rng.random() * (left - i))  # a position not read yet, each equally likely
+        rest[i], rest[r] = rest[r], rest[i]
+        item = items[rest[i]]
+        if accept(item):
+            taken(item)
             got += 1
     return got
 
@@ -197,15 +211,34 @@ def assemble(
         for q in picks:
             by_type.setdefault(q.type, []).append(q)
     placed: list[PaperQuestion] = []
+    points = {t: float(p) for t, p in blueprint.points.items()}
     for t in by_type:
         group = by_type[t]
         rng.shuffle(group)
         for q in group:
-            order = list(range(len(q.options)))
+            n = len(q.options)
             if blueprint.shuffle_options and q.type != "truefalse":
-                rng.shuffle(order)
-            placed.append(PaperQuestion(q, tuple(order), float(blueprint.points[q.type])))
+                order = _random_order(rng, n)
+            else:
+                order = tuple(range(n))
+            placed.append(PaperQuestion(q, order, points[q.type]))
     return Paper(blueprint, tuple(placed), seed)
+
+
+_ORDERS: dict[int, tuple[tuple[int, ...], ...]] = {}  # n -> every order of n options (n ≤ 6)
+
+
+def _random_order(rng: random.Random, n: int) -> tuple[int, ...]:
+    """A random order of `n` options, each order equally likely: one draw among all orders of up to six
+    options (720 of them), a shuffle beyond."""
+    if n > 6:
+        order = list(range(n))
+        rng.shuffle(order)
+        return tuple(order)
+    orders = _ORDERS.get(n)
+    if orders is None:
+        orders = _ORDERS[n] = tuple(itertools.permutations(range(n)))
+    return orders[int(rng.random() * len(orders))]
 
 
 def _tag_shortfall(tag: str, needed: int, chosen: list[list[Question]]) -> Shortfall:

@@ -3,7 +3,8 @@
 One process (the default): waitress with --threads threads. `--workers N` (N > 1): granian serves N processes
 of --threads threads each, on Linux, macOS and Windows alike; each process builds the app itself
 (`webapp:create_app`), after this process has migrated the database and loaded the sets. Measured on a
-2-core machine for 500 synchronized exam starts on PostgreSQL: see benchmarks/exam_start.py."""
+2-core machine for 500 synchronized exam starts on PostgreSQL against gunicorn and waitress, and with 2, 4,
+8 and 16 threads per process: see benchmarks/exam_start.py (2 processes × 8 threads for 2 cores)."""
 
 from __future__ import annotations
 

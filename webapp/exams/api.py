@@ -118,14 +118,23 @@ def exams():
 @require_role("worker")
 def attempt_start():
     data = json_body()
-    person = require_person()
+    if current_user.person_id is None:
+        require_person()  # 403 no_person
     now = clock.now()
     if "exam_id" in data:
         if not isinstance(data["exam_id"], int):
             raise ApiError(400, "bad_request", "exam_id 必须是整数")
-        exam = get_owned(Exam, data["exam_id"])
+        fresh = 0 < data["exam_id"] < 2**31 and service.start_fresh_exam_attempt(
+            session, person_id=current_user.person_id, organisation_id=current_user.organisation_id,
+            exam_id=data["exam_id"], now=now, started_by=current_user.id,
+        )  # fmt: skip
+        if fresh:  # the common case: a first start, encoded already
+            return created(fresh.body, url_for("api.attempt", attempt_id=fresh.id))
+        person = require_person()
+        exam = get_owned(Exam, data["exam_id"])  # else: resume, or say why not
         attempt = service.start_exam_attempt(session, person, exam, now, current_user.id)
     elif isinstance(data.get("practice"), dict):
+        person = require_person()
         spec = data["practice"]
         post = post_by_code(str(spec.get("post") or ""))
         attempt = service.start_practice_attempt(

@@ -100,6 +100,13 @@ def index():
 @bp.post("/exams/<int:exam_id>/start")
 @require_role("worker")
 def start(exam_id: int):
+    if current_user.person_id is not None:  # a first start: stored in two statements
+        fresh = service.start_fresh_exam_attempt(
+            session, person_id=current_user.person_id, organisation_id=current_user.organisation_id,
+            exam_id=exam_id, now=clock.now(), started_by=current_user.id,
+        )  # fmt: skip
+        if fresh is not None:
+            return redirect(url_for("exams.attempt_page", attempt_id=fresh.id))
     exam = get_owned(Exam, exam_id)
     try:
         attempt = service.start_exam_attempt(session, _person(), exam, clock.now(), current_user.id)

@@ -15,9 +15,9 @@ def json_body() -> dict:
     return data
 
 
-def created(body: dict, location: str | None = None) -> Response:
-    """201 with `body` as JSON and, when given, the new resource's Location."""
-    response = jsonify(body)
+def created(body: dict | str, location: str | None = None) -> Response:
+    """201 with `body` as JSON (a str: encoded already) and, when given, the new resource's Location."""
+    response = Response(body, mimetype="application/json") if isinstance(body, str) else jsonify(body)
     response.status_code = 201
     if location is not None:
         response.headers["Location"] = location

@@ -35,8 +35,10 @@ from webapp.exams.service.scheduling import (
 )
 from webapp.exams.service.starting import (
     PRACTICE_SIZE,
+    FreshAttempt,
     _new_attempt,
     start_exam_attempt,
+    start_fresh_exam_attempt,
     start_practice_attempt,
     start_spot_attempt,
 )
@@ -50,6 +52,7 @@ __all__ = [
     "valid_choices",
     "AttemptClosed",
     "DrawableBank",
+    "FreshAttempt",
     "PRACTICE_SIZE",
     "SCHEDULABLE_KINDS",
     "_new_attempt",
@@ -74,6 +77,7 @@ __all__ = [
     "schedule_exam",
     "section_url",
     "start_exam_attempt",
+    "start_fresh_exam_attempt",
     "start_practice_attempt",
     "start_spot_attempt",
     "submit",

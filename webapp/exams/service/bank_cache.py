@@ -10,7 +10,13 @@ only ever in the database.
 The fingerprint (one aggregate statement) is itself kept per process, so a synchronized start of hundreds
 of workers does not read it once per start: a commit in this process that wrote questions, sets or handbook
 sections drops it at once (`_bank_written`); a change committed by another process is seen within
-EXAM_BANK_RECHECK_SECONDS (default 1 s) — as if the start had come that much earlier.
+EXAM_BANK_RECHECK_SECONDS (default 1 s) — as if the start had come that much earlier. One thread re-reads
+it; the others starting meanwhile wait for that reading. (A version counter read in the start's own
+statement would need every writer of these six tables, including ones outside a Session, to bump it; the
+fingerprint needs none, and costs one statement per process per second.)
+
+With the bank, each question's pieces of JSON are encoded once (`EncodedQuestion`), so a start joins its
+layout and paper from strings (`starting.paper_texts`).
 
 This is the one place the drawable bank is built: drafts (待审核) are not in it (`bank_rows`), questions
 withheld as 待复核 by the enterprise's policy are left out (`laws.service.withheld_ids`), and the bank's
@@ -20,6 +26,7 @@ questions of one group whatever the bank holds.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -41,12 +48,42 @@ from webapp.org.models import Organisation
 
 
 @dataclass(frozen=True)
+class EncodedQuestion:
+    """A question's pieces of JSON, encoded once per bank version: a start joins them in paper order instead
+    of building and encoding a dict per question (`starting.paper_texts`)."""
+
+    pk: int
+    answer: tuple[int, ...]
+    shown_head: str  # '{"id":…,"type":…,"stem":…,"options":[' (what the browser gets)
+    options: tuple[str, ...]  # each option, encoded
+    layout_head: str  # '{"id":…,"pk":…,"order":[' (the frozen layout, server-side)
+    layout_mid: str  # '],"type":…,"n":…,"key":['
+    layout_tail: str  # ',"sec":…}'
+
+
+def _encoded(q: model.Question, pk: int) -> EncodedQuestion:
+    def enc(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    return EncodedQuestion(
+        pk=pk,
+        answer=q.answer,
+        shown_head=f'{{"id":{enc(q.id)},"type":{enc(q.type)},"stem":{enc(q.stem)},"options":[',
+        options=tuple(enc(o) for o in q.options),
+        layout_head=f'{{"id":{enc(q.id)},"pk":{pk},"order":[',
+        layout_mid=f'],"type":{enc(q.type)},"n":{len(q.options)},"key":[',
+        layout_tail=f',"sec":{enc(q.section)}}}',
+    )
+
+
+@dataclass(frozen=True)
 class DrawableBank:
     """A post's live bank as one organisation sees it (`bank_rows`), as core questions, indexed."""
 
     index: BankIndex
     pk_of: Mapping[str, int]  # ext id -> question row id
     groups: Mapping[str, int] = field(default_factory=dict)  # ext id -> near-duplicate group
+    encoded: Mapping[str, EncodedQuestion] = field(default_factory=dict)  # ext id -> its JSON pieces
 
     @property
     def questions(self) -> tuple[model.Question, ...]:
@@ -167,15 +204,32 @@ def _fingerprints() -> dict:
     return current_app.extensions.setdefault("quizbank_bank_fingerprints", {})
 
 
+_rechecking = threading.Lock()
+
+
 def _current_fingerprint(s: Session, post_code: str, organisation_id: int) -> tuple:
+    """The bank's fingerprint as this process last read it, read again when it is older than
+    EXAM_BANK_RECHECK_SECONDS or this process wrote the bank since. One thread reads it; the others starting
+    meanwhile wait for that reading rather than all reading it at once."""
     key = (post_code, organisation_id)
-    known = _fingerprints().get(key)
+    fingerprints = _fingerprints()
     recheck = float(current_app.config.get("EXAM_BANK_RECHECK_SECONDS", 1.0))
-    if known is not None and known[1] == _epoch[0] and time.monotonic() - known[2] < recheck:
-        return known[0]
-    epoch = _epoch[0]
-    fingerprint = _bank_fingerprint(s, post_code, organisation_id)
-    _fingerprints()[key] = (fingerprint, epoch, time.monotonic())
+
+    def known() -> tuple | None:
+        found = fingerprints.get(key)
+        if found is not None and found[1] == _epoch[0] and time.monotonic() - found[2] < recheck:
+            return found[0]
+        return None
+
+    fingerprint = known()
+    if fingerprint is not None:
+        return fingerprint
+    with _rechecking:
+        fingerprint = known()
+        if fingerprint is None:
+            epoch = _epoch[0]
+            fingerprint = _bank_fingerprint(s, post_code, organisation_id)
+            fingerprints[key] = (fingerprint, epoch, time.monotonic())
     return fingerprint
 
 
@@ -189,6 +243,8 @@ def drawable_bank(s: Session, post_code: str, organisation_id: int) -> DrawableB
         if withheld:
             questions = [q for q in questions if q.id not in withheld]
         groups = group_of(duplicate_ids(questions))
-        return DrawableBank(index_bank(questions), {r.ext_id: r.id for r in rows}, groups)
+        pk_of = {r.ext_id: r.id for r in rows}
+        encoded = {q.id: _encoded(q, pk_of[q.id]) for q in questions}
+        return DrawableBank(index_bank(questions), pk_of, groups, encoded)
 
     return _banks().get(_current_fingerprint(s, post_code, organisation_id), build)
