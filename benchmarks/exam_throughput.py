@@ -17,16 +17,15 @@ QUIZBANK_TEST_DATABASE_URL) with rps, p50/p95/p99 and product ÷ floor for save 
     .venv/bin/python benchmarks/exam_throughput.py [--workers 20] [--rounds 50]
     .venv/bin/python benchmarks/exam_throughput.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-Figures (2026-12-06, AMD EPYC 2 cores shared with other engineers, load average 8–13; --rounds 50
---workers 20 --saves 10: 1,000 submits and 10,000 saves per database; product ÷ floor, rps, p50/p99):
-  sqlite      save 0.385 (95.2 vs 247.0 rps; p50 103 vs 21 ms, p99 1264 vs 623 ms)
-              submit 0.31 (25.3 vs 81.6 rps; p50 264 vs 46 ms, p99 1049 vs 478 ms)
-  postgresql  save 0.245 (182.0 vs 741.6 rps; p50 82 vs 22 ms, p99 311 vs 79 ms)
-              submit 0.23 (70.6 vs 306.9 rps; p50 179 vs 34 ms, p99 857 vs 104 ms)
-  a second run: sqlite save 0.315, submit 0.322; postgresql save 0.221, submit 0.223
-  before (issue 13, waitress 8 threads): save 0.22 / 0.18, submit 0.09 / 0.12. Goals (save ≥ 0.6, submit
-  ≥ 0.5) not met: what is left per request is mostly the framework's (sign-in check with the user's roles,
-  CSRF, the session) — see the README.
+Figures (2026-12-06 19:40–19:50, merged main, AMD EPYC 2 cores with nobody else on the machine, load average
+2–8 from the runs; --rounds 50 --workers 20 --saves 10: 1,000 submits and 10,000 saves per database;
+product ÷ floor, rps, p50/p99; saves and submits on the lean path, webapp/exams/lean.py):
+  sqlite      save 0.588, 0.603 (641 vs 1063 rps; p50 14 vs 9 ms, p99 177 vs 113 ms)
+              submit 0.427, 0.401 (185 vs 460 rps; p50 36 vs 12 ms, p99 128 vs 59 ms)
+  postgresql  save 0.639, 0.571 (776 vs 1358 rps; p50 22 vs 13 ms, p99 65 vs 30 ms)
+              submit 0.727, 0.705 (310 vs 440 rps; p50 42 vs 27 ms, p99 85 vs 74 ms)
+  before (Flask serving both, same idle machine): save 0.28 / 0.22, submit 0.06 / 0.10; when issue 13 was
+  filed: save 0.22 / 0.18, submit 0.09 / 0.12. Goals: save ≥ 0.6, submit ≥ 0.5; SQLite's submit is short.
 """
 
 from __future__ import annotations
