@@ -7,6 +7,7 @@ something Flask would refuse."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -43,11 +44,14 @@ def _paper(app, world, username="w1"):
     return client, r.get_json()
 
 
-def _save(client, paper, question=None, choices=(0,), **kwargs):
+def _save(client, paper, question=None, choices=(0,), content_type=None, **kwargs):
     question = question or paper["questions"][0]["id"]
-    return client.put(
-        f"/api/v1/attempts/{paper['id']}/responses/{question}", json={"choices": list(choices)}, **kwargs
-    )
+    url = f"/api/v1/attempts/{paper['id']}/responses/{question}"
+    if content_type:
+        return client.put(
+            url, data=json.dumps({"choices": list(choices)}), content_type=content_type, **kwargs
+        )
+    return client.put(url, json={"choices": list(choices)}, **kwargs)
 
 
 def _outcome(r):
@@ -108,6 +112,7 @@ SAVE_CASES = {
     "question not on paper": (_nothing, {"question": "no-such-question"}, (404, "not_on_paper")),
     "two choices on a single": (_nothing, {"choices": (0, 1)}, (400, "bad_choices")),
     "choice out of range": (_nothing, {"choices": (9,)}, (400, "bad_choices")),
+    "not sent as json": (_nothing, {"content_type": "text/plain"}, (400, "bad_request")),
 }
 
 

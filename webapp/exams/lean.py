@@ -79,6 +79,14 @@ _LOCK_OPEN_PAPER = {
 }
 
 
+def _is_json(environ: dict) -> bool:
+    """As Flask's `request.is_json`: application/json or application/*+json."""
+    mimetype = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
 class Fallback(Exception):
     """Not the plain case: Flask serves the request."""
 
@@ -107,7 +115,7 @@ class LeanExamPath:
             signed_in = self.reader.signed_in(environ)
             if signed_in is None:
                 raise Fallback
-            status, payload = serve(match, body, signed_in)
+            status, payload = serve(match, body, signed_in, environ)
         except Fallback:
             return self.flask(environ, start_response)
         headers = list(self.headers)
@@ -155,13 +163,13 @@ class LeanExamPath:
     def _now(self):
         return clock.now_of(self.app)
 
-    def _save(self, match: re.Match, body: bytes, who: SignedIn) -> tuple[str, None]:
+    def _save(self, match: re.Match, body: bytes, who: SignedIn, environ: dict) -> tuple[str, None]:
         attempt_id, question_id = int(match[1]), match[2]
         try:
             data = json.loads(body)
         except ValueError:
             raise Fallback from None
-        if not isinstance(data, dict) or data.keys() != {"choices"}:
+        if not _is_json(environ) or not isinstance(data, dict) or data.keys() != {"choices"}:
             raise Fallback
         now = self._now()
         grace = timedelta(seconds=self.app.config.get("EXAM_SAVE_GRACE_SECONDS", 0))
@@ -181,7 +189,7 @@ class LeanExamPath:
                 raise Fallback
         return "204 NO CONTENT", None
 
-    def _submit(self, match: re.Match, body: bytes, who: SignedIn) -> tuple[str, dict]:
+    def _submit(self, match: re.Match, body: bytes, who: SignedIn, environ: dict) -> tuple[str, dict]:
         attempt_id = int(match[1])
         if body.strip() not in (b"", b"{}"):
             raise Fallback
