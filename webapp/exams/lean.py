@@ -38,6 +38,7 @@ from flask import Flask
 from sqlalchemy import JSON, String, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from quizbank.grading import grade_keyed
 from webapp.certs.service import issuing  # a module, not its names: certs and exams import each other
@@ -57,26 +58,35 @@ ATTEMPT_ROLES = ("worker", "inspector")  # as webapp.exams.api
 MAX_BODY = 4096  # a save's body is {"choices": [...]}; anything larger is Flask's to judge
 
 # The signed-in user may act on this paper: checked in the statement that does the work.
+# (A paper of another organisation — an outside inspector's spot test — is Flask's: its visibility rules apply.)
 SIGNED_IN_OWNER = """EXISTS (
   SELECT 1 FROM users u JOIN organisations o ON o.id = u.organisation_id
   WHERE u.id = :user_id AND u.session_version = :session_version AND u.active = TRUE
     AND o.suspended_at IS NULL
+    AND attempts.organisation_id = u.organisation_id
     AND (u.person_id = attempts.person_id OR (attempts.inspection_id IS NOT NULL AND attempts.started_by = u.id))
     AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ({roles})))""".format(
     roles=", ".join(f"'{r}'" for r in ATTEMPT_ROLES)
 )
 
-# The open paper locked, with its saved answers (none: one row of NULLs), in one statement.
+# The open paper locked. On SQLite (one writer at a time, the write lock taken at BEGIN) its saved answers come
+# in the same statement (none: one row of NULLs). On PostgreSQL they are read by a second statement: a
+# statement's snapshot is taken before it waits for the lock, so a save that held the row FOR SHARE and
+# committed meanwhile would be missing from a join read by the locking statement itself.
 _LOCK_OPEN_PAPER = {
-    dialect: text(
+    "sqlite": text(
         "SELECT attempts.deadline, responses.question_id, responses.choices FROM attempts"
         " LEFT JOIN responses ON responses.attempt_id = attempts.id"
-        " WHERE attempts.id = :attempt_id AND attempts.submitted_at IS NULL AND "
-        + SIGNED_IN_OWNER
-        + (" FOR UPDATE OF attempts" if dialect == "postgresql" else "")
-    ).columns(deadline=UTCDateTime(), question_id=String(), choices=JSON())
-    for dialect in ("sqlite", "postgresql")
+        " WHERE attempts.id = :attempt_id AND attempts.submitted_at IS NULL AND " + SIGNED_IN_OWNER
+    ).columns(deadline=UTCDateTime(), question_id=String(), choices=JSON()),
+    "postgresql": text(
+        "SELECT attempts.deadline FROM attempts WHERE attempts.id = :attempt_id AND attempts.submitted_at IS NULL"
+        " AND " + SIGNED_IN_OWNER + " FOR UPDATE OF attempts"
+    ).columns(deadline=UTCDateTime()),
 }
+_SAVED = text("SELECT question_id, choices FROM responses WHERE attempt_id = :attempt_id").columns(
+    question_id=String(), choices=JSON()
+)
 
 
 def _is_json(environ: dict) -> bool:
@@ -122,7 +132,7 @@ class LeanExamPath:
         if payload is None:
             start_response(status, headers)
             return [b""]
-        data = (self.app.json.dumps(payload) + "\n").encode()
+        data = (self.app.json.dumps(payload, separators=(",", ":")) + "\n").encode()  # as jsonify
         headers += [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
         start_response(status, headers)
         return [data]
@@ -137,7 +147,7 @@ class LeanExamPath:
     def headers(self) -> list[tuple[str, str]]:
         """What webapp.infra.http_headers adds to every dynamic response."""
         if self._headers is None:
-            headers = [*HEADERS.items(), ("Cache-Control", "no-store")]
+            headers = [*HEADERS.items(), ("Cache-Control", "no-store"), ("Vary", "Cookie")]
             if self.app.config.get("HTTPS"):
                 headers.append(("Strict-Transport-Security", HSTS))
             self._headers = headers
@@ -171,9 +181,10 @@ class LeanExamPath:
             raise Fallback from None
         if not _is_json(environ) or not isinstance(data, dict) or data.keys() != {"choices"}:
             raise Fallback
-        now = self._now()
         grace = timedelta(seconds=self.app.config.get("EXAM_SAVE_GRACE_SECONDS", 0))
         with self._transaction() as conn:
+            # read once the write lock is held (SQLite): a save that queued past the deadline is late
+            now = self._now()
             try:
                 picked = valid_choices(self._facts(conn, attempt_id), question_id, data["choices"])
             except ApiError:
@@ -191,10 +202,14 @@ class LeanExamPath:
 
     def _submit(self, match: re.Match, body: bytes, who: SignedIn, environ: dict) -> tuple[str, dict]:
         attempt_id = int(match[1])
-        if body.strip() not in (b"", b"{}"):
-            raise Fallback
-        now = self._now()
+        if body:  # Flask refuses a JSON body that is not an object; the lean path takes only {}
+            try:
+                if not _is_json(environ) or json.loads(body) != {}:
+                    raise Fallback
+            except ValueError:
+                raise Fallback from None
         with self._transaction() as conn:
+            now = self._now()
             facts = self._facts(conn, attempt_id)
             if facts.key is None or facts.kind in issuing.ISSUING_KINDS:
                 raise Fallback  # a certificate to issue, or an old paper: the full path
@@ -204,9 +219,11 @@ class LeanExamPath:
             ).all()
             if not rows:
                 raise Fallback  # submitted already (Flask answers the first result), or not theirs
-            saved = {
-                question_id: list(choices) for _, question_id, choices in rows if question_id is not None
-            }
+            if conn.dialect.name == "postgresql":
+                answers = [(q, c) for q, c in conn.execute(_SAVED, {"attempt_id": attempt_id})]
+            else:
+                answers = [(q, c) for _, q, c in rows if q is not None]
+            saved = {question_id: list(choices) for question_id, choices in answers}
             result = grade_keyed(facts.key, saved, pass_percent=facts.pass_percent, scoring=facts.scoring)  # type: ignore[arg-type]
             deadline = rows[0].deadline
             submitted_at = min(now, deadline) if deadline else now
@@ -242,9 +259,17 @@ class _Transaction:
         self.engine = engine
 
     def __enter__(self):
-        self.conn = self.engine.connect().execution_options(**{WRITE_INTENT: True})
-        self.conn.begin()
-        return self.conn
+        conn = None
+        try:
+            conn = self.engine.connect().execution_options(**{WRITE_INTENT: True})
+            conn.begin()  # BEGIN IMMEDIATE on SQLite: may wait for, and give up on, the write lock
+        except (DBAPIError, PoolTimeout):
+            if conn is not None:
+                conn.invalidate()
+                conn.close()
+            raise Fallback from None
+        self.conn = conn
+        return conn
 
     def __exit__(self, kind, error, _tb) -> bool:
         conn = self.conn
