@@ -57,8 +57,9 @@ def main() -> None:
     from webapp import create_app
     from webapp.infra.db import database, transaction
     from webapp.org.models import Organisation, Person, PersonPost, Post
+    from webapp.reminders.delivery import deliver_due
     from webapp.reminders.models import Delivery, Reminder
-    from webapp.reminders.service import deliver_due, plan
+    from webapp.reminders.service import plan
     from webapp.standing.models import Event
 
     with tempfile.TemporaryDirectory() as tmp:

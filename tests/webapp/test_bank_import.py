@@ -216,7 +216,7 @@ def test_cli_without_organisation_needs_exactly_one(app, db, org):
 
 
 def test_cli_import_stores_rows_as_the_bank_reads_them_drafts_of_the_part_with_searchable_tags(app, db, org):
-    from webapp.bank.service import Filters, browse_query
+    from webapp.bank.browsing import Filters, browse_query
 
     result = ImportResult(tuple(_questions(db, app)), (), "excel")
     assert import_questions(result, post="welding", organisation="甲企业", app=app) == len(result.questions)

@@ -117,7 +117,7 @@ def test_a_channel_answering_500_three_times_gets_the_message_on_the_fourth_try(
 
 
 def test_back_off_doubles_after_each_failure():
-    from webapp.reminders.service import backoff
+    from webapp.reminders.delivery import backoff
 
     base = timedelta(minutes=1)
     assert [backoff(n, base) for n in (1, 2, 3, 4)] == [base, 2 * base, 4 * base, 8 * base]

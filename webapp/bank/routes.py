@@ -13,7 +13,7 @@ from wtforms.fields import SelectChoice
 from quizbank import model
 from quizbank.formats.text import letters
 from quizbank.itemchecks import check_question
-from webapp.bank import service
+from webapp.bank import browsing, service
 from webapp.bank.blueprint import bp
 from webapp.bank.forms import ConfirmForm, QuestionForm, UploadForm
 from webapp.bank.models import Question
@@ -45,8 +45,8 @@ def _posts() -> list[Post]:
 @bp.get("/")
 @require_role(*TRAINER)
 def index():
-    sets = service.visible_sets(session, _org())
-    counts = service.question_counts(session, [r.id for r in sets])
+    sets = browsing.visible_sets(session, _org())
+    counts = browsing.question_counts(session, [r.id for r in sets])
     posts = {p.code: p.name for p in _posts()}
     return render_template("bank/index.html", sets=sets, counts=counts, posts=posts)
 
@@ -175,7 +175,7 @@ def commit(token: str):
     return redirect(url_for("bankreview.review", set_id=qset.id))
 
 
-def _filters() -> service.Filters:
+def _filters() -> browsing.Filters:
     a = request.args
 
     def text(name: str) -> str | None:
@@ -184,7 +184,7 @@ def _filters() -> service.Filters:
     set_id = text("set")
     difficulty = text("difficulty")
     status = a.get("status", "live")
-    return service.Filters(
+    return browsing.Filters(
         set_id=int(set_id) if set_id and set_id.isdigit() else None,
         post=text("post"),
         type=text("type") if a.get("type") in model.QUESTION_TYPES else None,
@@ -202,11 +202,11 @@ def _filters() -> service.Filters:
 def questions():
     f = _filters()
     page = page_number()
-    rows, total = service.browse(session, _org(), f, page=page, per_page=PER_PAGE)
-    sets = service.visible_sets(session, _org())
+    rows, total = browsing.browse(session, _org(), f, page=page, per_page=PER_PAGE)
+    sets = browsing.visible_sets(session, _org())
     return render_template(
         "bank/questions.html",
-        sections=service.section_names(session, sets),
+        sections=browsing.section_names(session, sets),
         rows=rows,
         total=total,
         page=page,

@@ -31,6 +31,7 @@ from webapp.exams.models import Attempt
 from webapp.infra.clock import SHANGHAI, format_local
 from webapp.infra.db import Base
 from webapp.org.models import Department, Person, Post
+from webapp.reports.may_work import MayWork, may_work_counts
 
 GROUPINGS: dict[str, str] = {"post": "岗位", "department": "部门", "month": "月份", "inspection": "检查"}
 COUNTED_KINDS = tuple(k for k in EXAM_KINDS if k != "practice")
@@ -313,71 +314,6 @@ def people_by_group(
     for k, pid in s.execute(q):
         out.setdefault(k, set()).add(pid)
     return out
-
-
-class MayWork:
-    """Whether a person may work a post today, each (person, post) computed once and remembered: the
-    report's rows and its 合计 ask for the same people. Events and posts are loaded for the people
-    not seen yet, in two queries per call of `load`."""
-
-    def __init__(self, s: Session, organisation_id: int, today: date) -> None:
-        from webapp.org.models import Organisation
-
-        self.s, self.today = s, today
-        self.org = s.get(Organisation, organisation_id)
-        self.events: dict[int, list] = {}
-        self.posts: dict[int, list[Post]] = {}
-        self._on: dict[tuple[int, int], bool] = {}
-        self._everywhere: dict[int, bool] = {}
-
-    def load(self, ids: set[int]) -> None:
-        from webapp.standing import service as standing_service
-
-        new = sorted(ids.difference(self.events))
-        if new:
-            events, posts = standing_service.events_of(self.s, new), standing_service.posts_of(self.s, new)
-            for pid in new:
-                self.events[pid], self.posts[pid] = events[pid], posts[pid]
-
-    def on(self, pid: int, post: Post) -> bool:
-        from webapp.standing import service as standing_service
-
-        known = self._on.get((pid, post.id))
-        if known is None:
-            known = standing_service.compute(self.events[pid], self.org, post, self.today).may_work
-            self._on[(pid, post.id)] = known
-        return known
-
-    def everywhere(self, pid: int) -> bool:
-        known = self._everywhere.get(pid)
-        if known is None:
-            posts = self.posts[pid]
-            known = self._everywhere[pid] = bool(posts) and all(self.on(pid, p) for p in posts)
-        return known
-
-
-def may_work_counts(
-    s: Session,
-    organisation_id: int,
-    by: str,
-    groups: dict[object, set[int]],
-    today: date,
-    may_work: MayWork | None = None,
-) -> dict[object, int]:
-    """Per group, how many of its people may work today (by post: on that post; else on all their posts)."""
-    may_work = may_work or MayWork(s, organisation_id, today)
-    may_work.load(set().union(*groups.values()) if groups else set())
-    post_rows: dict[int, Post] = {}
-    if by == "post":
-        post_rows = {p.id: p for p in s.scalars(select(Post).where(Post.id.in_([k for k in groups if k])))}
-    counts = {}
-    for k, members in groups.items():
-        if by == "post" and k in post_rows:
-            post = post_rows[k]
-            counts[k] = sum(1 for pid in members if may_work.on(pid, post))
-        else:
-            counts[k] = sum(1 for pid in members if may_work.everywhere(pid))
-    return counts
 
 
 def pass_rates(

@@ -7,7 +7,7 @@ Submitting appends an `exam_taken` event in the same transaction (practice attem
 Nothing here commits.
 
 scheduling (who sits what, when), saving (the answer path: one guarded statement), bank_cache (the indexed bank per process), papers (the frozen paper and
-its answers), starting, answering (saving one answer, practice checks), grading (submit), results (the JSON
+its answers), starting, fresh_start (a first start in two statements), answering (saving one answer, practice checks), grading (submit), results (the JSON
 the browser gets), wrong_book (错题本).
 """
 
@@ -21,6 +21,7 @@ from webapp.exams.service.answering import (
     save_response,
 )
 from webapp.exams.service.bank_cache import DrawableBank, drawable_bank
+from webapp.exams.service.fresh_start import FreshAttempt, start_fresh_exam_attempt
 from webapp.exams.service.grading import finalize_if_expired, result_of, submit
 from webapp.exams.service.papers import AttemptClosed, is_open, paper_of, question_rows, responses_of
 from webapp.exams.service.results import attempt_json, result_json, score_json, section_url
@@ -35,10 +36,8 @@ from webapp.exams.service.scheduling import (
 )
 from webapp.exams.service.starting import (
     PRACTICE_SIZE,
-    FreshAttempt,
     _new_attempt,
     start_exam_attempt,
-    start_fresh_exam_attempt,
     start_practice_attempt,
     start_spot_attempt,
 )

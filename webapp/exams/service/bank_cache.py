@@ -16,7 +16,7 @@ statement would need every writer of these six tables, including ones outside a 
 fingerprint needs none, and costs one statement per process per second.)
 
 With the bank, each question's pieces of JSON are encoded once (`EncodedQuestion`), so a start joins its
-layout and paper from strings (`starting.paper_texts`).
+layout and paper from strings (`fresh_start.paper_texts`).
 
 This is the one place the drawable bank is built: drafts (待审核) are not in it (`bank_rows`), questions
 withheld as 待复核 by the enterprise's policy are left out (`laws.service.withheld_ids`), and the bank's
@@ -50,7 +50,7 @@ from webapp.org.models import Organisation
 @dataclass(frozen=True)
 class EncodedQuestion:
     """A question's pieces of JSON, encoded once per bank version: a start joins them in paper order instead
-    of building and encoding a dict per question (`starting.paper_texts`)."""
+    of building and encoding a dict per question (`fresh_start.paper_texts`)."""
 
     pk: int
     answer: tuple[int, ...]
