@@ -196,3 +196,34 @@ def test_a_read_only_transaction_does_not_take_the_write_lock(app, db):
         writer.add(Organisation(name="甲", kind="enterprise", high_risk=False, policy={}))
         writer.flush()
         assert reader.scalar(sa.select(sa.func.count(Organisation.id))) is not None
+
+
+@pytest.mark.skipif(bool(TEST_DB_URL), reason="the write gate is SQLite's")
+def test_writers_of_one_process_queue_on_the_gate_which_commit_rollback_and_close_open(app):
+    """A writing transaction holds the engine's gate from BEGIN IMMEDIATE to its end, so a second writer
+    of the process waits on the gate (woken as the first ends), not in SQLite's sleeping busy handler."""
+    import threading
+
+    engine = database(app).engine
+    for end in ("commit", "rollback", "close"):
+        holder = engine.connect().execution_options(quizbank_write=True)
+        holder.begin()
+        gated = holder.connection.dbapi_connection
+        assert gated.holds_gate and gated.gate.locked()
+        entered = threading.Event()
+
+        def second_writer(entered=entered) -> None:
+            with engine.connect().execution_options(quizbank_write=True) as conn, conn.begin():
+                entered.set()
+
+        waiter = threading.Thread(target=second_writer)
+        waiter.start()
+        assert not entered.wait(0.2)  # queued behind the holder
+        if end != "close":
+            getattr(holder, end)()
+        holder.close()
+        assert entered.wait(5), end
+        waiter.join(5)
+        assert not gated.gate.locked(), end
+    with engine.connect() as reader, reader.begin():  # a read never takes the gate
+        assert not reader.connection.dbapi_connection.holds_gate

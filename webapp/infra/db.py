@@ -14,6 +14,8 @@ every connection; PostgreSQL comes through ``DATABASE_URL=postgresql+psycopg://â
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -78,11 +80,51 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA busy_timeout=15000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
     cur.close()
 
 
 WRITE_INTENT = "quizbank_write"  # execution option: this connection's transaction will write
+BUSY_SECONDS = 15  # how long a writer waits for the write lock before "database is locked"
+
+
+class _GatedConnection(sqlite3.Connection):
+    """A SQLite connection whose writing transactions queue on the process's write gate first.
+
+    SQLite lets one writer in at a time; the others wait in its busy handler, which sleeps 1, 2, 5 â€¦ 100 ms
+    between tries. Under a room of tablets saving at once the write lock then sits idle while its next
+    taker sleeps. Threads of one process queue on a lock instead, each woken the moment the previous
+    writer's COMMIT or ROLLBACK returns; other processes still meet at SQLite's own lock."""
+
+    gate: threading.Lock
+    holds_gate = False
+
+    def enter_gate(self) -> None:
+        # Not acquired in time: BEGIN IMMEDIATE then waits in the busy handler and fails as it always did.
+        self.holds_gate = self.gate.acquire(timeout=BUSY_SECONDS)
+
+    def leave_gate(self) -> None:
+        if self.holds_gate:
+            self.holds_gate = False
+            self.gate.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.leave_gate()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.leave_gate()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.leave_gate()
 
 
 def _sqlite_begin(conn) -> None:
@@ -92,7 +134,16 @@ def _sqlite_begin(conn) -> None:
     # they never hold the write lock while reading.
     writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
     immediate = bool(writing or conn.get_execution_options().get(WRITE_INTENT))
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if not immediate:
+        conn.exec_driver_sql("BEGIN")
+    else:
+        dbapi_connection = conn.connection.dbapi_connection
+        dbapi_connection.enter_gate()
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            dbapi_connection.leave_gate()
+            raise
     conn.info[_HOLDS_WRITE_LOCK] = immediate
 
 
@@ -116,7 +167,9 @@ def take_write_lock(s: Session) -> None:
 
 def make_engine(url: str, **options) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **options)
+        gate = type("GatedConnection", (_GatedConnection,), {"gate": threading.Lock()})  # one per engine
+        connect_args = {"check_same_thread": False, "timeout": BUSY_SECONDS, "factory": gate}
+        engine = create_engine(url, connect_args=connect_args, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
