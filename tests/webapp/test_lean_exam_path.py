@@ -207,6 +207,26 @@ def test_a_save_on_the_lean_path_is_one_statement_that_checks_the_signed_in_user
     assert all("session_version" in s and "user_roles" in s for s in statements)
 
 
+def test_a_save_on_postgresql_commits_itself_and_leaves_no_pooled_connection_in_autocommit(world, app, db):
+    """A save is one statement: on PostgreSQL it runs in autocommit (no BEGIN, no COMMIT round trips),
+    is durable when answered, and every connection goes back to the pool in transaction mode."""
+    engine = database(app).engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps BEGIN IMMEDIATE for the write lock")
+    client, paper = _paper(app, world)
+    for q in paper["questions"][:5]:
+        assert _save(client, paper, question=q["id"], choices=(1,)).status_code == 204
+    with engine.connect() as other:  # another connection sees every answer: committed
+        saved = other.execute(select(Response.choices).where(Response.attempt_id == paper["id"])).all()
+    assert [c for (c,) in saved] == [[1]] * 5
+    held = [engine.connect() for _ in range(engine.pool.size())]
+    try:
+        assert not any(c.connection.dbapi_connection.autocommit for c in held)
+    finally:
+        for c in held:
+            c.close()
+
+
 def test_a_submit_on_the_lean_path_is_four_or_five_statements_and_no_user_load(world, app):
     client, paper = _paper(app, world)
     for q in paper["questions"][:5]:

@@ -182,7 +182,7 @@ class LeanExamPath:
         if not _is_json(environ) or not isinstance(data, dict) or data.keys() != {"choices"}:
             raise Fallback
         grace = timedelta(seconds=self.app.config.get("EXAM_SAVE_GRACE_SECONDS", 0))
-        with self._transaction() as conn:
+        with self._transaction(single_statement=True) as conn:
             # read once the write lock is held (SQLite): a save that queued past the deadline is late
             now = self._now()
             try:
@@ -247,20 +247,33 @@ class LeanExamPath:
             "percent": round(result.score / max_score * 100, 1) if max_score else 0.0,
         }
 
-    def _transaction(self):
-        return _Transaction(database(self.app).engine)
+    def _transaction(self, *, single_statement: bool = False):
+        return _Transaction(database(self.app).engine, single_statement)
 
 
 class _Transaction:
     """A connection in a writing transaction (BEGIN IMMEDIATE on SQLite): committed when the block ends,
-    rolled back on `Fallback` or a database error (which then falls back: Flask answers it)."""
+    rolled back on `Fallback` or a database error (which then falls back: Flask answers it).
 
-    def __init__(self, engine) -> None:
+    `single_statement`: the block writes with one statement (a save), which on PostgreSQL is its own
+    transaction, atomic and durable when it returns: it runs in autocommit, without the two round trips of
+    BEGIN and COMMIT. (On SQLite BEGIN IMMEDIATE stays: the write lock is queued for before the statement
+    reads, where a lone statement's upgrade from reading to writing could fail at once.)"""
+
+    def __init__(self, engine, single_statement: bool) -> None:
         self.engine = engine
+        self.autocommit = single_statement and engine.dialect.name == "postgresql"
 
     def __enter__(self):
         conn = None
         try:
+            if self.autocommit:
+                # psycopg's own switch, as SQLAlchemy's isolation_level="AUTOCOMMIT" flips it, without
+                # SQLAlchemy's resetting of the isolation level when the connection goes back to the pool
+                conn = self.engine.connect()
+                conn.connection.dbapi_connection.autocommit = True
+                self.conn = conn
+                return conn
             conn = self.engine.connect().execution_options(**{WRITE_INTENT: True})
             conn.begin()  # BEGIN IMMEDIATE on SQLite: may wait for, and give up on, the write lock
         except (DBAPIError, PoolTimeout):
@@ -274,7 +287,9 @@ class _Transaction:
     def __exit__(self, kind, error, _tb) -> bool:
         conn = self.conn
         try:
-            if kind is None:
+            if self.autocommit:  # the statement committed itself, or wrote nothing
+                _leave_autocommit(conn)
+            elif kind is None:
                 conn.commit()
             else:
                 conn.rollback()
@@ -286,6 +301,14 @@ class _Transaction:
         if kind is not None and issubclass(kind, DBAPIError):
             raise Fallback from error
         return False
+
+
+def _leave_autocommit(conn: Connection) -> None:
+    """Back to transactions before the pool takes the connection back; one that cannot is not taken back."""
+    try:
+        conn.connection.dbapi_connection.autocommit = False  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 — a broken or invalidated connection, whatever the driver raises
+        conn.invalidate()
 
 
 def install(app: Flask) -> None:
