@@ -18,10 +18,11 @@ from webapp.exams.service import schedule_exam
 from webapp.infra.db import database
 
 # The budget per request, with the signed-in user loaded with their roles (1 statement) included.
-# A first start: the person (locked) with the exam, its post and whether the person holds it; the INSERT …
-# WHERE NOT EXISTS … RETURNING (+ user). The bank and the parsed blueprint are kept per process (the bank's
-# fingerprint re-read after EXAM_BANK_RECHECK_SECONDS, or at once after this process wrote the bank).
-START_BUDGET = 3
+# A first start: the person (locked) with the exam, its post, whether the person holds it and, on the lean
+# path, the signed-in user checked; the INSERT … WHERE NOT EXISTS … RETURNING. The bank and the parsed
+# blueprint are kept per process (the bank's fingerprint re-read after EXAM_BANK_RECHECK_SECONDS, or at once
+# after this process wrote the bank).
+START_BUDGET = 2
 # The lean path (webapp.exams.lean): the guarded upsert checks the signed-in user itself; the paper's facts
 # are read once per process (the +1 below)
 SAVE_BUDGET = 1

@@ -308,3 +308,72 @@ def test_a_paper_of_another_organisation_is_flasks_to_judge(world, app, db, lean
     assert client.post(f"/api/v1/attempts/{paper['id']}/submit").status_code == 404
     db.rollback()
     assert db.get(Attempt, paper["id"]).submitted_at is None
+
+
+def _exam_closed(db, world, app, client):
+    app.config["CLOCK"].advance(days=2)
+
+
+def _started_once(db, world, app, client):
+    assert client.post("/api/v1/attempts", json={"exam_id": world["exam"].id}).status_code == 201
+
+
+def _no_arrangement(db, world, app, client):
+    pass
+
+
+def _as_start(arrange):
+    return lambda db, world, app, client: arrange(db, world, app, None, client)
+
+
+START_CASES = {
+    "plain": (_no_arrangement, {}, (201, None)),
+    "inactive user": (_as_start(_deactivate), {}, (401, "unauthorized")),
+    "signed out elsewhere": (_as_start(_signed_out_elsewhere), {}, (401, "unauthorized")),
+    "organisation suspended": (_as_start(_organisation_suspended), {}, (401, "unauthorized")),
+    "no worker role": (_as_start(_worker_role_removed), {}, (403, "forbidden")),
+    "exam closed": (_exam_closed, {}, (403, "not_assigned")),
+    "started before: the paper resumed": (_started_once, {}, (201, None)),
+    "no csrf token": (_no_arrangement, {"csrf": False}, (400, "csrf")),
+    "no such exam": (_no_arrangement, {"json": {"exam_id": 999_999}}, (404, "not_found")),
+    "an exam id that is not a number": (_no_arrangement, {"json": {"exam_id": "1"}}, (400, "bad_request")),
+    "an exam id out of range": (_no_arrangement, {"json": {"exam_id": 2**40}}, (400, "bad_request")),
+}
+
+
+@pytest.mark.parametrize("lean", [True, False], ids=["lean", "flask"])
+@pytest.mark.parametrize("case", list(START_CASES))
+def test_a_start_is_answered_alike_with_or_without_the_lean_path(world, app, db, lean, case):
+    app.config["LEAN_EXAM_PATH"] = lean
+    arrange, kwargs, expected = START_CASES[case]
+    client = app.test_client()
+    client.sign_in("w1")
+    arrange(db, world, app, client)
+    kwargs = {"json": {"exam_id": world["exam"].id}, **kwargs}
+    r = client.post("/api/v1/attempts", **kwargs)
+    status, error = _outcome(r)
+    assert (status, error if status != 201 else None) == expected, r.get_data(True)
+    db.rollback()
+    attempts = db.scalars(select(Attempt.id).join(User, User.person_id == Attempt.person_id).where(
+        User.username == "w1")).all()  # fmt: skip
+    if status == 201:
+        paper = r.get_json()
+        assert attempts == [paper["id"]]  # one paper, however often started
+        assert r.headers["Location"] == f"/api/v1/attempts/{paper['id']}"
+        assert r.headers["Cache-Control"] == "no-store" and r.headers["Vary"] == "Cookie"
+        assert set(paper) >= {"id", "kind", "title", "questions", "deadline", "server_now", "responses"}
+        assert not any("key" in q or "answer" in q for q in paper["questions"])  # no key before submit
+    elif case != "started before: the paper resumed":
+        assert attempts == []
+
+
+def test_a_first_start_on_the_lean_path_is_two_statements_and_no_user_load(world, app):
+    warm, client = app.test_client(), app.test_client()
+    warm.sign_in("w2")  # the first start in the process reads the bank
+    assert warm.post("/api/v1/attempts", json={"exam_id": world["exam"].id}).status_code == 201
+    client.sign_in("w1")
+    with counting(app) as statements:
+        assert client.post("/api/v1/attempts", json={"exam_id": world["exam"].id}).status_code == 201
+    assert len(statements) == 2, statements
+    assert "session_version" in statements[0] and "user_roles" in statements[0]
+    assert not any(s.lstrip().startswith("SELECT users.") for s in statements)

@@ -1,7 +1,7 @@
-"""The lean exam path: saving an answer and submitting a paper, served below Flask.
+"""The lean exam path: a first start, saving an answer and submitting a paper, served below Flask.
 
-A worker's tablet sends one PUT per answer and one submit per paper, all at the same moments across a
-room; these two requests are the product's hot path. Served by Flask they pay the framework's full round
+A worker's tablet sends one start per paper, one PUT per answer and one submit per paper, all at the same
+moments across a room; these three requests are the product's hot path. Served by Flask they pay the framework's full round
 (the request context, the session, the user with their roles as ORM objects, the before/after hooks), which
 costs several times the work itself. So `LeanExamPath`, a WSGI layer inside the app, answers them itself
 when the request is the plain case, and hands anything else to Flask unchanged:
@@ -11,7 +11,8 @@ when the request is the plain case, and hands anything else to Flask unchanged:
   suspended, their role and their owning the paper are checked inside the statement that does the work;
 - what: the paper's facts from the per-process cache (`PaperFacts`: a started paper never changes);
   the choices validated against them (`valid_choices`);
-- the work: a save is the one guarded upsert of `store_answer` (so its FOR SHARE ordering against a racing
+- the work: a start is `fresh_start`'s two statements, the first also checking the signed-in user (a
+  resume, a retake or anything refused is Flask's); a save is the one guarded upsert of `store_answer` (so its FOR SHARE ordering against a racing
   submit, and its deadline + grace, are the same); a submit locks the open paper FOR UPDATE, reads the saved
   answers, grades them from the frozen key and writes score, answers' marks, `exam_taken` and item results
   (`write_submission`, shared with the Flask path), in one transaction, and answers the score as the Flask
@@ -32,6 +33,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask
@@ -39,9 +41,11 @@ from sqlalchemy import JSON, String, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session
 
 from quizbank.grading import grade_keyed
 from webapp.certs.service import issuing  # a module, not its names: certs and exams import each other
+from webapp.exams.service.fresh_start import start_fresh_exam_attempt_signed_in
 from webapp.exams.service.grading import Submission, write_submission
 from webapp.exams.service.saving import PaperFacts, guarded_upsert, paper_facts, valid_choices
 from webapp.infra import clock
@@ -54,6 +58,7 @@ from webapp.infra.security.lean import SessionReader, SignedIn
 _ID = f"([1-9][0-9]{{0,{len(str(MAX_ID)) - 1}}})"
 SAVE = re.compile(r"/api/v1/attempts/" + _ID + r"/responses/([^/]+)")
 SUBMIT = re.compile(r"/api/v1/attempts/" + _ID + r"/submit")
+START = "/api/v1/attempts"
 ATTEMPT_ROLES = ("worker", "inspector")  # as webapp.exams.api
 MAX_BODY = 4096  # a save's body is {"choices": [...]}; anything larger is Flask's to judge
 
@@ -101,6 +106,14 @@ class Fallback(Exception):
     """Not the plain case: Flask serves the request."""
 
 
+@dataclass(frozen=True)
+class Created:
+    """A 201 answer: its JSON encoded already, and the new resource's path."""
+
+    body: str
+    location: str
+
+
 class LeanExamPath:
     def __init__(self, app: Flask, wsgi_app: Callable) -> None:
         self.app = app
@@ -113,7 +126,8 @@ class LeanExamPath:
         if method == "PUT":
             match, serve = SAVE.fullmatch(environ.get("PATH_INFO", "")), self._save
         elif method == "POST":
-            match, serve = SUBMIT.fullmatch(environ.get("PATH_INFO", "")), self._submit
+            path = environ.get("PATH_INFO", "")
+            match, serve = (True, self._start) if path == START else (SUBMIT.fullmatch(path), self._submit)
         else:
             return self.flask(environ, start_response)
         if match is None or environ.get("QUERY_STRING") or not self.app.config.get("LEAN_EXAM_PATH", True):
@@ -132,7 +146,11 @@ class LeanExamPath:
         if payload is None:
             start_response(status, headers)
             return [b""]
-        data = (self.app.json.dumps(payload, separators=(",", ":")) + "\n").encode()  # as jsonify
+        if isinstance(payload, Created):
+            data = payload.body.encode()  # as webapp.infra.api.created: encoded already, no newline
+            headers.append(("Location", payload.location))
+        else:
+            data = (self.app.json.dumps(payload, separators=(",", ":")) + "\n").encode()  # as jsonify
         headers += [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
         start_response(status, headers)
         return [data]
@@ -199,6 +217,28 @@ class LeanExamPath:
             if not stored:
                 raise Fallback
         return "204 NO CONTENT", None
+
+    def _start(self, _match: object, body: bytes, who: SignedIn, environ: dict) -> tuple[str, Created]:
+        """A worker's first start of an assigned exam (`start_fresh_exam_attempt_signed_in`); a resume, a retake,
+        practice or anything refused is Flask's."""
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise Fallback from None
+        if not _is_json(environ) or not isinstance(data, dict) or data.keys() != {"exam_id"}:
+            raise Fallback
+        exam_id = data["exam_id"]
+        if type(exam_id) is not int or not 0 < exam_id <= MAX_ID:
+            raise Fallback
+        now = self._now()
+        # the bank caches live in the app; the session joins the transaction and ends with it
+        with self._transaction() as conn, self.app.app_context(), Session(bind=conn) as s:
+            fresh = start_fresh_exam_attempt_signed_in(
+                s, user_id=who.user_id, session_version=who.session_version, exam_id=exam_id, now=now
+            )
+            if fresh is None:
+                raise Fallback
+        return "201 CREATED", Created(fresh.body, f"{environ.get('SCRIPT_NAME', '')}{START}/{fresh.id}")
 
     def _submit(self, match: re.Match, body: bytes, who: SignedIn, environ: dict) -> tuple[str, dict]:
         attempt_id = int(match[1])

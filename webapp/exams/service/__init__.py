@@ -21,7 +21,11 @@ from webapp.exams.service.answering import (
     save_response,
 )
 from webapp.exams.service.bank_cache import DrawableBank, drawable_bank
-from webapp.exams.service.fresh_start import FreshAttempt, start_fresh_exam_attempt
+from webapp.exams.service.fresh_start import (
+    FreshAttempt,
+    start_fresh_exam_attempt,
+    start_fresh_exam_attempt_signed_in,
+)
 from webapp.exams.service.grading import finalize_if_expired, result_of, submit
 from webapp.exams.service.papers import AttemptClosed, is_open, paper_of, question_rows, responses_of
 from webapp.exams.service.results import attempt_json, result_json, score_json, section_url
@@ -77,6 +81,7 @@ __all__ = [
     "section_url",
     "start_exam_attempt",
     "start_fresh_exam_attempt",
+    "start_fresh_exam_attempt_signed_in",
     "start_practice_attempt",
     "start_spot_attempt",
     "submit",

@@ -25,7 +25,7 @@ from webapp.exams.models import Attempt, Exam
 from webapp.exams.service.bank_cache import DrawableBank, drawable_bank
 from webapp.exams.service.scheduling import _department_chain
 from webapp.infra.db import UTCDateTime
-from webapp.org.models import Person, PersonPost, Post
+from webapp.org.models import Organisation, Person, PersonPost, Post, User, UserRole
 
 
 @dataclass(frozen=True)
@@ -100,12 +100,17 @@ def paper_texts(paper: model.Paper, bank: DrawableBank, points: Mapping[str, str
     return "[" + ",".join(layout) + "]", "[" + ",".join(shown) + "]"
 
 
-def _start_facts_statement(lock: bool):
+def _start_facts_statement(lock: bool, signed_in: bool = False):
     """The person (locked, as `starting._lock_person`), the exam, its post, and whether the person holds the post: one
-    statement, built once per process (tables, not entities: no ORM work per start)."""
+    statement, built once per process (tables, not entities: no ORM work per start).
+
+    `signed_in`: the person is the one of the signed-in user, found from the user's id and checked in the same
+    statement as Flask's user loading checks them (active, same session version, organisation not suspended,
+    the worker role): what the lean path (`webapp.exams.lean`) starts with, knowing only the session."""
     people, exams, posts, held = Person.__table__, Exam.__table__, Post.__table__, PersonPost.__table__
     facts = (
         select(
+            people.c.id.label("person_id"),
             people.c.organisation_id.label("person_org"),
             people.c.department_id.label("person_department"),
             exams.c.organisation_id.label("exam_org"),
@@ -126,8 +131,23 @@ def _start_facts_statement(lock: bool):
         .select_from(people)
         .join(exams, exams.c.id == bindparam("exam_id", type_=Integer))
         .join(posts, posts.c.id == exams.c.post_id)
-        .where(people.c.id == bindparam("person_id", type_=Integer))
     )
+    if signed_in:
+        users, organisations, roles = User.__table__, Organisation.__table__, UserRole.__table__
+        facts = (
+            facts.add_columns(users.c.organisation_id.label("user_org"))
+            .join(users, users.c.person_id == people.c.id)
+            .join(organisations, organisations.c.id == users.c.organisation_id)
+            .where(
+                users.c.id == bindparam("user_id", type_=Integer),
+                users.c.session_version == bindparam("session_version", type_=Integer),
+                users.c.active.is_(True),
+                organisations.c.suspended_at.is_(None),
+                exists().where(roles.c.user_id == users.c.id, roles.c.role == "worker"),
+            )
+        )
+    else:
+        facts = facts.where(people.c.id == bindparam("person_id", type_=Integer))
     return facts.with_for_update(of=people, key_share=True) if lock else facts
 
 
@@ -156,6 +176,10 @@ _STATEMENTS = {
     "sqlite": (_start_facts_statement(lock=False), _insert_statement(postgres=False)),
     "postgresql": (_start_facts_statement(lock=True), _insert_statement(postgres=True)),
 }
+_SIGNED_IN_FACTS = {
+    "sqlite": _start_facts_statement(lock=False, signed_in=True),
+    "postgresql": _start_facts_statement(lock=True, signed_in=True),
+}
 
 
 def start_fresh_exam_attempt(
@@ -164,10 +188,33 @@ def start_fresh_exam_attempt(
     """The person's first attempt at an exam assigned to them and open now, drawn and stored in two
     statements (the department chain aside); None in every other case (`start_exam_attempt` then answers)."""
     connection = s.connection()
-    facts, insert_attempt = _STATEMENTS["sqlite" if connection.dialect.name == "sqlite" else "postgresql"]
+    facts = _STATEMENTS["sqlite" if connection.dialect.name == "sqlite" else "postgresql"][0]
     f = connection.execute(facts, {"person_id": person_id, "exam_id": exam_id}).one_or_none()
+    return _draw_and_store(s, f, organisation_id, exam_id, now, started_by)
+
+
+def start_fresh_exam_attempt_signed_in(
+    s: Session, *, user_id: int, session_version: int, exam_id: int, now: datetime
+) -> FreshAttempt | None:
+    """As `start_fresh_exam_attempt`, for the signed-in user known only by id and session version (checked in
+    the first statement); None also when the user may not start exams (Flask then answers why)."""
+    connection = s.connection()
+    facts = _SIGNED_IN_FACTS["sqlite" if connection.dialect.name == "sqlite" else "postgresql"]
+    params = {"user_id": user_id, "session_version": session_version, "exam_id": exam_id}
+    f = connection.execute(facts, params).one_or_none()
+    if f is None:
+        return None
+    return _draw_and_store(s, f, f.user_org, exam_id, now, user_id)
+
+
+def _draw_and_store(
+    s: Session, f, organisation_id: int, exam_id: int, now: datetime, started_by: int | None
+) -> FreshAttempt | None:
+    connection = s.connection()
+    insert_attempt = _STATEMENTS["sqlite" if connection.dialect.name == "sqlite" else "postgresql"][1]
     if f is None or not f.holds_post or f.person_org != organisation_id or f.exam_org != organisation_id:
         return None
+    person_id = f.person_id
     if (f.exam_person is not None and f.exam_person != person_id) or not (f.opens_at <= now < f.closes_at):
         return None
     if f.exam_department is not None and f.exam_department not in _department_chain(s, f.person_department):
