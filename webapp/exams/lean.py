@@ -1,9 +1,9 @@
 """The lean exam path: a first start, saving an answer and submitting a paper, served below Flask.
 
 A worker's tablet sends one start per paper, one PUT per answer and one submit per paper, all at the same
-moments across a room; these three requests are the product's hot path. Served by Flask they pay the framework's full round
-(the request context, the session, the user with their roles as ORM objects, the before/after hooks), which
-costs several times the work itself. So `LeanExamPath`, a WSGI layer inside the app, answers them itself
+moments across a room; these three requests are the product's hot path. Served by Flask they pay the
+framework's full round (the request context, the session, the user with their roles as ORM objects, the
+before/after hooks), which costs several times the work itself. So `LeanExamPath`, a WSGI layer inside the app, answers them itself
 when the request is the plain case, and hands anything else to Flask unchanged:
 
 - who: the session cookie and CSRF header, read as Flask and Flask-WTF read them
@@ -12,8 +12,8 @@ when the request is the plain case, and hands anything else to Flask unchanged:
 - what: the paper's facts from the per-process cache (`PaperFacts`: a started paper never changes);
   the choices validated against them (`valid_choices`);
 - the work: a start is `fresh_start`'s two statements, the first also checking the signed-in user (a
-  resume, a retake or anything refused is Flask's); a save is the one guarded upsert of `store_answer` (so its FOR SHARE ordering against a racing
-  submit, and its deadline + grace, are the same); a submit locks the open paper FOR UPDATE, reads the saved
+  resume, a retake or anything refused is Flask's); a save is the one guarded upsert of `store_answer` (so
+  its FOR SHARE ordering against a racing submit, and its deadline + grace, are the same); a submit locks the open paper FOR UPDATE, reads the saved
   answers, grades them from the frozen key and writes score, answers' marks, `exam_taken` and item results
   (`write_submission`, shared with the Flask path), in one transaction, and answers the score as the Flask
   route does.
