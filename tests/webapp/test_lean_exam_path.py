@@ -326,6 +326,27 @@ def _as_start(arrange):
     return lambda db, world, app, client: arrange(db, world, app, None, client)
 
 
+def _reschedule(db, world, app, client, *, opens_in=None, other_post=False, for_other=False, other_org=False):
+    """The exam the case starts, changed: opening later, for another post, person or organisation."""
+    from webapp.exams.models import Exam
+
+    values = {}
+    if opens_in is not None:
+        values["opens_at"] = app.config["CLOCK"]() + opens_in
+    if other_post:
+        values["post_id"] = make_post(db, "electrician", "电工").id
+    if for_other:
+        values["person_id"] = db.scalar(select(User.person_id).where(User.username == "w2"))
+    if other_org:
+        values["organisation_id"] = make_org(db, "乙企业").id
+    db.execute(update(Exam).where(Exam.id == world["exam"].id).values(**values))
+    db.commit()
+
+
+def _person_unlinked(db, world, app, client):
+    _set_user(db, "w1", person_id=None)
+
+
 START_CASES = {
     "plain": (_no_arrangement, {}, (201, None)),
     "inactive user": (_as_start(_deactivate), {}, (401, "unauthorized")),
@@ -338,6 +359,26 @@ START_CASES = {
     "no such exam": (_no_arrangement, {"json": {"exam_id": 999_999}}, (404, "not_found")),
     "an exam id that is not a number": (_no_arrangement, {"json": {"exam_id": "1"}}, (400, "bad_request")),
     "an exam id out of range": (_no_arrangement, {"json": {"exam_id": 2**40}}, (400, "bad_request")),
+    "an exam id that is true": (_no_arrangement, {"json": {"exam_id": True}}, (400, "bad_request")),
+    "an exam id of 0": (_no_arrangement, {"json": {"exam_id": 0}}, (404, "not_found")),
+    "a negative exam id": (_no_arrangement, {"json": {"exam_id": -1}}, (404, "not_found")),
+    "an exam id of 1.0": (_no_arrangement, {"json": {"exam_id": 1.0}}, (400, "bad_request")),
+    "a key besides exam_id": (_no_arrangement, {"json": {"exam_id": "EXAM", "extra": 1}}, (201, None)),
+    "not sent as json": (_no_arrangement, {"data": "{}", "content_type": "text/plain"}, (400, "bad_request")),
+    "malformed json": (
+        _no_arrangement,
+        {"data": "{", "content_type": "application/json"},
+        (400, "bad_request"),
+    ),
+    "an exam not open yet": (
+        lambda *a: _reschedule(*a, opens_in=timedelta(hours=2)),
+        {},
+        (403, "not_assigned"),
+    ),
+    "an exam of another post": (lambda *a: _reschedule(*a, other_post=True), {}, (403, "not_assigned")),
+    "an exam for another person": (lambda *a: _reschedule(*a, for_other=True), {}, (404, "not_found")),
+    "an exam of another organisation": (lambda *a: _reschedule(*a, other_org=True), {}, (404, "not_found")),
+    "a user without a person": (_person_unlinked, {}, (403, "no_person")),
 }
 
 
@@ -349,7 +390,10 @@ def test_a_start_is_answered_alike_with_or_without_the_lean_path(world, app, db,
     client = app.test_client()
     client.sign_in("w1")
     arrange(db, world, app, client)
-    kwargs = {"json": {"exam_id": world["exam"].id}, **kwargs}
+    if "data" not in kwargs:
+        kwargs = {"json": {"exam_id": world["exam"].id}, **kwargs}
+    if kwargs.get("json", {}).get("exam_id") == "EXAM":
+        kwargs["json"] = {**kwargs["json"], "exam_id": world["exam"].id}
     r = client.post("/api/v1/attempts", **kwargs)
     status, error = _outcome(r)
     assert (status, error if status != 201 else None) == expected, r.get_data(True)
@@ -377,3 +421,50 @@ def test_a_first_start_on_the_lean_path_is_two_statements_and_no_user_load(world
     assert len(statements) == 2, statements
     assert "session_version" in statements[0] and "user_roles" in statements[0]
     assert not any(s.lstrip().startswith("SELECT users.") for s in statements)
+
+
+def test_a_start_that_waited_for_the_write_lock_past_closing_time_is_refused(world, app, db):
+    """The clock is read once the write lock is held: a start queued behind another writer until the exam
+    closed gets no paper (as Flask, which reads the clock after its transaction began)."""
+    import threading
+
+    engine = database(app).engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("on PostgreSQL nothing queues before the statement that reads the clock's result")
+    client = app.test_client()
+    client.sign_in("w1")
+    holder = engine.connect().execution_options(quizbank_write=True)
+    holder.begin()  # another writer holds the lock
+    answers = []
+    starter = threading.Thread(
+        target=lambda: answers.append(client.post("/api/v1/attempts", json={"exam_id": world["exam"].id}))
+    )
+    starter.start()
+    starter.join(0.3)
+    assert not answers  # queued
+    app.config["CLOCK"].advance(days=2)  # the exam closes while it waits
+    holder.rollback()
+    holder.close()
+    starter.join(10)
+    assert _outcome(answers[0]) == (403, "not_assigned")
+    db.rollback()
+    assert db.scalar(select(Attempt.id).where(Attempt.exam_id == world["exam"].id)) is None
+
+
+def test_an_unexpected_error_on_the_lean_path_is_rolled_back_and_flask_serves_the_request(
+    world, app, db, monkeypatch
+):
+    from webapp.exams import lean
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug in the lean path")
+
+    monkeypatch.setattr(lean, "start_fresh_exam_attempt_signed_in", broken)
+    client = app.test_client()
+    client.sign_in("w1")
+    r = client.post("/api/v1/attempts", json={"exam_id": world["exam"].id})
+    assert r.status_code == 201, r.get_data(True)  # Flask's own start
+    db.rollback()
+    assert db.scalars(select(Attempt.id).where(Attempt.exam_id == world["exam"].id)).all() == [
+        r.get_json()["id"]
+    ]

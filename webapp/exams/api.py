@@ -122,7 +122,7 @@ def attempt_start():
         require_person()  # 403 no_person
     now = clock.now()
     if "exam_id" in data:
-        if not isinstance(data["exam_id"], int):
+        if type(data["exam_id"]) is not int:  # not a bool either
             raise ApiError(400, "bad_request", "exam_id 必须是整数")
         fresh = 0 < data["exam_id"] < 2**31 and service.start_fresh_exam_attempt(
             session, person_id=current_user.person_id, organisation_id=current_user.organisation_id,

@@ -142,6 +142,9 @@ class LeanExamPath:
             status, payload = serve(match, body, signed_in, environ)
         except Fallback:
             return self.flask(environ, start_response)
+        except Exception:  # noqa: BLE001 — rolled back; Flask serves it again and answers any error its way
+            self.app.logger.exception("lean exam path: %s %s", method, environ.get("PATH_INFO"))
+            return self.flask(environ, start_response)
         headers = list(self.headers)
         if payload is None:
             start_response(status, headers)
@@ -230,15 +233,16 @@ class LeanExamPath:
         exam_id = data["exam_id"]
         if type(exam_id) is not int or not 0 < exam_id <= MAX_ID:
             raise Fallback
-        now = self._now()
         # the bank caches live in the app; the session joins the transaction and ends with it
         with self._transaction() as conn, self.app.app_context(), Session(bind=conn) as s:
+            now = self._now()  # once the write lock is held (SQLite): a start queued past closing is late
             fresh = start_fresh_exam_attempt_signed_in(
                 s, user_id=who.user_id, session_version=who.session_version, exam_id=exam_id, now=now
             )
             if fresh is None:
                 raise Fallback
-        return "201 CREATED", Created(fresh.body, f"{environ.get('SCRIPT_NAME', '')}{START}/{fresh.id}")
+        root = environ.get("SCRIPT_NAME", "").rstrip("/")
+        return "201 CREATED", Created(fresh.body, f"{root}{START}/{fresh.id}")
 
     def _submit(self, match: re.Match, body: bytes, who: SignedIn, environ: dict) -> tuple[str, dict]:
         attempt_id = int(match[1])
@@ -311,7 +315,12 @@ class _Transaction:
                 # psycopg's own switch, as SQLAlchemy's isolation_level="AUTOCOMMIT" flips it, without
                 # SQLAlchemy's resetting of the isolation level when the connection goes back to the pool
                 conn = self.engine.connect()
-                conn.connection.dbapi_connection.autocommit = True
+                try:
+                    conn.connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
+                except Exception:  # noqa: BLE001 — the driver's own error (a connection closed under us)
+                    conn.invalidate()
+                    conn.close()
+                    raise Fallback from None
                 self.conn = conn
                 return conn
             conn = self.engine.connect().execution_options(**{WRITE_INTENT: True})

@@ -100,7 +100,7 @@ class _GatedConnection(sqlite3.Connection):
     holds_gate = False
 
     def enter_gate(self) -> None:
-        # Not acquired in time: BEGIN IMMEDIATE then waits in the busy handler and fails as it always did.
+        # Not acquired in time: BEGIN IMMEDIATE is tried once, and fails as it did after the busy timeout.
         self.holds_gate = self.gate.acquire(timeout=BUSY_SECONDS)
 
     def leave_gate(self) -> None:
@@ -140,7 +140,14 @@ def _sqlite_begin(conn) -> None:
         dbapi_connection = conn.connection.dbapi_connection
         dbapi_connection.enter_gate()
         try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if dbapi_connection.holds_gate:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:  # waited the whole busy time at the gate already: no second wait in the busy handler
+                conn.exec_driver_sql("PRAGMA busy_timeout=0")
+                try:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                finally:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
         except BaseException:
             dbapi_connection.leave_gate()
             raise
