@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import TEST_DB_URL
 from tests.webapp.base_builders import make_department, make_org, make_person, make_post, make_user
 from tests.webapp.builders import make_exam
+from tests.webapp.reminder_builders import make_channel
 from tests.webapp.reminder_receivers import Robot, SmtpSink
 
 PEOPLE = 12
@@ -52,14 +53,14 @@ def migrated(tmp_path):
 
 
 def _remind(url: str, home: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "QUIZBANK_HOME": home, "QUIZBANK_REMIND_LEASE_SECONDS": "1"}
+    env = {**os.environ, "DATABASE_URL": url, "QUIZBANK_HOME": home, "QUIZBANK_REMIND_LEASE_SECONDS": "1",
+           "QUIZBANK_SECRET_KEY": "k"}  # fmt: skip  # the key the channels' secrets were sealed under
     return subprocess.Popen([sys.executable, "-m", "quizbank", "remind", "--json"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
 def test_killing_remind_mid_run_and_running_it_again_delivers_every_reminder_once(migrated, tmp_path):
     from webapp.infra.db import database
-    from webapp.reminders.models import NotificationChannel
 
     app, url = migrated
     now = datetime.now(UTC)
@@ -77,8 +78,7 @@ def test_killing_remind_mid_run_and_running_it_again_delivers_every_reminder_onc
                            "sender": "qb@example.com", "to": "office@example.com"}, {}),
                 ("dingtalk", {}, {"webhook": robot.url, "secret": SECRET}),
             ):  # fmt: skip
-                s.add(NotificationChannel(organisation_id=org.id, kind=kind, name=kind, config=config,
-                                          secrets=secrets, audience=["worker"], active=True, created_at=now))  # fmt: skip
+                make_channel(app, s, org, kind, config=config, secrets=secrets, audience=["worker"])
             s.commit()
 
         robot.hold_at = 5
