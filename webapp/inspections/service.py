@@ -235,7 +235,7 @@ def refuse_second_running_test(
         )
 
 
-def start_spot_test(
+def draw_spot_test(
     s: Session,
     inspection: Inspection,
     person: Person,
@@ -245,7 +245,8 @@ def start_spot_test(
     inspector: User,
     now: datetime,
 ) -> Attempt:
-    """Check the worker's PIN and draw their post's spot paper (or resume the one they are sitting)."""
+    """Check the worker's PIN and draw their post's spot paper (or resume the one they are sitting). Its
+    one caller is `webapp.inspections.kiosk.start_spot_test`, which also locks the session to it."""
     if not inspection.is_open:
         raise InspectionClosed()
     if person.organisation_id != inspection.organisation_id or not person.active:
