@@ -154,7 +154,9 @@ def end(s: Session, lock: KioskLock, inspector: User, secret: str, now: datetime
     try:
         check_throttle(keys)
     except Throttled as e:
-        raise ApiError(429, "throttled", e.message.replace("登录", "验证")) from None
+        raise ApiError(
+            429, "throttled", e.message.replace("登录", "验证"), retry_after=e.retry_after
+        ) from None
     secret = str(secret or "")
     person = inspector.person
     ok = bool(secret) and (

@@ -193,7 +193,9 @@ def check_pin(person: Person, pin: str) -> None:
     try:
         check_throttle(keys)
     except Throttled as e:
-        raise ApiError(429, "throttled", e.message.replace("登录", "PIN 验证")) from None
+        raise ApiError(
+            429, "throttled", e.message.replace("登录", "PIN 验证"), retry_after=e.retry_after
+        ) from None
     if not check_secret(person.pin_hash, str(pin or ""), pin=True):
         record_failure(keys)
         raise ApiError(403, "wrong_pin", WRONG_PIN.replace("工号或 ", ""))
