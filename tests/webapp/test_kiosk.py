@@ -209,6 +209,10 @@ def test_a_spot_test_started_through_the_api_locks_the_tablet_exactly_as_the_pag
         r.status_code == 201
         and integration.get(f"/api/v1/inspections/{inspection_id}", headers=auth).status_code == 200
     )
+    r = integration.post(
+        f"/inspections/{inspection_id}/people/{wang}/hand-over", data={"post": "welding"}, headers=auth
+    )
+    assert r.status_code == 403 and "访问令牌" in r.get_data(as_text=True)  # nor is a token handed over
 
     # Each takes the tablet back the same way: the inspector's password, on the page or through the API.
     wrong = api_tablet.post("/api/v1/inspections/kiosk/hand-back", json={"secret": "2468"})

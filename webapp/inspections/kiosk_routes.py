@@ -55,9 +55,14 @@ def hand_over(inspection_id: int, person_id: int):
     """开始抽考: the inspector hands the tablet to the worker; the session enters kiosk state."""
     inspection = runnable(inspection_id)
     worker = person_in(inspection, person_id)
+    key = kiosk_session_key()
+    if key is None:
+        raise ApiError(
+            403, "no_session", "开始抽考须在平板的浏览器中操作：访问令牌没有可交给作业人员的会话。"
+        )
     lock = kiosk.hand_over(
         session, inspection, worker, post_code=request.form.get("post") or None, inspector=current_user,
-        session_key=kiosk_session_key(), now=clock.now(),
+        session_key=key, now=clock.now(),
     )  # fmt: skip
     return redirect(kiosk_home(lock))
 
