@@ -43,7 +43,7 @@ BLUEPRINTS: list[str] = [
 ]
 
 
-def _secret_key(instance: Path) -> str:
+def instance_secret_key(instance: Path) -> str:
     """QUIZBANK_SECRET_KEY, else a key kept in the instance folder (shared by every process using it)."""
     if os.environ.get("QUIZBANK_SECRET_KEY"):
         return os.environ["QUIZBANK_SECRET_KEY"]
@@ -92,7 +92,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(instance)
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
+    if "SECRET_KEY_FALLBACKS" not in config and os.environ.get("QUIZBANK_SECRET_KEY_FALLBACKS"):
+        app.config["SECRET_KEY_FALLBACKS"] = os.environ["QUIZBANK_SECRET_KEY_FALLBACKS"].split()
     app.json.ensure_ascii = False
 
     from webapp.infra import bounds, db, fonts, http_headers, security, templating

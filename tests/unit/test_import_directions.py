@@ -17,6 +17,7 @@ SHELL = Path(webapp.__file__).parent
 ORDER = [
     "infra.clock",
     "infra.errors",
+    "infra.sealing",
     "infra.db",
     "infra.paging",
     "infra.http_headers",

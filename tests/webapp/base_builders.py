@@ -233,3 +233,17 @@ def make_question_sets(
         questions=tuple(core_questions(post_code, "professional", f"{post_code}-1", counts)),
     )
     return load_question_set(s, general), load_question_set(s, professional)
+
+
+def bearer_headers(app, username: str, name: str = "contract test") -> dict:
+    """An API token made for `username` (committed), as the Authorization header that carries it."""
+    from sqlalchemy import select
+
+    from webapp.infra.db import session
+    from webapp.infra.security import create_api_token
+
+    with app.app_context():
+        user = session.scalar(select(User).where(User.username == username))
+        token = create_api_token(user, name)
+        session.commit()
+    return {"Authorization": f"Bearer {token}"}

@@ -1,18 +1,24 @@
 """Builders shared by the web tests of several areas, on top of `tests.webapp.base_builders` (make_org, make_department,
 make_post, make_person, make_user, make_worker, make_question_sets): a post with its questions, an exam, an
-attempt row, an inspector's grant, training; and clients signed in as a user.
+attempt row, an inspector's grant, training, the exam path's world; clients signed in as a user; and the SQL
+statements a block of requests runs.
 
 Builders take a session and flush; they never commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import event
+
 from quizbank import rules
-from tests.webapp.base_builders import TEST_PASSWORD, make_post, make_question_sets
+from tests.webapp.base_builders import TEST_PASSWORD, make_org, make_post, make_question_sets, make_worker
 from webapp.exams.models import Attempt, Exam
 from webapp.exams.service import schedule_exam
+from webapp.infra.db import database
 from webapp.org.models import Department, InspectorGrant, Organisation, Person, Post, User
 from webapp.standing.service import record_event
 
@@ -52,6 +58,35 @@ def make_exam(
     )
     s.flush()
     return exam
+
+
+def make_exam_world(s, now: datetime, workers: Sequence[str] = ("w1", "w2", "w3")) -> dict:
+    """The exam path's world: 甲企业 with 电焊工 and its question sets, a worker signed in as each of `workers`
+    (password TEST_PASSWORD), and 电焊工定期考试 open from an hour before `now` to a day after. Returns
+    {"org", "post", "exam", "workers"}."""
+    org = make_org(s, "甲企业")
+    post = make_post(s, "welding", "电焊工")
+    make_question_sets(s, "welding", "电焊工")
+    people = [make_worker(s, org, name, post) for name in workers]
+    exam = make_exam(s, org, post, now=now, title="电焊工定期考试")
+    return {"org": org, "post": post, "exam": exam, "workers": people}
+
+
+@contextmanager
+def counting_statements(app) -> Iterator[list[str]]:
+    """The SQL statements the app runs meanwhile (transaction control left out), in order."""
+    statements: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_rest):
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    engine = database(app).engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
 
 
 def make_attempt(

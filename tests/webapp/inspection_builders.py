@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.webapp.base_builders import make_department, make_org, make_person, make_user, make_worker
+from tests.webapp.base_builders import (
+    TEST_PASSWORD,
+    make_department,
+    make_org,
+    make_person,
+    make_user,
+    make_worker,
+)
 from tests.webapp.builders import make_grant, make_post_with_questions
 from tests.webapp.standing_builders import qualify
 
@@ -37,3 +44,10 @@ def make_inspection_site(db) -> dict:
         "org": org.id, "dept": dept.id, "team": team.id, "people": [p.id for p in people],
         "other_dept": other_dept.id,
     }  # fmt: skip
+
+
+def hand_back(client, secret: str = TEST_PASSWORD) -> dict:
+    """交还检查人员 through the API: a session that started a spot test is in kiosk state until this."""
+    r = client.post("/api/v1/inspections/kiosk/hand-back", json={"secret": secret})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    return r.get_json()

@@ -16,19 +16,39 @@ from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class SmtpSink:
-    """Keeps every message and its envelope recipients; answers 550 to the addresses in `refuse`."""
+    """Keeps every message and its envelope recipients; answers 550 to the addresses in `refuse`. With
+    `login` (username, password) it takes mail only after AUTH with exactly those (plain text on loopback)."""
 
-    def __init__(self, refuse: tuple[str, ...] = ()) -> None:
+    def __init__(self, refuse: tuple[str, ...] = (), login: tuple[str, str] | None = None) -> None:
         self.messages: list = []
         self.envelopes: list[list[str]] = []  # RCPT TO of each message
         self.refuse = {a.lower() for a in refuse}
+        self.login = login
+        self.refused_logins = 0
         with socket.socket() as probe:  # a free port: aiosmtpd's start() connects to the port it was given
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        auth = {}
+        if login is not None:
+            auth = {"auth_required": True, "auth_require_tls": False, "authenticator": self._authenticate}
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **auth)
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        if (
+            isinstance(auth_data, LoginPassword)
+            and (
+                auth_data.login.decode(),
+                auth_data.password.decode(),
+            )
+            == self.login
+        ):
+            return AuthResult(success=True)
+        self.refused_logins += 1
+        return AuthResult(success=False, handled=False)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd hook
         if address.lower() in self.refuse:

@@ -9,9 +9,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
+from tests.webapp.base_builders import TEST_PASSWORD, bearer_headers
 from tests.webapp.cert_builders import answer, qualify, schedule, world
-from webapp.infra.db import session as db_session
-from webapp.infra.security import create_api_token
 
 
 @pytest.fixture
@@ -47,18 +46,6 @@ def is_json_error(response, status: int, code: str | None = None) -> dict:
     if code is not None:
         assert body["error"]["code"] == code
     return body["error"]
-
-
-def bearer(app, username: str) -> dict:
-    from webapp.org.models import User
-
-    with app.app_context():
-        from sqlalchemy import select
-
-        user = db_session.scalar(select(User).where(User.username == username))
-        token = create_api_token(user, "contract test")
-        db_session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 # --- the document ------------------------------------------------------------------------------------------
@@ -121,7 +108,7 @@ def test_session_write_without_the_x_csrftoken_header_is_a_json_400(app, doc, w)
 
 def test_bearer_token_calls_need_no_csrf_header(app, doc, w):
     client = app.test_client()
-    auth = bearer(app, "insp1")
+    auth = bearer_headers(app, "insp1")
     r = client.post("/api/v1/inspections", json={"department_id": w["dept"].id}, headers=auth, csrf=False)
     conforms(doc, "/api/v1/inspections", "post", r)
     assert r.status_code == 201 and set(r.get_json()) == {"id"}
@@ -327,6 +314,16 @@ def test_spot_test_is_an_attempt_answered_and_submitted_by_the_inspectors_sessio
     assert all(set(q) == {"id", "type", "stem", "options"} for q in paper["questions"])
     result = answer(client, db, paper["id"], right=False)
     assert set(result) >= {"score", "max_score", "passed"} and result["passed"] is False
+    is_json_error(client.get(f"/api/v1/people/{w['person'].id}/standing?post=welding"), 403)  # kiosk state
+    is_json_error(client.post("/api/v1/inspections/kiosk/hand-back", json={"secret": "1234"}), 403)
+    r = client.post("/api/v1/inspections/kiosk/hand-back", json={"secret": TEST_PASSWORD})
+    conforms(doc, "/api/v1/inspections/kiosk/hand-back", "post", r)
+    assert r.get_json() == {
+        "inspection_id": inspection_id,
+        "person_id": w["person"].id,
+        "attempt_id": paper["id"],
+    }
+    is_json_error(client.post("/api/v1/inspections/kiosk/hand-back", json={"secret": TEST_PASSWORD}), 409)
 
     r = client.get(f"/api/v1/people/{w['person'].id}/standing?post=welding")
     conforms(doc, "/api/v1/people/{person_id}/standing", "get", r)

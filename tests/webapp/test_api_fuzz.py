@@ -18,9 +18,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.webapp.base_builders import make_user
+from tests.webapp.base_builders import bearer_headers, make_user
 from tests.webapp.cert_builders import qualify, world
-from tests.webapp.test_api_contract import bearer
 
 EXAMPLES = int(os.environ.get("QUIZBANK_FUZZ_EXAMPLES", "4"))
 ROLES = {
@@ -67,7 +66,7 @@ def site(app, db, clock):
     make_user(db, w["org"], "admin1", ("admin",))
     db.commit()
     qualify(app, db, clock, w)
-    return {role: (bearer(app, name) if name else {}) for role, name in ROLES.items()}
+    return {role: (bearer_headers(app, name) if name else {}) for role, name in ROLES.items()}
 
 
 def test_every_operation_answers_as_documented_for_every_role(app, site):

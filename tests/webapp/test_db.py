@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -14,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Blueprint, abort
 
-from webapp import create_app
+from tests.webapp.migration_builders import empty_database_app
 from webapp.infra.db import Base, database, keep_changes_on_error, session
 from webapp.infra.security import public
 from webapp.org.models import Organisation
@@ -22,36 +19,10 @@ from webapp.org.models import Organisation
 TEST_DB_URL = os.environ.get("QUIZBANK_TEST_DATABASE_URL")
 
 
-@contextmanager
-def _empty_database_app(app_config, tmp_path) -> Iterator:
-    """An app on a database of its own with no tables (a new PostgreSQL schema, dropped afterwards)."""
-    config = dict(app_config)
-    schema = None
-    if TEST_DB_URL:
-        schema = f"m_{uuid.uuid4().hex[:10]}"
-        engine = sa.create_engine(TEST_DB_URL)
-        with engine.begin() as c:
-            c.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        engine.dispose()
-        config["DATABASE_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
-    else:
-        config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-    app = create_app(config)
-    try:
-        yield app
-    finally:
-        database(app).dispose()
-        if schema:
-            engine = sa.create_engine(TEST_DB_URL)
-            with engine.begin() as c:
-                c.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
-
-
 def test_migrations_build_the_schema_the_models_describe(app_config, tmp_path):
     from webapp.infra.migrate import upgrade
 
-    with _empty_database_app(app_config, tmp_path) as app:
+    with empty_database_app(app_config, tmp_path) as app:
         upgrade(app)
         with database(app).engine.connect() as c:
             diff = compare_metadata(
@@ -70,7 +41,7 @@ def test_upgrading_a_database_holding_referenced_rows_keeps_them_and_foreign_key
     demo seeded before that migration existed), the rebuild must not fail on the foreign keys."""
     from webapp.infra.migrate import upgrade
 
-    with _empty_database_app(app_config, tmp_path) as app:
+    with empty_database_app(app_config, tmp_path) as app:
         upgrade(app, "0005_people_phone")
         with database(app).engine.begin() as c:
             c.exec_driver_sql(

@@ -4,7 +4,7 @@ department that has one — once per occasion and channel."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tests.webapp.admin_builders import admin_world
 from tests.webapp.base_builders import make_department, make_org, make_person, make_post, make_user
 from tests.webapp.builders import fresh, make_exam, signed_in
+from tests.webapp.reminder_builders import make_channel
 from tests.webapp.reminder_receivers import Robot
 from webapp.admin.models import AuditEntry
 from webapp.org.models import Department, User
@@ -148,10 +149,8 @@ def test_an_inactive_head_is_passed_over_for_the_parent_departments(app, db, pla
 
 def test_a_channel_for_department_heads_only_carries_the_reminders_addressed_to_them(app, db, plant):
     with Robot() as robot:
-        db.add(NotificationChannel(
-            organisation_id=plant["org"].id, kind="wecom", name="车间群", config={}, secrets={"webhook": robot.url},
-            audience=["dept_head"], active=True, created_at=datetime(2025, 1, 1, tzinfo=UTC),
-        ))  # fmt: skip
+        make_channel(app, db, plant["org"], "wecom", name="车间群", secrets={"webhook": robot.url},
+                     audience=["dept_head"])  # fmt: skip
         db.commit()
         run(app)
         run(app)

@@ -4,17 +4,14 @@ cache never draws from a bank that changed. Counting statements is not timing: t
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select, update
 
 from quizbank import model
-from tests.webapp.base_builders import make_org, make_post, make_question_sets, make_worker
+from tests.webapp.builders import counting_statements, make_exam_world
 from webapp.bank.models import Question, QuestionSet
 from webapp.bank.sets import load_question_set
-from webapp.exams.service import schedule_exam
 from webapp.infra.db import database
 
 # The budget per request, with the signed-in user loaded with their roles (1 statement) included.
@@ -35,33 +32,9 @@ SUBMIT_BUDGET = 5
 
 @pytest.fixture
 def world(db, clock):
-    org = make_org(db, "甲企业")
-    post = make_post(db, "welding", "电焊工")
-    make_question_sets(db, "welding", "电焊工")
-    for name in ("w1", "w2", "w3"):
-        make_worker(db, org, name, post)
-    exam = schedule_exam(
-        db, organisation_id=org.id, title="电焊工定期考试", post=post, kind="periodic",
-        opens_at=clock() - timedelta(hours=1), closes_at=clock() + timedelta(days=1),
-    )  # fmt: skip
+    world = make_exam_world(db, clock(), workers=("w1", "w2", "w3"))
     db.commit()
-    return {"org": org, "post": post, "exam": exam}
-
-
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-
-    def listener(_conn, _cursor, statement, *_rest):
-        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    engine = database(app).engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+    return world
 
 
 def _dump(statements: list[str]) -> str:
@@ -82,22 +55,22 @@ def test_an_exam_costs_a_bounded_number_of_statements_per_request(world, app):
 
     client = app.test_client()
     client.sign_in("w2")
-    with counting(app) as start:
+    with counting_statements(app) as start:
         attempt = _start(client, world["exam"].id)
     assert len(start) <= START_BUDGET, _dump(start)
 
     questions = attempt["questions"]
-    with counting(app) as saves:
+    with counting_statements(app) as saves:
         for q in questions:
             r = client.put(f"/api/v1/attempts/{attempt['id']}/responses/{q['id']}", json={"choices": [0]})
             assert r.status_code == 204
     assert len(saves) <= SAVE_BUDGET * len(questions) + 1, _dump(saves[:8])
 
-    with counting(app) as read:
+    with counting_statements(app) as read:
         assert client.get(f"/api/v1/attempts/{attempt['id']}").status_code == 200
     assert len(read) <= READ_BUDGET, _dump(read)
 
-    with counting(app) as submit:
+    with counting_statements(app) as submit:
         r = client.post(f"/api/v1/attempts/{attempt['id']}/submit")
         assert r.status_code == 200, r.get_data(True)
     assert len(submit) <= SUBMIT_BUDGET, _dump(submit)

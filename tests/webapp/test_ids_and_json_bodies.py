@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from tests.webapp.base_builders import make_user
+from tests.webapp.base_builders import bearer_headers, make_user
 from tests.webapp.cert_builders import qualify, world
-from tests.webapp.test_api_contract import bearer, is_json_error
+from tests.webapp.test_api_contract import is_json_error
 
 HUGE = [2**31, 2**63, 2**64 + 7]
 
@@ -49,11 +49,13 @@ def test_a_path_id_at_the_edge_of_the_range_is_looked_up(client, w):
 
 @pytest.mark.parametrize("value", [2**31, 2**63, -(2**63) - 1])
 def test_an_id_in_a_json_body_beyond_the_database_range_is_a_400(app, client, w, value):
-    headers = bearer(app, "w1")
+    headers = bearer_headers(app, "w1")
     r = client.post("/api/v1/attempts", json={"exam_id": value}, headers=headers)
     error = is_json_error(r, 400, "bad_request")
     assert "exam_id" in error["message"]
-    r = client.post("/api/v1/inspections", json={"department_id": value}, headers=bearer(app, "insp1"))
+    r = client.post(
+        "/api/v1/inspections", json={"department_id": value}, headers=bearer_headers(app, "insp1")
+    )
     assert "department_id" in is_json_error(r, 400, "bad_request")["message"]
 
 
@@ -64,7 +66,7 @@ def test_an_id_in_the_query_string_beyond_the_range_is_a_400(client, w):
 
 
 def test_a_json_body_that_is_not_an_object_is_a_400_on_every_json_endpoint(app, client, w):
-    headers = bearer(app, "admin1")
+    headers = bearer_headers(app, "admin1")
     writes = [
         (r.rule, m)
         for r in app.url_map.iter_rules()
@@ -81,7 +83,7 @@ def test_a_json_body_that_is_not_an_object_is_a_400_on_every_json_endpoint(app, 
 
 def test_suspending_with_a_list_body_is_a_400_and_changes_nothing(app, client, db, clock, w):
     cert = qualify(app, db, clock, w)
-    headers = bearer(app, "admin1")
+    headers = bearer_headers(app, "admin1")
     r = client.post(f"/api/v1/certificates/{cert.id}/suspend", json=["x"], headers=headers)
     is_json_error(r, 400, "bad_request")
     r = client.get(f"/api/v1/certificates/verify/{cert.token}")

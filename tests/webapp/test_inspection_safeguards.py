@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.webapp.base_builders import form_token
-from tests.webapp.inspection_builders import make_inspection_site
+from tests.webapp.inspection_builders import hand_back, make_inspection_site
 from webapp.admin.models import AuditEntry
 from webapp.exams.models import Attempt
 from webapp.inspections.models import Finding
@@ -102,6 +102,7 @@ def test_a_running_spot_test_keeps_the_inspection_open_until_it_is_voided_with_a
     inspection_id = _open(client, site)
     zhang = site["people"][0]
     attempt = _spot(client, inspection_id, zhang)
+    hand_back(client)  # the worker was called away: the inspector takes the tablet back
     r = client.post(f"/api/v1/inspections/{inspection_id}/close")
     assert r.status_code == 409
     message = r.get_json()["error"]["message"]
@@ -144,6 +145,7 @@ def test_a_handed_in_spot_test_cannot_be_voided(client, site, db):
     inspection_id = _open(client, site)
     attempt = _spot(client, inspection_id, site["people"][0])
     client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    hand_back(client)
     r = client.post(
         f"/api/v1/inspections/{inspection_id}/spot-tests/{attempt['id']}/void", json={"reason": "不想要了"}
     )
@@ -169,6 +171,7 @@ def test_voiding_from_the_person_page_then_a_new_spot_test_can_start(client, sit
     inspection_id = _open(client, site)
     zhang = site["people"][0]
     attempt = _spot(client, inspection_id, zhang)
+    hand_back(client)
     html = client.get(f"/inspections/{inspection_id}/people/{zhang}").get_data(as_text=True)
     # While a test is 作答中 the page offers no second 开始抽考, only 继续作答 and 作废.
     assert "开始抽考" not in html and "作答中" in html and "继续作答" in html and "作废此抽考" in html
@@ -200,6 +203,7 @@ def test_a_second_post_is_not_spot_tested_while_the_first_runs(client, site, db)
         json={"person_id": both.id, "pin": "2468", "post": "welding"},
     )
     assert r.status_code == 201
+    hand_back(client)
     r = client.post(
         f"/api/v1/inspections/{inspection_id}/spot-tests",
         json={"person_id": both.id, "pin": "2468", "post": "forklift"},
@@ -215,6 +219,7 @@ def test_a_voided_spot_test_is_not_in_the_workers_results(app, client, site, db)
     w9 = db.scalar(select(User).where(User.username == "w9")).person_id
     r = client.post(f"/api/v1/inspections/{inspection_id}/spot-tests", json={"person_id": w9, "pin": "1111"})
     attempt_id = r.get_json()["id"]
+    hand_back(client)
     r = client.post(
         f"/api/v1/inspections/{inspection_id}/spot-tests/{attempt_id}/void", json={"reason": "抽错人"}
     )

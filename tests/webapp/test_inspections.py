@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from tests.webapp.inspection_builders import make_inspection_site
+from tests.webapp.inspection_builders import hand_back, make_inspection_site
 from tests.webapp.standing_builders import answer_all
 from webapp.exams.models import Attempt
 from webapp.inspections.models import Inspection
@@ -146,6 +146,7 @@ def test_asking_again_before_hand_in_resumes_the_same_paper(client, site):
     client.sign_in("insp")
     inspection_id = _open(client, site)
     first = _spot(client, inspection_id, site["people"][0]).get_json()
+    hand_back(client)  # the worker stepped away; the inspector takes the tablet and hands it over again
     again = _spot(client, inspection_id, site["people"][0]).get_json()
     assert again["id"] == first["id"] and again["questions"] == first["questions"]
 
@@ -168,6 +169,7 @@ def test_a_failed_spot_test_shows_at_once_as_a_makeup_due_within_seven_days(clie
     answer_all(client, attempt, right=False)
     result = client.post(f"/api/v1/attempts/{attempt['id']}/submit").get_json()
     assert result["passed"] is False
+    hand_back(client)
     standing = _standing(client, zhang)
     assert standing["status"] == "makeup_due"
     makeup = next(o for o in standing["owed"] if o["kind"] == "makeup_exam")
@@ -184,6 +186,7 @@ def test_a_passed_spot_test_leaves_the_worker_qualified(client, site):
     attempt = _spot(client, inspection_id, site["people"][1]).get_json()
     answer_all(client, attempt, right=True)
     assert client.post(f"/api/v1/attempts/{attempt['id']}/submit").get_json()["passed"] is True
+    hand_back(client)
     standing = _standing(client, site["people"][1])
     assert standing["may_work"] is True and standing["status"] == "qualified"
 
@@ -194,6 +197,7 @@ def test_the_strict_policy_sends_a_failed_spot_test_to_offduty_retraining(client
     client.sign_in("insp")
     attempt = _spot(client, _open(client, site), site["people"][0]).get_json()
     client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    hand_back(client)
     standing = _standing(client, site["people"][0])
     assert standing["may_work"] is False and standing["status"] == "offduty_retraining"
     assert any(o["kind"] == "offduty_training" and o["hours_remaining"] == 24 for o in standing["owed"])
@@ -284,6 +288,7 @@ def test_closing_waits_for_a_running_spot_test_and_then_refuses_more_work(client
     client.sign_in("insp")
     inspection_id = _open(client, site)
     attempt = _spot(client, inspection_id, site["people"][0]).get_json()
+    hand_back(client)
     r = client.post(f"/api/v1/inspections/{inspection_id}/close")
     assert r.status_code == 409 and "张三" in r.get_json()["error"]["message"]
     clock.advance(minutes=11)  # past the 10-minute limit: graded as saved
@@ -305,6 +310,7 @@ def test_the_report_as_pdf_and_excel_with_formulas_neutralised(client, site):
     inspection_id = _open(client, site, note='=HYPERLINK("http://evil")')
     attempt = _spot(client, inspection_id, site["people"][0]).get_json()
     client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    hand_back(client)
     client.post(
         f"/api/v1/inspections/{inspection_id}/findings",
         json={"person_id": site["people"][1], "category": "违反劳动纪律", "note": "+1 脱岗", "confirm": True},

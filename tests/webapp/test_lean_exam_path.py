@@ -8,16 +8,14 @@ something Flask would refuse."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
-from tests.webapp.base_builders import make_org, make_post, make_question_sets, make_worker
-from tests.webapp.test_exam_statements import counting
+from tests.webapp.base_builders import make_org
+from tests.webapp.builders import counting_statements, make_exam_world
 from webapp.analysis.models import ItemResult
 from webapp.exams.models import Attempt, Response
-from webapp.exams.service import schedule_exam
 from webapp.infra.db import database
 from webapp.org.models import Organisation, User, UserRole
 from webapp.standing.models import Event
@@ -25,16 +23,9 @@ from webapp.standing.models import Event
 
 @pytest.fixture
 def world(db, clock):
-    org = make_org(db, "甲企业")
-    post = make_post(db, "welding", "电焊工")
-    make_question_sets(db, "welding", "电焊工")
-    workers = [make_worker(db, org, name, post) for name in ("w1", "w2")]
-    exam = schedule_exam(
-        db, organisation_id=org.id, title="电焊工定期考试", post=post, kind="periodic",
-        opens_at=clock() - timedelta(hours=1), closes_at=clock() + timedelta(days=1),
-    )  # fmt: skip
+    world = make_exam_world(db, clock(), workers=("w1", "w2"))
     db.commit()
-    return {"org": org, "exam": exam, "workers": workers}
+    return world
 
 
 def _paper(app, world, username="w1"):
@@ -200,7 +191,7 @@ def test_a_submit_answers_the_same_score_and_writes_the_same_rows_with_or_withou
 def test_a_save_on_the_lean_path_is_one_statement_that_checks_the_signed_in_user(world, app):
     client, paper = _paper(app, world)
     assert _save(client, paper).status_code == 204  # the first save reads the paper's facts once
-    with counting(app) as statements:
+    with counting_statements(app) as statements:
         for q in paper["questions"][1:11]:
             assert _save(client, paper, question=q["id"]).status_code == 204
     assert len(statements) == 10, statements
@@ -231,7 +222,7 @@ def test_a_submit_on_the_lean_path_is_four_or_five_statements_and_no_user_load(w
     client, paper = _paper(app, world)
     for q in paper["questions"][:5]:
         assert _save(client, paper, question=q["id"]).status_code == 204
-    with counting(app) as statements:
+    with counting_statements(app) as statements:
         assert client.post(f"/api/v1/attempts/{paper['id']}/submit").status_code == 200
     sqlite = database(
         app

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +16,8 @@ import pytest
 from tests.conftest import TEST_DB_URL
 from tests.webapp.base_builders import make_department, make_org, make_person, make_post, make_user
 from tests.webapp.builders import make_exam
+from tests.webapp.migration_builders import scratch_schema
+from tests.webapp.reminder_builders import make_channel
 from tests.webapp.reminder_receivers import Robot, SmtpSink
 
 PEOPLE = 12
@@ -26,40 +27,33 @@ SECRET = "SECkill0123456789"
 @pytest.fixture
 def migrated(tmp_path):
     """A database built by the migrations (as `quizbank remind` expects), and its URL."""
-    import sqlalchemy as sa
-
-    schema = None
-    if TEST_DB_URL:
-        schema = f"k_{uuid.uuid4().hex[:10]}"
-        engine = sa.create_engine(TEST_DB_URL)
-        with engine.begin() as c:
-            c.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{TEST_DB_URL}?options=-csearch_path%3D{schema}"
-    else:
-        url = f"sqlite:///{tmp_path / 'remind.sqlite'}"
     from webapp import create_app
     from webapp.infra.db import database
     from webapp.infra.migrate import upgrade
 
-    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "k"})
-    upgrade(app)
-    yield app, url
-    database(app).dispose()
-    if schema:
-        with engine.begin() as c:
-            c.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with scratch_schema("k") as schema:
+        url = (
+            f"{TEST_DB_URL}?options=-csearch_path%3D{schema}"
+            if schema
+            else f"sqlite:///{tmp_path / 'remind.sqlite'}"
+        )
+        app = create_app(
+            {"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "k"}
+        )
+        upgrade(app)
+        yield app, url
+        database(app).dispose()
 
 
 def _remind(url: str, home: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "QUIZBANK_HOME": home, "QUIZBANK_REMIND_LEASE_SECONDS": "1"}
+    env = {**os.environ, "DATABASE_URL": url, "QUIZBANK_HOME": home, "QUIZBANK_REMIND_LEASE_SECONDS": "1",
+           "QUIZBANK_SECRET_KEY": "k"}  # fmt: skip  # the key the channels' secrets were sealed under
     return subprocess.Popen([sys.executable, "-m", "quizbank", "remind", "--json"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
 def test_killing_remind_mid_run_and_running_it_again_delivers_every_reminder_once(migrated, tmp_path):
     from webapp.infra.db import database
-    from webapp.reminders.models import NotificationChannel
 
     app, url = migrated
     now = datetime.now(UTC)
@@ -77,8 +71,7 @@ def test_killing_remind_mid_run_and_running_it_again_delivers_every_reminder_onc
                            "sender": "qb@example.com", "to": "office@example.com"}, {}),
                 ("dingtalk", {}, {"webhook": robot.url, "secret": SECRET}),
             ):  # fmt: skip
-                s.add(NotificationChannel(organisation_id=org.id, kind=kind, name=kind, config=config,
-                                          secrets=secrets, audience=["worker"], active=True, created_at=now))  # fmt: skip
+                make_channel(app, s, org, kind, config=config, secrets=secrets, audience=["worker"])
             s.commit()
 
         robot.hold_at = 5

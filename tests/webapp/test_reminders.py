@@ -4,29 +4,21 @@ the inbox bell counts what is unread; secrets are never shown back."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests.webapp.base_builders import make_department, make_org, make_person, make_post, make_user
 from tests.webapp.builders import fresh, make_exam, signed_in
+from tests.webapp.reminder_builders import make_channel
 from tests.webapp.reminder_receivers import Robot, SmtpSink
+from webapp.infra.sealing import secret_keys
 from webapp.reminders.channels import dingtalk_sign
 from webapp.reminders.models import Delivery, InboxMessage, NotificationChannel, Reminder
 from webapp.reminders.service import run
 
 SECRET = "SEC0123456789abcdef"
-
-
-def make_channel(db, org, kind: str, *, config=None, secrets=None, audience=("worker", "hr")):
-    row = NotificationChannel(
-        organisation_id=org.id, kind=kind, name=kind, config=config or {}, secrets=secrets or {},
-        audience=list(audience), active=True, created_at=datetime(2025, 1, 1, tzinfo=UTC),
-    )  # fmt: skip
-    db.add(row)
-    db.flush()
-    return row
 
 
 @pytest.fixture
@@ -50,9 +42,9 @@ def plant(db, clock):
 
 def test_each_occasion_is_sent_once_per_channel_by_email_dingtalk_and_inbox(app, db, plant):
     with SmtpSink() as smtp, Robot(secret=SECRET) as robot:
-        make_channel(db, plant["org"], "email", config={"host": "127.0.0.1", "port": str(smtp.port), "security": "none",
+        make_channel(app, db, plant["org"], "email", config={"host": "127.0.0.1", "port": str(smtp.port), "security": "none",
                      "sender": "qb@example.com", "to": "office@example.com"})  # fmt: skip
-        make_channel(db, plant["org"], "dingtalk", secrets={"webhook": robot.url, "secret": SECRET})
+        make_channel(app, db, plant["org"], "dingtalk", secrets={"webhook": robot.url, "secret": SECRET})
         db.commit()
         first = run(app)
         again = run(app)
@@ -71,7 +63,7 @@ def test_each_occasion_is_sent_once_per_channel_by_email_dingtalk_and_inbox(app,
 
 def test_dingtalk_refuses_a_wrong_signature_and_the_delivery_stays_pending_with_the_reason(app, db, plant):
     with Robot(secret=SECRET) as robot:
-        make_channel(db, plant["org"], "dingtalk", secrets={"webhook": robot.url, "secret": "SECwrong"})
+        make_channel(app, db, plant["org"], "dingtalk", secrets={"webhook": robot.url, "secret": "SECwrong"})
         db.commit()
         report = run(app)
     assert robot.refused_signatures == 3 and robot.requests == []
@@ -98,7 +90,7 @@ def test_a_channel_answering_500_three_times_gets_the_message_on_the_fourth_try(
     for p in plant["people"][1:]:
         p.active = False  # one reminder: one delivery to follow
     with Robot(fail_first=3) as robot:
-        make_channel(db, plant["org"], "wecom", secrets={"webhook": robot.url})
+        make_channel(app, db, plant["org"], "wecom", secrets={"webhook": robot.url})
         db.commit()
         outcomes = []
         for _ in range(4):
@@ -149,13 +141,13 @@ def test_channel_secrets_are_never_shown_back_and_a_blank_field_keeps_them(app, 
     )
     fresh(db)
     row = db.get(NotificationChannel, row.id)
-    assert row.name == "安全科" and row.secrets["secret"] == SECRET
+    assert row.name == "安全科" and row.open_secrets(secret_keys(app.config))[0]["secret"] == SECRET
     assert signed_in(app, "hr1").get("/admin/reminders/channels").status_code == 403
 
 
 def test_the_delivery_log_shows_each_channel_attempt_and_reason(app, db, plant):
     with Robot(fail_first=99) as robot:
-        make_channel(db, plant["org"], "wecom", secrets={"webhook": robot.url})
+        make_channel(app, db, plant["org"], "wecom", secrets={"webhook": robot.url})
         db.commit()
         run(app)
     html = signed_in(app, "hr1").get("/reminders/log?status=pending").get_data(as_text=True)

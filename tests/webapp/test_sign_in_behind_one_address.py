@@ -4,6 +4,9 @@ The sign-in says how many tries are left, and a trainer unlocks a worker's PIN (
 
 from __future__ import annotations
 
+import math
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -26,14 +29,6 @@ def room(db):
     return {"org": org.id, "other": other.id}
 
 
-@pytest.fixture
-def waits(app):
-    """The seconds each sign-in was made to wait, instead of sleeping them."""
-    seen: list[float] = []
-    app.config["LOGIN_SLEEP"] = seen.append
-    return seen
-
-
 def _pin_login(client, org_id: int, employee_no: str, pin: str):
     token = form_token(client.get(f"/login/pin?org={org_id}").get_data(True))
     return client.post(
@@ -42,29 +37,100 @@ def _pin_login(client, org_id: int, employee_no: str, pin: str):
     )
 
 
-def test_failures_of_many_accounts_from_one_address_do_not_lock_out_the_others_behind_it(app, room, waits):
+def _spray(app, clock, tries: int, *, wait: bool = True) -> list[int]:
+    """Wrong passwords of made-up accounts from one address; a client that keeps its cookie and, with
+    `wait`, honours each 429's Retry-After. Returns the Retry-After of every 429 it got."""
     client = app.test_client()
-    for i in range(40):
-        client.post("/api/v1/login", json={"username": f"guess{i}", "password": "bad"})
-    r = client.post("/api/v1/login", json={"username": "victim", "password": TEST_PASSWORD})
-    assert r.status_code == 200, r.get_data(True)
-    tablet = app.test_client()
-    assert _pin_login(tablet, room["org"], "SF001", "2468").status_code == 302
+    waits = []
+    for i in range(tries):
+        r = client.post("/api/v1/login", json={"username": f"guess{i}", "password": "bad"})
+        if r.status_code == 429 and wait:
+            waits.append(int(r.headers["Retry-After"]))
+            clock.advance(seconds=waits[-1])
+            r = client.post("/api/v1/login", json={"username": f"guess{i}", "password": "bad"})
+        assert r.status_code == (401 if wait else r.status_code), r.get_data(True)
+    return waits
 
 
-def test_a_spraying_address_is_slowed_down_more_with_every_failure_up_to_a_cap(app, room, waits):
-    client = app.test_client()
+def _signs_in_after_its_own_wait(clock, client, attempt, ok_status: int) -> int:
+    """The client's first try is answered at once with 429 and Retry-After; once that has passed, it gets in."""
+    r = attempt(client)
+    assert r.status_code == 429, r.get_data(True)
+    wait = int(r.headers["Retry-After"])
+    assert 1 <= wait <= 3  # LOGIN_ADDRESS_MAX_DELAY, rounded up to whole seconds
+    clock.advance(seconds=wait)
+    r = attempt(client)
+    assert r.status_code == ok_status, r.get_data(True)
+    return wait
+
+
+def test_failures_of_many_accounts_from_one_address_do_not_lock_out_the_others_behind_it(app, room, clock):
+    _spray(app, clock, 40)
+    _signs_in_after_its_own_wait(
+        clock,
+        app.test_client(),
+        lambda c: c.post("/api/v1/login", json={"username": "victim", "password": TEST_PASSWORD}),
+        200,
+    )
+    _signs_in_after_its_own_wait(
+        clock, app.test_client(), lambda c: _pin_login(c, room["org"], "SF001", "2468"), 302
+    )
+
+
+def test_a_spraying_address_is_slowed_down_more_with_every_failure_up_to_a_cap(app, room, clock):
     after = app.config["LOGIN_ADDRESS_SLOWDOWN_AFTER"]
-    for i in range(after):
-        client.post("/api/v1/login", json={"username": f"guess{i}", "password": "bad"})
-    assert waits == []  # a room's ordinary typing mistakes cost nobody any time
-    for i in range(30):
-        client.post("/api/v1/login", json={"username": f"more{i}", "password": "bad"})
-    assert waits[0] > 0 and waits == sorted(waits)
-    assert waits[-1] == app.config["LOGIN_ADDRESS_MAX_DELAY"] > waits[0]
+    assert _spray(app, clock, after) == []  # a room's ordinary typing mistakes cost nobody any time
+    waits = _spray(app, clock, 30)
+    assert len(waits) == 30 and waits[0] == 1 and waits == sorted(waits)
+    assert waits[-1] == math.ceil(app.config["LOGIN_ADDRESS_MAX_DELAY"]) > waits[0]
 
 
-def test_the_account_is_still_locked_after_its_own_failures(app, room, waits):
+def test_a_client_that_does_not_wait_is_answered_429_at_once_and_its_tries_are_not_checked(
+    app, room, clock, monkeypatch
+):
+    _spray(app, clock, app.config["LOGIN_ADDRESS_SLOWDOWN_AFTER"] + 4)
+    monkeypatch.setattr(time, "sleep", lambda seconds: pytest.fail(f"a request slept {seconds} s"))
+    impatient = app.test_client()
+    for i in range(20):
+        r = impatient.post("/api/v1/login", json={"username": "victim", "password": f"guess{i}"})
+        assert r.status_code == 429 and r.get_json()["error"]["code"] == "throttled"
+        assert "秒后再试" in r.get_json()["error"]["message"]
+    # None of them was checked: the victim's account counted no failure, and still gets in after its wait.
+    _signs_in_after_its_own_wait(
+        clock,
+        app.test_client(),
+        lambda c: c.post("/api/v1/login", json={"username": "victim", "password": TEST_PASSWORD}),
+        200,
+    )
+
+
+def test_a_spray_going_on_meanwhile_does_not_take_another_clients_turn(app, room, clock):
+    _spray(app, clock, app.config["LOGIN_ADDRESS_SLOWDOWN_AFTER"] + 4)
+    victim = app.test_client()
+    r = victim.post("/api/v1/login", json={"username": "victim", "password": TEST_PASSWORD})
+    assert r.status_code == 429
+    wait = int(r.headers["Retry-After"])
+    _spray(app, clock, 10, wait=False)  # the sprayer keeps firing without waiting
+    clock.advance(seconds=wait)
+    assert (
+        victim.post("/api/v1/login", json={"username": "victim", "password": TEST_PASSWORD}).status_code
+        == 200
+    )
+
+
+def test_the_sign_in_pages_answer_429_with_retry_after_and_say_how_many_seconds_to_wait(app, room, clock):
+    _spray(app, clock, app.config["LOGIN_ADDRESS_SLOWDOWN_AFTER"] + 8)
+    tablet = app.test_client()
+    r = _pin_login(tablet, room["org"], "SF001", "2468")
+    wait = int(r.headers["Retry-After"])
+    assert r.status_code == 429 and f"此网络地址登录失败次数过多，请 {wait} 秒后再试。" in r.get_data(True)
+    desk = app.test_client()
+    token = form_token(desk.get("/login?by=password").get_data(True))
+    r = desk.post("/login", data={"username": "victim", "password": TEST_PASSWORD, "csrf_token": token})
+    assert r.status_code == 429 and f"请 {int(r.headers['Retry-After'])} 秒后再试" in r.get_data(True)
+
+
+def test_the_account_is_still_locked_after_its_own_failures(app, room):
     client = app.test_client()
     for _ in range(app.config["LOGIN_LIMIT_PER_ACCOUNT"]):
         client.post("/api/v1/login", json={"username": "victim", "password": "bad"})

@@ -155,9 +155,9 @@ def test_a_session_from_before_session_versions_signs_in_again(app, db, world):
 
 
 def test_the_user_and_their_roles_are_loaded_in_one_statement(app, db, world):
-    from tests.webapp.test_exam_statements import counting
+    from tests.webapp.builders import counting_statements
 
     client = signed_in(app, "trainer1")
-    with counting(app) as statements:
+    with counting_statements(app) as statements:
         assert client.get("/api/v1/me").get_json()["user"]["roles"] == ["trainer"]
     assert len(statements) == 1, statements

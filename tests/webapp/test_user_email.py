@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from tests.webapp.admin_builders import admin_world
 from tests.webapp.bank_builders import xlsx
 from tests.webapp.base_builders import make_department, make_org, make_person, make_post, make_user
 from tests.webapp.builders import fresh, make_exam, signed_in
+from tests.webapp.reminder_builders import make_channel
 from tests.webapp.reminder_receivers import SmtpSink
 from webapp.admin.models import AuditEntry
 from webapp.org.models import Person, User
@@ -157,12 +158,10 @@ def plant(db, clock):
     return {"org": org, "director": director, "workshop": workshop}
 
 
-def email_channel(db, org, smtp, *, to="office@plant.cn", audience=("worker", "dept_head", "hr")):
-    db.add(NotificationChannel(
-        organisation_id=org.id, kind="email", name="邮件", secrets={}, audience=list(audience), active=True,
-        config={"host": "127.0.0.1", "port": str(smtp.port), "security": "none", "sender": "qb@plant.cn", "to": to},
-        created_at=datetime(2025, 1, 1, tzinfo=UTC),
-    ))  # fmt: skip
+def email_channel(app, db, org, smtp, *, to="office@plant.cn", audience=("worker", "dept_head", "hr")):
+    make_channel(app, db, org, "email", name="邮件", audience=audience, config={
+        "host": "127.0.0.1", "port": str(smtp.port), "security": "none", "sender": "qb@plant.cn", "to": to,
+    })  # fmt: skip
     db.commit()
 
 
@@ -178,7 +177,7 @@ def test_a_persons_reminder_goes_to_their_own_and_their_department_heads_address
     app, db, plant
 ):
     with SmtpSink() as smtp:
-        email_channel(db, plant["org"], smtp)
+        email_channel(app, db, plant["org"], smtp)
         run(app)
         run(app)  # once per occasion and channel
     sent = _sent(smtp)
@@ -196,7 +195,7 @@ def test_a_persons_reminder_goes_to_their_own_and_their_department_heads_address
 
 def test_whoever_has_no_address_is_named_in_the_delivery_log(app, db, plant):
     with SmtpSink() as smtp:
-        email_channel(db, plant["org"], smtp)
+        email_channel(app, db, plant["org"], smtp)
         run(app)
     fresh(db)
     notes = {d.reminder.subject: (d.status, d.note) for d in db.scalars(select(Delivery).join(NotificationChannel)
@@ -229,7 +228,7 @@ def test_a_department_head_without_an_address_or_no_head_at_all_is_named_too(app
     db.add_all([plant["director"], plant["workshop"]])
     db.commit()
     with SmtpSink() as smtp:
-        email_channel(db, plant["org"], smtp)
+        email_channel(app, db, plant["org"], smtp)
         run(app)
     assert _sent(smtp)["焊工甲（E001） 考试即将截止：电焊工定期考试"] == ["jia@plant.cn", "office@plant.cn"]
     fresh(db)
@@ -241,7 +240,7 @@ def test_a_department_head_without_an_address_or_no_head_at_all_is_named_too(app
 
 def test_own_addresses_are_used_only_for_the_audiences_the_channel_carries(app, db, plant):
     with SmtpSink() as smtp:
-        email_channel(db, plant["org"], smtp, audience=("hr",))
+        email_channel(app, db, plant["org"], smtp, audience=("hr",))
         run(app)
     assert all(e == ["office@plant.cn"] for e in smtp.envelopes)
     assert {s.split(" ", 1)[1] for s in _sent(smtp)} == {
@@ -251,7 +250,7 @@ def test_own_addresses_are_used_only_for_the_audiences_the_channel_carries(app, 
 
 def test_a_channel_without_office_addresses_skips_a_reminder_nobody_can_receive_and_says_so(app, db, plant):
     with SmtpSink() as smtp:
-        email_channel(db, plant["org"], smtp, to="", audience=("worker",))
+        email_channel(app, db, plant["org"], smtp, to="", audience=("worker",))
         report = run(app)
     assert [sorted(e) for e in smtp.envelopes] == [["jia@plant.cn"], ["jia@plant.cn"]]
     assert report.skipped == 4  # 焊工乙 and 焊工丙, two reminders each
@@ -264,7 +263,7 @@ def test_a_channel_without_office_addresses_skips_a_reminder_nobody_can_receive_
 
 def test_an_address_the_mail_server_refuses_is_noted_and_the_others_get_the_mail(app, db, plant):
     with SmtpSink(refuse=("jia@plant.cn",)) as smtp:
-        email_channel(db, plant["org"], smtp)
+        email_channel(app, db, plant["org"], smtp)
         run(app)
     assert all("jia@plant.cn" not in e for e in smtp.envelopes)
     fresh(db)

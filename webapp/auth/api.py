@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import current_app, jsonify
 from flask_login import current_user, login_user
 from flask_wtf.csrf import generate_csrf
 
 from webapp.auth.service import LoginRefused, Throttled, authenticate
-from webapp.infra import clock
 from webapp.infra.api import bp, json_body
 from webapp.infra.errors import ApiError, error_response
 from webapp.infra.openapi import build_document
@@ -36,7 +33,7 @@ def login():
         user = authenticate(str(data.get("username") or ""), str(data.get("password") or ""))
     except Throttled as e:
         response = error_response(429, "throttled", e.message)
-        response.headers["Retry-After"] = str(max(1, math.ceil((e.until - clock.now()).total_seconds())))
+        response.headers["Retry-After"] = str(e.retry_after)
         return response
     except LoginRefused as e:
         raise ApiError(401, "invalid_credentials", e.message) from None

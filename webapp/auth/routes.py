@@ -70,16 +70,18 @@ def login():
         return redirect(target)
     if request.method == "GET" and _is_tablet() and request.args.get("by") != "password":
         return redirect(url_for("auth.login_pin", next=request.args.get("next") or None))
-    error = None
+    error, wait = None, None
     if form.validate_on_submit():
         try:
             user = authenticate(form.username.data, form.password.data)
-        except (LoginRefused, Throttled) as e:
+        except Throttled as e:
+            error, wait = e.message, e.retry_after
+        except LoginRefused as e:
             error = e.message
         else:
             login_user(user)
             return redirect(target)
-    return render_template("auth/login.html", form=form, error=error, next=target)
+    return _refused_for_now(render_template("auth/login.html", form=form, error=error, next=target), wait)
 
 
 @bp.route("/login/pin", methods=["GET", "POST"])
@@ -90,24 +92,35 @@ def login_pin():
     if request.method == "GET" and org_id:
         form.organisation.data = org_id
     target = safe_next(request.args.get("next"))
-    error = None
+    error, wait = None, None
     if form.validate_on_submit():
         org_id = form.organisation.data or org_id
         try:
             user = authenticate_pin(org_id, form.employee_no.data, form.pin.data)
-        except (LoginRefused, Throttled) as e:
+        except Throttled as e:
+            error, wait = e.message, e.retry_after
+        except LoginRefused as e:
             error = e.message
         else:
             login_user(user)
             response = redirect(target)
             _remember_tablet(response, user.organisation_id)
             return response
-    response = make_response(
-        render_template("auth/login_pin.html", form=form, error=error, next=target, org_id=org_id)
+    response = _refused_for_now(
+        render_template("auth/login_pin.html", form=form, error=error, next=target, org_id=org_id), wait
     )
     chosen = request.args.get("org", "")
     if request.method == "GET" and chosen.isdigit() and session.get(Organisation, int(chosen)) is not None:
         _remember_tablet(response, int(chosen))  # the kiosk URL: this browser is a tablet from now on
+    return response
+
+
+def _refused_for_now(page: str, wait: int | None):
+    """The sign-in page; 429 with Retry-After when the throttle asked to wait `wait` seconds."""
+    response = make_response(page)
+    if wait is not None:
+        response.status_code = 429
+        response.headers["Retry-After"] = str(wait)
     return response
 
 
@@ -135,7 +148,7 @@ def password():
     if request.method == "POST" and not has_password:
         abort(403)
     form = PasswordForm()
-    error, status = None, 200
+    error, status, wait = None, 200, None
     if request.method == "POST":
         if not form.validate():
             error, status = next(iter(form.errors.values()))[0], 400
@@ -143,16 +156,20 @@ def password():
             try:
                 change_password(user, form.current.data, form.new.data, form.again.data)
             except Throttled as e:
-                error, status = e.message, 429
+                error, wait = e.message, e.retry_after
             except PasswordRefused as e:
                 error, status = e.message, 400
             else:
                 flash("密码已修改，其他设备上的登录已退出。")
                 return redirect(url_for("home.index"))
-    return render_template(
+    page = render_template(
         "auth/password.html",
         form=form,
         error=error,
         has_password=has_password,
         min_length=MIN_PASSWORD_LENGTH,
-    ), status
+    )
+    response = _refused_for_now(page, wait)
+    if wait is None:
+        response.status_code = status
+    return response

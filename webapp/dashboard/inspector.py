@@ -35,10 +35,6 @@ class EnterpriseBoard:
     figures: Dashboard
     inspections: tuple[InspectionFigures, ...]  # open first, then the most recent
 
-    @property
-    def barred_people(self) -> int:
-        return len({line.person.id for line in self.figures.barred})
-
 
 @dataclass(frozen=True)
 class InspectorDashboard:

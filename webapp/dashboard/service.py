@@ -68,6 +68,17 @@ class Dashboard:
     month: MonthExams
     backlog_ages: tuple[tuple[str, int], ...] = field(default=())
 
+    @property
+    def barred_people(self) -> int:
+        """People who may not work today (on some post; `barred` has a line per person and post)."""
+        return len({line.person.id for line in self.barred})
+
+    @property
+    def overdue_people(self) -> int:
+        """People with something overdue: one short on two posts counts once (`overdue` keeps a line per
+        person and post, the detail the click-through list shows)."""
+        return len({line.person.id for line in self.overdue})
+
     def expiring_within(self, days: int) -> int:
         return sum(1 for e in self.expiring if 0 <= e.days <= days)
 

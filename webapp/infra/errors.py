@@ -23,12 +23,14 @@ def wants_json() -> bool:
 
 
 class ApiError(HTTPException):
-    """Raise ApiError(409, "submitted", "已交卷") anywhere; it becomes the right JSON or page."""
+    """Raise ApiError(409, "submitted", "已交卷") anywhere; it becomes the right JSON or page (with a
+    Retry-After header when `retry_after` seconds are given, e.g. for a 429)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(description=message)
         self.code = status
         self.error_code = code
+        self.retry_after = retry_after
 
 
 def error_response(status: int, code: str, message: str | None):

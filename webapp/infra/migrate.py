@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy.engine import Connection
 
 from webapp.infra.db import WRITE_INTENT, database
+from webapp.infra.sealing import secret_keys
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 
@@ -31,10 +32,19 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(app: Flask, revision: str = "head") -> None:
+    _run(app, command.upgrade, revision)
+
+
+def downgrade(app: Flask, revision: str) -> None:
+    _run(app, command.downgrade, revision)
+
+
+def _run(app: Flask, step, revision: str) -> None:
     cfg = alembic_config(app.config["DATABASE_URL"])
+    cfg.attributes["secret_keys"] = secret_keys(app.config)  # a migration that seals or opens secrets
     with database(app).engine.connect() as connection, migrating(connection):
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+        step(cfg, revision)
 
 
 @contextmanager

@@ -14,9 +14,19 @@ from webapp.infra.api import created, json_body
 from webapp.infra.db import session
 from webapp.infra.errors import ApiError
 from webapp.infra.security import get_owned, require_role, scoped
-from webapp.inspections import reporting, voiding
+from webapp.inspections import kiosk, reporting, voiding
 from webapp.inspections import service as service
-from webapp.inspections.blueprint import READ, RUN, STANDING_READERS, bp, inspection_of, person_in, runnable
+from webapp.inspections.blueprint import (
+    READ,
+    RUN,
+    STANDING_READERS,
+    bp,
+    current_lock,
+    inspection_of,
+    kiosk_session_key,
+    person_in,
+    runnable,
+)
 from webapp.inspections.models import Inspection
 from webapp.org.models import Department, Person, Post
 from webapp.standing import service as standing_service
@@ -102,11 +112,28 @@ def api_spot_test(inspection_id: int):
     if post is not None and not isinstance(post, str):
         raise ApiError(400, "bad_request", "post 必须是岗位代码")
     now = clock.now()
-    attempt = service.start_spot_test(
-        session, inspection, worker, pin=str(pin), post_code=post, inspector=current_user, now=now
-    )
+    attempt = kiosk.start_spot_test(
+        session, inspection, worker, pin=str(pin), post_code=post, inspector=current_user,
+        session_key=kiosk_session_key(), now=now,
+    )  # fmt: skip
     return created(
         exam_service.attempt_json(session, attempt, now), url_for("api.attempt", attempt_id=attempt.id)
+    )
+
+
+@bp.post("/api/v1/inspections/kiosk/hand-back")
+@require_role(*RUN)
+def api_kiosk_end():
+    """交还检查人员 through the API: the inspector's password (or own PIN) ends this session's kiosk state."""
+    secret = json_body().get("secret")
+    if not isinstance(secret, str):
+        raise ApiError(400, "bad_request", "secret 必须是字符串")
+    lock = current_lock()
+    if lock is None:
+        raise ApiError(409, "not_in_kiosk", "此会话不在抽考（平板交给作业人员）状态，无需交还。")
+    kiosk.end(session, lock, current_user, secret, clock.now())
+    return jsonify(
+        {"inspection_id": lock.inspection_id, "person_id": lock.person_id, "attempt_id": lock.attempt_id}
     )
 
 

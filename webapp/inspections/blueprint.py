@@ -6,14 +6,19 @@ One blueprint, two URL spaces: pages under /inspections (webapp.inspections.rout
 
 from __future__ import annotations
 
-from flask import Blueprint
+import secrets
+
+from flask import Blueprint, g
+from flask import session as cookie
 from flask_login import current_user
 
 from webapp.infra.db import session
 from webapp.infra.errors import ApiError
 from webapp.infra.security import get_owned
+from webapp.infra.security.lean import KIOSK_KEY
+from webapp.inspections import kiosk
 from webapp.inspections import service as service
-from webapp.inspections.models import Inspection
+from webapp.inspections.models import Inspection, KioskLock
 from webapp.org.models import Person
 
 bp = Blueprint("inspections", __name__)
@@ -45,3 +50,24 @@ def person_in(inspection: Inspection, person_id) -> Person:
     if person is None or person.organisation_id != inspection.organisation_id:
         raise ApiError(404, "not_found", "没有找到该人员")
     return person
+
+
+def kiosk_session_key() -> str | None:
+    """The signed-in session's kiosk key (made on first use; a sign-in starts a fresh session); None for a
+    bearer token, which has no session to put in kiosk state."""
+    if g.get("auth_by_token", False):
+        return None
+    key = cookie.get(KIOSK_KEY)
+    if not key:
+        key = cookie[KIOSK_KEY] = secrets.token_urlsafe(24)
+    return key
+
+
+def current_lock() -> KioskLock | None:
+    """The kiosk state of the signed-in session, if it is in one (a bearer token never is)."""
+    if "kiosk_lock" not in g:
+        lock = None
+        if current_user.is_authenticated and not g.get("auth_by_token", False):
+            lock = kiosk.active_lock(session, current_user.id, cookie.get(KIOSK_KEY))
+        g.kiosk_lock = lock
+    return g.kiosk_lock

@@ -2,6 +2,9 @@
 spot test; until the inspector signs in again on the tablet, the session may reach only the worker's PIN
 page, their paper (answers and submit through the attempt API) and the result.
 
+`start_spot_test` is the one way a spot test starts, from the pages (开始抽考, then the worker's PIN) and from
+the JSON API (one call with the PIN) alike: either way the session that started it ends up locked to it.
+
 Use cases only (no Flask request objects): the pages and the guard that applies them are in
 webapp.inspections.kiosk_routes. Nothing here commits.
 """
@@ -23,6 +26,7 @@ from webapp.infra.security import (
     record_failure,
     throttle_keys,
 )
+from webapp.inspections import service
 from webapp.inspections.models import Inspection, KioskLock
 from webapp.org.models import Person, User
 
@@ -36,6 +40,7 @@ WORKER_PAGES = {
     "api.attempt_response": {"attempt_id": "attempt_id"},
     "api.attempt_submit": {"attempt_id": "attempt_id"},
     "inspections.kiosk_end": {},
+    "inspections.api_kiosk_end": {},
     "api.csrf_token": {},
     "static": {},
     "home.favicon": {},
@@ -77,24 +82,64 @@ def hand_over(
     inspection: Inspection,
     person: Person,
     *,
-    post_code: str,
+    post_code: str | None,
     inspector: User,
     session_key: str,
     now: datetime,
 ) -> KioskLock:
-    """The inspector hands the tablet to `person` for a spot test on `post_code`: the session is locked."""
+    """开始抽考: the inspector hands the tablet to `person` for a spot test on `post_code` (their first post
+    when None): the session is locked. Refused when the inspection is closed, the post is not theirs, or
+    another post's test of theirs is running."""
+    if not inspection.is_open:
+        raise service.InspectionClosed()
+    post = service.spot_post(s, person, post_code)
+    service.refuse_second_running_test(s, inspection, person, post, now)
     lock = KioskLock(
         organisation_id=inspection.organisation_id,
         user_id=inspector.id,
         session_key=session_key,
         inspection_id=inspection.id,
         person_id=person.id,
-        post_code=post_code,
+        post_code=post.code,
         started_at=now,
     )
     s.add(lock)
     s.flush()
     return lock
+
+
+def start_spot_test(
+    s: Session,
+    inspection: Inspection,
+    person: Person,
+    *,
+    pin: str,
+    post_code: str | None,
+    inspector: User,
+    session_key: str | None,
+    now: datetime,
+) -> Attempt:
+    """The worker confirms with their PIN: their spot paper is drawn (or the one they are sitting resumed)
+    and the session's kiosk lock serves it. On the pages the session was locked at 开始抽考 and the lock's
+    post is the one tested; the API's single call locks the session here, exactly as 开始抽考 would, once
+    the PIN is right (a wrong PIN leaves no lock behind, only the throttle's count). A bearer token
+    (`session_key` None) has no session to lock."""
+    lock = active_lock(s, inspector.id, session_key)
+    if lock is not None:
+        if (lock.inspection_id, lock.person_id) != (inspection.id, person.id) or lock.attempt_id is not None:
+            raise ApiError(403, "kiosk_locked", KIOSK_LOCKED)
+        post_code = lock.post_code
+    attempt = service.draw_spot_test(
+        s, inspection, person, pin=pin, post_code=post_code, inspector=inspector, now=now
+    )
+    if lock is None and session_key:
+        lock = hand_over(
+            s, inspection, person, post_code=attempt.post.code, inspector=inspector, session_key=session_key,
+            now=now,
+        )  # fmt: skip
+    if lock is not None:
+        attach_attempt(lock, attempt)
+    return attempt
 
 
 def attach_attempt(lock: KioskLock, attempt: Attempt) -> None:
@@ -109,7 +154,9 @@ def end(s: Session, lock: KioskLock, inspector: User, secret: str, now: datetime
     try:
         check_throttle(keys)
     except Throttled as e:
-        raise ApiError(429, "throttled", e.message.replace("登录", "验证")) from None
+        raise ApiError(
+            429, "throttled", e.message.replace("登录", "验证"), retry_after=e.retry_after
+        ) from None
     secret = str(secret or "")
     person = inspector.person
     ok = bool(secret) and (

@@ -7,39 +7,17 @@ paper, answers, submit and result, until the inspector signs in again on the han
 
 from __future__ import annotations
 
-import secrets
-
-from flask import g, has_request_context, redirect, render_template, request, url_for
-from flask import session as cookie
+from flask import has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.infra import clock
 from webapp.infra.db import session
 from webapp.infra.errors import ApiError, wants_json
 from webapp.infra.security import require_role
-from webapp.infra.security.lean import KIOSK_KEY
 from webapp.inspections import kiosk
 from webapp.inspections import service as service
-from webapp.inspections.blueprint import RUN, bp, person_in, runnable
+from webapp.inspections.blueprint import RUN, bp, current_lock, kiosk_session_key, person_in, runnable
 from webapp.inspections.models import KioskLock
-
-
-def _session_key() -> str:
-    """This signed-in session's kiosk key (made on first use; a sign-in starts a fresh session)."""
-    key = cookie.get(KIOSK_KEY)
-    if not key:
-        key = cookie[KIOSK_KEY] = secrets.token_urlsafe(24)
-    return key
-
-
-def current_lock() -> KioskLock | None:
-    """The kiosk state of the signed-in session, if it is in one (a bearer token never is)."""
-    if "kiosk_lock" not in g:
-        lock = None
-        if current_user.is_authenticated and not g.get("auth_by_token", False):
-            lock = kiosk.active_lock(session, current_user.id, cookie.get(KIOSK_KEY))
-        g.kiosk_lock = lock
-    return g.kiosk_lock
 
 
 def kiosk_home(lock: KioskLock) -> str:
@@ -77,13 +55,14 @@ def hand_over(inspection_id: int, person_id: int):
     """开始抽考: the inspector hands the tablet to the worker; the session enters kiosk state."""
     inspection = runnable(inspection_id)
     worker = person_in(inspection, person_id)
-    if not inspection.is_open:
-        raise service.InspectionClosed()
-    post = service.spot_post(session, worker, request.form.get("post") or None)
-    service.refuse_second_running_test(session, inspection, worker, post, clock.now())
+    key = kiosk_session_key()
+    if key is None:
+        raise ApiError(
+            403, "no_session", "开始抽考须在平板的浏览器中操作：访问令牌没有可交给作业人员的会话。"
+        )
     lock = kiosk.hand_over(
-        session, inspection, worker, post_code=post.code, inspector=current_user, session_key=_session_key(),
-        now=clock.now(),
+        session, inspection, worker, post_code=request.form.get("post") or None, inspector=current_user,
+        session_key=key, now=clock.now(),
     )  # fmt: skip
     return redirect(kiosk_home(lock))
 

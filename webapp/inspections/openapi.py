@@ -50,6 +50,9 @@ OPENAPI: dict[str, Any] = {
                     "返回与 POST /api/v1/attempts 相同的试卷（不含答案）。之后由发起检查的检查人员的会话通过 "
                     "PUT /api/v1/attempts/{id}/responses/{question_id} 与 POST /api/v1/attempts/{id}/submit "
                     "作答、交卷；交卷即记入作业人员的考试记录与上岗资格。同一人未交卷时再次调用返回同一份试卷。"
+                    "与页面上的“开始抽考”一样，以会话（Cookie）调用时该会话随即进入抽考状态：除该作业人员的试卷、"
+                    "作答、交卷与结果外，其余请求一律拒绝（403 kiosk_locked），直到检查人员通过 "
+                    "POST /api/v1/inspections/kiosk/hand-back 验证身份收回平板；以令牌（Bearer）调用不受影响。"
                 ),
                 "parameters": [_INSPECTION],
                 "requestBody": json_body(
@@ -66,9 +69,37 @@ OPENAPI: dict[str, Any] = {
                 "responses": {
                     "201": json_response("试卷", _ref("Attempt")),
                     **ERRORS,
-                    "403": _error("PIN 错误，或不是本次检查的检查人员"),
+                    "403": _error(
+                        "PIN 错误，或不是本次检查的检查人员，或本会话正处于抽考状态（kiosk_locked）"
+                    ),
                     "409": _error("检查已结束，或题库题目不足"),
                     "429": _error("PIN 错误次数过多，稍后再试"),
+                },
+            }
+        },
+        "/api/v1/inspections/kiosk/hand-back": {
+            "post": {
+                "summary": "交还检查人员：检查人员输入登录密码（或本人 PIN）收回平板，本会话结束抽考状态",
+                "requestBody": json_body(
+                    {"type": "object", "required": ["secret"], "properties": {"secret": {"type": "string"}}}
+                ),
+                "responses": {
+                    "200": json_response(
+                        "已收回",
+                        {
+                            "type": "object",
+                            "required": ["inspection_id", "person_id", "attempt_id"],
+                            "properties": {
+                                "inspection_id": {"type": "integer"},
+                                "person_id": {"type": "integer"},
+                                "attempt_id": {"type": ["integer", "null"]},
+                            },
+                        },
+                    ),
+                    **ERRORS,
+                    "403": _error("密码或 PIN 码不正确"),
+                    "409": _error("本会话不在抽考状态"),
+                    "429": _error("错误次数过多，稍后再试"),
                 },
             }
         },

@@ -19,8 +19,7 @@ from webapp.infra.security import get_owned, require_role, scoped, visible_org_i
 from webapp.inspections import kiosk as kiosk_state
 from webapp.inspections import report_files, reporting, voiding
 from webapp.inspections import service as service
-from webapp.inspections.blueprint import READ, RUN, bp, inspection_of, person_in, runnable
-from webapp.inspections.kiosk_routes import current_lock
+from webapp.inspections.blueprint import READ, RUN, bp, current_lock, inspection_of, person_in, runnable
 from webapp.inspections.models import Inspection
 from webapp.inspections.openapi import OPENAPI
 from webapp.org.models import Department, Organisation
@@ -173,11 +172,10 @@ def spot_test_page(inspection_id: int, person_id: int):
     error = None
     if request.method == "POST":
         try:
-            attempt = service.start_spot_test(
+            attempt = kiosk_state.start_spot_test(
                 session, inspection, worker, pin=request.form.get("pin", ""), post_code=lock.post_code,
-                inspector=current_user, now=clock.now(),
+                inspector=current_user, session_key=lock.session_key, now=clock.now(),
             )  # fmt: skip
-            kiosk_state.attach_attempt(lock, attempt)
             return redirect(url_for("inspections.kiosk", inspection_id=inspection.id, attempt_id=attempt.id))
         except ApiError as e:
             if e.code not in (403, 409, 429):
@@ -333,4 +331,5 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-from webapp.inspections import api  # noqa: E402, F401  (registers the JSON routes on bp)
+# registers on bp the JSON routes, and the kiosk pages with the guard that keeps a session in kiosk state
+from webapp.inspections import api, kiosk_routes  # noqa: E402, F401

@@ -193,7 +193,9 @@ def check_pin(person: Person, pin: str) -> None:
     try:
         check_throttle(keys)
     except Throttled as e:
-        raise ApiError(429, "throttled", e.message.replace("登录", "PIN 验证")) from None
+        raise ApiError(
+            429, "throttled", e.message.replace("登录", "PIN 验证"), retry_after=e.retry_after
+        ) from None
     if not check_secret(person.pin_hash, str(pin or ""), pin=True):
         record_failure(keys)
         raise ApiError(403, "wrong_pin", WRONG_PIN.replace("工号或 ", ""))
@@ -235,7 +237,7 @@ def refuse_second_running_test(
         )
 
 
-def start_spot_test(
+def draw_spot_test(
     s: Session,
     inspection: Inspection,
     person: Person,
@@ -245,7 +247,8 @@ def start_spot_test(
     inspector: User,
     now: datetime,
 ) -> Attempt:
-    """Check the worker's PIN and draw their post's spot paper (or resume the one they are sitting)."""
+    """Check the worker's PIN and draw their post's spot paper (or resume the one they are sitting). Its
+    one caller is `webapp.inspections.kiosk.start_spot_test`, which also locks the session to it."""
     if not inspection.is_open:
         raise InspectionClosed()
     if person.organisation_id != inspection.organisation_id or not person.active:

@@ -10,7 +10,7 @@ It has
 
 - ``kind`` (str, unique) and ``label`` (Chinese, shown in the admin page);
 - ``fields``: a tuple of `Field` — what the admin fills in; ``secret=True`` fields (passwords, webhook
-  secrets) are stored apart and never shown back in full;
+  secrets) are stored apart, sealed under the app's SECRET_KEY, and never shown back in full;
 - ``send(message, config)``: deliver one `Message` with the channel's settings (a dict of field values).
   Return normally when the receiver accepted it (optionally a Chinese note for the delivery log, e.g. the
   recipients a mail server refused); raise `DeliveryFailed` (with a Chinese reason) when it did not — the
@@ -286,3 +286,13 @@ def mask(value: str) -> str:
     if not value:
         return ""
     return "••••" + (value[-4:] if len(value) >= 12 else "")
+
+
+def unreadable_secrets(kind: str, names) -> str:
+    """What the channel page and the delivery log say when stored secrets do not open under the app's key."""
+    plugin = registry().get(kind)
+    labels = {f.name: f.label for f in getattr(plugin, "fields", ())}
+    return (
+        f"已保存的{'、'.join(labels.get(n, n) for n in names)}无法解密（应用的 SECRET_KEY 可能已更换），"
+        "请管理员在“提醒渠道”页重新填写后保存"
+    )

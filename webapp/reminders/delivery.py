@@ -17,9 +17,17 @@ from sqlalchemy.orm import Session
 from quizbank.records import reminders as core
 from webapp.infra import clock
 from webapp.infra.db import database, transaction
+from webapp.infra.sealing import secret_keys
 from webapp.org.models import Person, User, UserRole
 from webapp.org.service import department_head
-from webapp.reminders.channels import Addressee, DeliveryFailed, Message, NoRecipients, registry
+from webapp.reminders.channels import (
+    Addressee,
+    DeliveryFailed,
+    Message,
+    NoRecipients,
+    registry,
+    unreadable_secrets,
+)
 from webapp.reminders.inbox import Recipients
 from webapp.reminders.models import Delivery, NotificationChannel, Reminder
 
@@ -123,7 +131,12 @@ def deliver_one(app: Flask, delivery_id: int, token: str, lease: timedelta, base
         channel = registry().get(d.channel.kind)
         addressees, note = _addressees(s, d, channel) if channel is not None else ((), "")
         message = _message(d, addressees)
-        config = {**(d.channel.config or {}), **(d.channel.secrets or {})}
+        secrets, unreadable = d.channel.open_secrets(secret_keys(app.config))
+        config = {**(d.channel.config or {}), **secrets}
+        if unreadable:  # trying again under the same key cannot help: failed, with what to do about it
+            d.status, d.attempts, d.claimed_until = "failed", d.attempts + 1, None
+            d.last_error = unreadable_secrets(d.channel.kind, unreadable)
+            return "failed"
         if channel is not None and getattr(channel, "in_database", False):
             channel.deliver(
                 s, message, config, Recipients(d.organisation_id, d.reminder_id, _recipients(s, d.reminder))
@@ -189,7 +202,7 @@ def deliver_in_database(app: Flask, ids: list[int]) -> int:
         for d in rows:
             channel = registry()[d.channel.kind]
             message = _message(d)
-            config = {**(d.channel.config or {}), **(d.channel.secrets or {})}
+            config = {**(d.channel.config or {}), **d.channel.open_secrets(secret_keys(app.config))[0]}
             channel.deliver(
                 s, message, config, Recipients(d.organisation_id, d.reminder_id, _recipients(s, d.reminder))
             )

@@ -10,10 +10,13 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.infra.db import Base, UTCDateTime
+from webapp.infra.sealing import open_fields, seal_fields
 
 
 class NotificationChannel(Base):
-    """`config` holds the plain fields, `secrets` the secret ones (never sent back to a browser)."""
+    """`config` holds the plain fields; `sealed_secrets` (column `secrets`) the secret ones, each sealed under
+    the app's SECRET_KEY (`webapp.infra.sealing`): read and write them with `open_secrets`/`seal_secrets`.
+    Neither is ever sent back to a browser in full."""
 
     __tablename__ = "notification_channels"
 
@@ -22,10 +25,17 @@ class NotificationChannel(Base):
     kind: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(100))
     config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    secrets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sealed_secrets: Mapped[dict[str, str]] = mapped_column("secrets", JSON, default=dict)
     audience: Mapped[list[str]] = mapped_column(JSON, default=list)  # worker | hr | trainer
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def open_secrets(self, keys) -> tuple[dict[str, str], tuple[str, ...]]:
+        """The secrets the keys open, and the names of those they do not (`webapp.infra.sealing.secret_keys`)."""
+        return open_fields(self.sealed_secrets, keys)
+
+    def seal_secrets(self, values: dict[str, str], keys) -> None:
+        self.sealed_secrets = seal_fields(values, keys)
 
 
 class Reminder(Base):

@@ -3,15 +3,16 @@ the delivery log (admin, HR), and the bell's unread count in the top bar."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, update
 
 from quizbank.records.reminders import AUDIENCES
 from webapp.infra import clock
 from webapp.infra.db import session
+from webapp.infra.sealing import secret_keys
 from webapp.infra.security import get_owned, require_role, signed_in
-from webapp.reminders.channels import mask, registry
+from webapp.reminders.channels import mask, registry, unreadable_secrets
 from webapp.reminders.inbox import unread_count
 from webapp.reminders.models import Delivery, InboxMessage, NotificationChannel, Reminder
 
@@ -63,12 +64,21 @@ def channels():
         )
     )
     kinds = {k: c for k, c in registry().items() if not getattr(c, "in_database", False)}
+    keys = secret_keys(current_app.config)
+    shown, problems = {}, {}
+    for row in rows:
+        opened, unreadable = row.open_secrets(keys)
+        shown[row.id] = {name: mask(value) for name, value in opened.items()}
+        shown[row.id].update({name: "无法解密" for name in unreadable})
+        if unreadable:
+            problems[row.id] = unreadable_secrets(row.kind, unreadable)
     return render_template(
         "reminders/channels.html",
         rows=rows,
         kinds=registry(),
         addable=kinds,
-        mask=mask,
+        shown=shown,
+        problems=problems,
         audiences=AUDIENCE_NAMES,
     )
 
@@ -81,12 +91,16 @@ def _read_form(kind: str, existing: NotificationChannel | None) -> NotificationC
     audience = [a for a in request.form.getlist("audience") if a in AUDIENCE_NAMES]
     if not audience:
         raise ValueError("接收对象：请至少选择一类")
-    config, secrets = {}, dict(existing.secrets if existing else {})
+    keys = secret_keys(current_app.config)
+    secrets, unreadable = existing.open_secrets(keys) if existing else ({}, ())
+    config = {}
     for f in plugin.fields:
         value = (request.form.get(f.name) or "").strip()
         if f.secret:
             if value:
                 secrets[f.name] = value  # blank keeps the stored secret
+            elif f.name in unreadable:
+                raise ValueError(f"{f.label}：已保存的值无法解密（应用的 SECRET_KEY 可能已更换），请重新填写")
             elif f.required and not secrets.get(f.name):
                 raise ValueError(f"{f.label}：请填写")
         else:
@@ -99,7 +113,8 @@ def _read_form(kind: str, existing: NotificationChannel | None) -> NotificationC
     row = existing or NotificationChannel(
         organisation_id=current_user.organisation_id, kind=kind, created_at=clock.now()
     )
-    row.name, row.config, row.secrets, row.audience = name[:100], config, secrets, audience
+    row.name, row.config, row.audience = name[:100], config, audience
+    row.seal_secrets({f.name: secrets.get(f.name, "") for f in plugin.fields if f.secret}, keys)
     row.active = existing is None or request.form.get("active") == "1"  # an unticked box sends nothing
     return row
 

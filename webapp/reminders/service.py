@@ -55,7 +55,7 @@ def ensure_inbox(s: Session, organisation_id: int, now: datetime) -> Notificatio
     )
     if row is None:
         row = NotificationChannel(
-            organisation_id=organisation_id, kind="inbox", name="站内消息", config={}, secrets={},
+            organisation_id=organisation_id, kind="inbox", name="站内消息", config={}, sealed_secrets={},
             audience=list(core.AUDIENCES), active=True, created_at=now,
         )  # fmt: skip
         s.add(row)

@@ -62,6 +62,7 @@ from webapp.infra.security.signin import (
     sign_out,
 )
 from webapp.infra.security.throttle import (
+    SlowedDown,
     Throttled,
     check_throttle,
     clear_failures,
@@ -79,6 +80,7 @@ __all__ = [
     "PIN_HASH_METHOD",
     "SESSION_VERSION_KEY",
     "TOKEN_TOUCH_INTERVAL",
+    "SlowedDown",
     "Throttled",
     "check_secret",
     "check_throttle",

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, make_response, request
 from flask_login import LoginManager, current_user, logout_user, user_logged_in
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import or_, select, update
@@ -195,7 +195,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):
-        return error_response(e.code or 500, getattr(e, "error_code", None) or _code_name(e), e.description)
+        response = make_response(
+            error_response(e.code or 500, getattr(e, "error_code", None) or _code_name(e), e.description)
+        )
+        if getattr(e, "retry_after", None):
+            response.headers["Retry-After"] = str(e.retry_after)
+        return response
 
 
 def _code_name(e: HTTPException) -> str:

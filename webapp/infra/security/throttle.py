@@ -7,29 +7,52 @@ address behind a NAT. Past LOGIN_ADDRESS_SLOWDOWN_AFTER failures every sign-in f
 little longer (LOGIN_ADDRESS_DELAY_STEP seconds more per failure, at most LOGIN_ADDRESS_MAX_DELAY), which
 slows a password spray to a crawl while the right password still gets in; only a flood far beyond what a
 room produces (LOGIN_LIMIT_PER_ADDRESS) refuses the address.
+
+The wait is not slept in the request: the first try is answered at once with `SlowedDown` (429, Retry-After
+and the seconds in the message) and the client's session cookie keeps its turn; the same client trying again
+once the wait is over is checked. So each client behind the address waits its own delay, as before, and no
+other client's tries take its turn away; a client that keeps no cookie never gets a turn (a spray, not a
+browser or a tablet).
 """
 
 from __future__ import annotations
 
-import time
-from datetime import datetime, timedelta
+import math
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, request
+from flask import session as cookie
 
 from webapp.infra import clock
 from webapp.infra.db import keep_changes_on_error, session
 
 ADDRESS_PREFIX = "addr:"
+TURN = "_signin_turn"  # in the session cookie: [address key, epoch seconds from which this client is checked]
 
 
 class Throttled(Exception):
+    """Refused for now: no try is checked before `until`."""
+
     def __init__(self, until: datetime) -> None:
         super().__init__(until)
         self.until = until
 
     @property
+    def retry_after(self) -> int:
+        """Whole seconds to wait (HTTP's Retry-After), at least 1."""
+        return max(1, math.ceil((self.until - clock.now()).total_seconds()))
+
+    @property
     def message(self) -> str:
         return f"登录失败次数过多，请于 {clock.format_local(self.until, '%H:%M')} 后再试。"
+
+
+class SlowedDown(Throttled):
+    """The address is spraying: this client's next try is checked after `retry_after` seconds."""
+
+    @property
+    def message(self) -> str:
+        return f"此网络地址登录失败次数过多，请 {self.retry_after} 秒后再试。"
 
 
 def _window() -> timedelta:
@@ -78,7 +101,22 @@ def check_throttle(keys: list[tuple[str, int]]) -> None:
         if key.startswith(ADDRESS_PREFIX):
             delay = address_delay(row.count)
             if delay:
-                (current_app.config.get("LOGIN_SLEEP") or time.sleep)(delay)
+                _take_turn(key, delay, now)
+
+
+def _take_turn(key: str, delay: float, now: datetime) -> None:
+    """Let this try through if the client waited its turn; else give it one `delay` from now (or keep the
+    one it has) and answer SlowedDown."""
+    turn = cookie.get(TURN)
+    at = turn[1] if isinstance(turn, list) and len(turn) == 2 and turn[0] == key else None
+    if isinstance(at, int | float) and at - delay <= now.timestamp() < at + _window().total_seconds():
+        if now.timestamp() >= at:
+            cookie.pop(TURN)  # one checked try per wait
+            return
+        raise SlowedDown(datetime.fromtimestamp(at, UTC))
+    at = now.timestamp() + delay
+    cookie[TURN] = [key, at]
+    raise SlowedDown(datetime.fromtimestamp(at, UTC))
 
 
 def record_failure(keys: list[tuple[str, int]]) -> int:
