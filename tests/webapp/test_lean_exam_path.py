@@ -8,11 +8,12 @@ something Flask would refuse."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
-from tests.webapp.base_builders import make_org
+from tests.webapp.base_builders import make_org, make_post
 from tests.webapp.builders import counting_statements, make_exam_world
 from webapp.analysis.models import ItemResult
 from webapp.exams.models import Attempt, Response
@@ -407,7 +408,7 @@ def test_a_first_start_on_the_lean_path_is_two_statements_and_no_user_load(world
     warm.sign_in("w2")  # the first start in the process reads the bank
     assert warm.post("/api/v1/attempts", json={"exam_id": world["exam"].id}).status_code == 201
     client.sign_in("w1")
-    with counting(app) as statements:
+    with counting_statements(app) as statements:
         assert client.post("/api/v1/attempts", json={"exam_id": world["exam"].id}).status_code == 201
     assert len(statements) == 2, statements
     assert "session_version" in statements[0] and "user_roles" in statements[0]
