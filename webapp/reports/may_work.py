@@ -1,71 +1,60 @@
 """今日可上岗 beside a report's rates: of each group's people, how many may work today (the rules' standing:
-on the group's post when grouped by post, on all their posts otherwise)."""
+on the group's post when grouped by post, on all their posts otherwise).
+
+The standing is read from `standing_snapshots` (webapp.standing), made current first for every person of
+the organisation on each post they hold or sat (triggers add the rows): on a day's first report that
+replays their events (the core's `standing`), on later ones only the people whose events changed since. The counts are then a join in the report's
+query: `flag(...)` is 1 for a (group, person) row whose person may work."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from webapp.org.models import Organisation, Post
+from webapp.org.models import Person, PersonPost
 from webapp.standing import service as standing_service
+from webapp.standing.models import StandingSnapshot
 
 
-class MayWork:
-    """Whether a person may work a post today, each (person, post) computed once and remembered: the
-    report's rows and its 合计 ask for the same people. Events and posts are loaded for the people
-    not seen yet, in two queries per call of `load`."""
-
-    def __init__(self, s: Session, organisation_id: int, today: date) -> None:
-        self.s, self.today = s, today
-        self.org = s.get(Organisation, organisation_id)
-        self.events: dict[int, list] = {}
-        self.posts: dict[int, list[Post]] = {}
-        self._on: dict[tuple[int, int], bool] = {}
-        self._everywhere: dict[int, bool] = {}
-
-    def load(self, ids: set[int]) -> None:
-        new = sorted(ids.difference(self.events))
-        if new:
-            events, posts = standing_service.events_of(self.s, new), standing_service.posts_of(self.s, new)
-            for pid in new:
-                self.events[pid], self.posts[pid] = events[pid], posts[pid]
-
-    def on(self, pid: int, post: Post) -> bool:
-        known = self._on.get((pid, post.id))
-        if known is None:
-            known = standing_service.compute(self.events[pid], self.org, post, self.today).may_work
-            self._on[(pid, post.id)] = known
-        return known
-
-    def everywhere(self, pid: int) -> bool:
-        known = self._everywhere.get(pid)
-        if known is None:
-            posts = self.posts[pid]
-            known = self._everywhere[pid] = bool(posts) and all(self.on(pid, p) for p in posts)
-        return known
+def refresh(s: Session, organisation_id: int, today: date) -> int:
+    """Make the snapshots the report reads current; returns how many had to be computed."""
+    return standing_service.refresh_snapshots(s, organisation_id, today)
 
 
-def may_work_counts(
-    s: Session,
-    organisation_id: int,
-    by: str,
-    groups: dict[object, set[int]],
-    today: date,
-    may_work: MayWork | None = None,
-) -> dict[object, int]:
-    """Per group, how many of its people may work today (by post: on that post; else on all their posts)."""
-    may_work = may_work or MayWork(s, organisation_id, today)
-    may_work.load(set().union(*groups.values()) if groups else set())
-    post_rows: dict[int, Post] = {}
+def _may_work(snapshot, today: date):
+    return case((and_(snapshot.computed_for == today, snapshot.may_work.is_(True)), 1), else_=0)
+
+
+def everywhere(organisation_id: int, today: date):
+    """(person_id, ok): 1 when the person holds a post and may work every post they hold today."""
+    return (
+        select(PersonPost.person_id, func.min(_may_work(StandingSnapshot, today)).label("ok"))
+        .join(Person, Person.id == PersonPost.person_id)
+        .outerjoin(
+            StandingSnapshot,
+            and_(
+                StandingSnapshot.person_id == PersonPost.person_id,
+                StandingSnapshot.post_id == PersonPost.post_id,
+            ),
+        )
+        .where(Person.organisation_id == organisation_id)
+        .group_by(PersonPost.person_id)
+        .subquery()
+    )
+
+
+def with_flag(query, per_person, by: str, organisation_id: int, today: date):
+    """`query` (selecting from the per-group-and-person subquery `per_person`) with a `may_work` column: the
+    number of its people who may work today, on the group's post when grouped by post, else everywhere."""
     if by == "post":
-        post_rows = {p.id: p for p in s.scalars(select(Post).where(Post.id.in_([k for k in groups if k])))}
-    counts = {}
-    for k, members in groups.items():
-        if by == "post" and k in post_rows:
-            post = post_rows[k]
-            counts[k] = sum(1 for pid in members if may_work.on(pid, post))
-        else:
-            counts[k] = sum(1 for pid in members if may_work.everywhere(pid))
-    return counts
+        on_post = StandingSnapshot.__table__.alias("on_post")
+        return query.add_columns(func.sum(_may_work(on_post.c, today)).label("may_work")).outerjoin(
+            on_post,
+            and_(on_post.c.person_id == per_person.c.person_id, on_post.c.post_id == per_person.c.key),
+        )
+    all_posts = everywhere(organisation_id, today)
+    return query.add_columns(func.sum(func.coalesce(all_posts.c.ok, 0)).label("may_work")).outerjoin(
+        all_posts, all_posts.c.person_id == per_person.c.person_id
+    )
