@@ -16,7 +16,7 @@ from tests.webapp.builders import make_attempt
 from tests.webapp.standing_builders import add_event, qualify
 from webapp.exams.models import Attempt
 from webapp.reports import may_work
-from webapp.reports.models import EVERY_POST, PassRateFact, facts_sql
+from webapp.reports.models import EVERY_POST, PassRateFact, PassRateMonth, facts_sql, months_sql
 from webapp.reports.service import GROUPINGS, Filters, pass_rates, report
 from webapp.standing.models import StandingSnapshot
 
@@ -95,8 +95,14 @@ def history(db):
     return {"org": org, "posts": posts, "departments": departments, "people": people}
 
 
-def test_the_triggers_keep_the_facts_equal_to_the_attempts(db, history):
+def test_the_triggers_keep_the_facts_equal_to_the_attempts_and_the_months_to_the_facts(db, history):
     assert _facts(db) and _facts(db) == _recomputed(db)
+    months = {
+        tuple(getattr(m, c.name) for c in PassRateMonth.__table__.columns)
+        for m in db.scalars(select(PassRateMonth))
+    }
+    expected = {tuple(r) for r in db.execute(text(months_sql(db.get_bind().dialect.name)))}
+    assert {m for m in months if m[5]} == expected  # people > 0; the others are months whose people all went
 
 
 def test_the_report_from_the_facts_equals_the_report_from_the_attempts(db, history):
@@ -135,6 +141,7 @@ def test_a_range_ending_today_is_answered_by_the_facts_when_nothing_lies_beyond_
     assert _facts_grain(db, org, "post", date(2025, 1, 1), date(2025, 12, 31), Filters()) == 4
     assert _facts_grain(db, org, "post", date(2025, 3, 1), date(2025, 6, 30), Filters()) == 7
     assert _facts_grain(db, org, "month", None, None, Filters()) == 7
+    assert _facts_grain(db, org, "post", None, None, Filters()) == 0
     assert _facts_grain(db, org, "post", date(2025, 1, 1), date(2025, 6, 15), Filters()) is None
     assert _facts_grain(db, org, "inspection", None, None, Filters()) is None
 

@@ -1,14 +1,14 @@
 """The pass-rate report's facts, kept by the database as the attempts are written (issue 13).
 
-`pass_rate_facts` holds, per organisation, period (a month `YYYY-MM` and a year `YYYY`, China time), post
-(or 0: every post) and person, the person's submitted exam sittings (practice left out): how many, how many
-passed, and the first and the latest sitting as a sortable text key — the submission time as stored (UTC,
-fixed width), the attempt id on 12 digits, then 1 if it passed else 0 — so that the first and latest over
-several rows are the min and max of the keys and their last character says whether that sitting passed
-(the report's tie-break: submission time, then attempt id). A sitting counts in four rows: its month and its
-year, on its post and on every post. So a report by month reads one row per person and month, by post over
-a year one row per person and post, its 合计 one row per person: a GROUP BY of rows that are already the
-report's people, instead of one over every sitting.
+`pass_rate_facts` holds, per organisation, period (a month `YYYY-MM`, a year `YYYY` in China time, or all
+time `*`), post (or 0: every post) and person, the person's submitted exam sittings (practice left out): how
+many, how many passed, and the first and the latest sitting as a sortable text key — the submission time as
+stored (UTC, fixed width), the attempt id on 12 digits, then 1 if it passed else 0 — so that the first and
+latest over several rows are the min and max of the keys and their last character says whether that sitting
+passed (the report's tie-break: submission time, then attempt id). A sitting counts in six rows: its month,
+its year and all time, on its post and on every post. So a report by month reads one row per person and
+month, by post over a year or all time one row per person and post, its 合计 one row per person: rows that
+are already the report's people, instead of a GROUP BY per person over every sitting.
 
 Triggers on `attempts` keep the rows true for every writer (the exam submit, its lean path, spot tests,
 imports, a deadline's submit, a test's builder) in the statement that writes the attempt: an attempt
@@ -44,9 +44,9 @@ class PassRateFact(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
     organisation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    grain: Mapped[str] = mapped_column(String(1), primary_key=True)  # Y: a year's row, M: a month's
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)  # M: a month's row, Y: a year's, A: all
     post_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # a post's id, or EVERY_POST
-    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM or YYYY, China time
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM, YYYY (China time) or *
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sittings: Mapped[int] = mapped_column(Integer)
     passes: Mapped[int] = mapped_column(Integer)
@@ -56,7 +56,8 @@ class PassRateFact(Base):
 
 _COLUMNS = "organisation_id, grain, post_id, period, person_id, sittings, passes, first_key, latest_key"
 _PK = "organisation_id, grain, post_id, period, person_id"
-GRAIN = {4: "Y", 7: "M"}  # by the period's length
+GRAIN = {0: "A", 4: "Y", 7: "M"}  # by the period's length
+ALL_TIME = "*"  # the period of the all-time rows
 
 
 def _key(dialect: str, a: str) -> str:
@@ -69,21 +70,25 @@ def _key(dialect: str, a: str) -> str:
 
 
 def _period(dialect: str, a: str, length: int) -> str:
-    """The month (length 7) or year (4) of `{a}submitted_at` in China time."""
+    """The month (length 7) or year (4) of `{a}submitted_at` in China time; ALL_TIME (length 0)."""
+    if length == 0:
+        return f"'{ALL_TIME}'"
     if dialect == "sqlite":
         return f"substr(datetime({a}submitted_at, '+8 hours'), 1, {length})"
     return f"substr(to_char({a}submitted_at + interval '8 hours', 'YYYY-MM'), 1, {length})"
 
 
-# (period length, on the post or every post): the four rows a sitting counts in
-_CELLS = ((7, True), (7, False), (4, True), (4, False))
+# (period length, on the post or every post): the six rows a sitting counts in
+_CELLS = ((7, True), (7, False), (4, True), (4, False), (0, True), (0, False))
 
 
 def _select(dialect: str, length: int, on_post: bool, where: str = "") -> str:
     """One kind of row computed from `attempts` (all of them, or those `where` names)."""
     key, period = _key(dialect, ""), _period(dialect, "", length)
     post = "post_id" if on_post else str(EVERY_POST)
-    groups = ", ".join(("organisation_id", period, *(("post_id",) if on_post else ()), "person_id"))
+    groups = ", ".join(
+        ("organisation_id", *((period,) if length else ()), *(("post_id",) if on_post else ()), "person_id")
+    )
     return (
         f"SELECT organisation_id, '{GRAIN[length]}', {post}, {period}, person_id, count(*), "
         f"sum(CASE WHEN passed THEN 1 ELSE 0 END), min({key}), max({key}) FROM attempts "
@@ -109,8 +114,8 @@ def _cell(dialect: str, row: str, length: int, on_post: bool) -> tuple[str, str]
         f"AND period = {period} AND person_id = {row}.person_id"
     )
     attempts = (
-        f" AND organisation_id = {row}.organisation_id AND person_id = {row}.person_id "
-        f"AND {_period(dialect, '', length)} = {period}"
+        f" AND organisation_id = {row}.organisation_id AND person_id = {row}.person_id"
+        + (f" AND {_period(dialect, '', length)} = {period}" if length else "")
         + (f" AND post_id = {row}.post_id" if on_post else "")
     )
     return fact, attempts
@@ -198,5 +203,75 @@ _POSTGRES = (
     "EXECUTE FUNCTION pass_rate_facts_track()",
 )
 
+
+class PassRateMonth(Base):
+    """The report's month rows as they are shown (the trend): per organisation, post (or EVERY_POST) and
+    month, the sums of that month's `pass_rate_facts` rows — attempts, passes, people, first and latest
+    passes — kept by triggers on `pass_rate_facts` as its month rows come, change and go."""
+
+    __tablename__ = "pass_rate_months"
+
+    organisation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    attempts_passed: Mapped[int] = mapped_column(Integer)
+    people: Mapped[int] = mapped_column(Integer)  # 0 once its last person's rows went: not shown
+    first_passed: Mapped[int] = mapped_column(Integer)
+    latest_passed: Mapped[int] = mapped_column(Integer)
+
+
+def _ok(dialect: str, key: str) -> str:
+    return (
+        f"CAST(substr({key}, -1) AS INTEGER)" if dialect == "sqlite" else f"CAST(right({key}, 1) AS INTEGER)"
+    )
+
+
+def months_sql(dialect: str) -> str:
+    """`pass_rate_months` computed from `pass_rate_facts` (the tests compare the table with it)."""
+    return (
+        "SELECT organisation_id, post_id, period, sum(sittings), sum(passes), count(*), "
+        f"sum({_ok(dialect, 'first_key')}), sum({_ok(dialect, 'latest_key')}) FROM pass_rate_facts "
+        "WHERE grain = 'M' GROUP BY organisation_id, post_id, period"
+    )
+
+
+def _month_change(dialect: str, row: str, sign: str) -> str:
+    """Add (sign +) or take away (-) fact row `row` to or from its month row."""
+    this = "" if dialect == "sqlite" else "pass_rate_months."
+    ok_first, ok_latest = _ok(dialect, f"{row}.first_key"), _ok(dialect, f"{row}.latest_key")
+    return (
+        "INSERT INTO pass_rate_months (organisation_id, post_id, month, attempts, attempts_passed, people, "
+        f"first_passed, latest_passed) VALUES ({row}.organisation_id, {row}.post_id, {row}.period, "
+        f"{sign}{row}.sittings, {sign}{row}.passes, {sign}1, {sign}{ok_first}, {sign}{ok_latest}) "
+        "ON CONFLICT (organisation_id, post_id, month) DO UPDATE SET "
+        f"attempts = {this}attempts + excluded.attempts, "
+        f"attempts_passed = {this}attempts_passed + excluded.attempts_passed, "
+        f"people = {this}people + excluded.people, first_passed = {this}first_passed + excluded.first_passed, "
+        f"latest_passed = {this}latest_passed + excluded.latest_passed; "
+    )
+
+
+_SQLITE = (
+    *_SQLITE,
+    "CREATE TRIGGER pass_rate_months_insert AFTER INSERT ON pass_rate_facts WHEN NEW.grain = 'M' "
+    f"BEGIN {_month_change('sqlite', 'NEW', '+')}END",
+    "CREATE TRIGGER pass_rate_months_update AFTER UPDATE ON pass_rate_facts WHEN NEW.grain = 'M' "
+    f"BEGIN {_month_change('sqlite', 'OLD', '-')}{_month_change('sqlite', 'NEW', '+')}END",
+    "CREATE TRIGGER pass_rate_months_delete AFTER DELETE ON pass_rate_facts WHEN OLD.grain = 'M' "
+    f"BEGIN {_month_change('sqlite', 'OLD', '-')}END",
+)
+_POSTGRES = (
+    *_POSTGRES,
+    "CREATE OR REPLACE FUNCTION pass_rate_months_track() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.grain = 'M' THEN {_month_change('postgresql', 'OLD', '-')}"
+    "END IF; "
+    f"IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.grain = 'M' THEN {_month_change('postgresql', 'NEW', '+')}"
+    "END IF; RETURN NULL; END $$",
+    "CREATE TRIGGER pass_rate_months_track AFTER INSERT OR UPDATE OR DELETE ON pass_rate_facts FOR EACH ROW "
+    "EXECUTE FUNCTION pass_rate_months_track()",
+)
 TRIGGERS: dict[str, tuple[str, ...]] = {"sqlite": _SQLITE, "postgresql": _POSTGRES}
-install_with(PassRateFact.__table__, TRIGGERS, Attempt.__table__, StandingSnapshot.__table__)
+install_with(
+    PassRateMonth.__table__, TRIGGERS, Attempt.__table__, StandingSnapshot.__table__, PassRateFact.__table__
+)

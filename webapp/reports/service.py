@@ -35,7 +35,7 @@ from webapp.infra.clock import SHANGHAI, format_local
 from webapp.infra.db import Base
 from webapp.org.models import Department, Person, Post
 from webapp.reports import may_work
-from webapp.reports.models import COUNTED_KINDS, EVERY_POST, GRAIN, PassRateFact
+from webapp.reports.models import COUNTED_KINDS, EVERY_POST, GRAIN, PassRateFact, PassRateMonth
 
 GROUPINGS: dict[str, str] = {"post": "岗位", "department": "部门", "month": "月份", "inspection": "检查"}
 NO_DEPARTMENT = "（未分配部门）"
@@ -279,12 +279,15 @@ def _cut_is_empty(s: Session, organisation_id: int, period: str, start=None, end
 
 
 def _facts_grain(s: Session, organisation_id: int, by: str, start, end, filters: Filters) -> int | None:
-    """Which rows of `pass_rate_facts` give the same answer as `attempts`: 4 (years) when the range covers
-    whole years, 7 (months) when it covers whole months or by month; None when they cannot: per inspection or
+    """Which rows of `pass_rate_facts` give the same answer as `attempts` (by the length of their period): 0
+    (all time) without a range, 4 (years) when the range covers whole years, 7 (months) when it covers whole
+    months or by month; None when they cannot: per inspection or
     exam kind (the facts keep neither), or a range cutting a month that has sittings outside it. A range
     "covers" a period it cuts when no sitting of that period lies outside it (e.g. a range ending today)."""
     if by == "inspection" or filters.inspections_only or filters.kind:
         return None
+    if start is None and end is None and by != "month":
+        return 0
     for length in (4, 7):
         if length == 4 and by == "month":
             continue
@@ -322,9 +325,9 @@ def _from_facts(s: Session, organisation_id: int, by: str, start, end, filters: 
 
     fmt = "%Y" if grain == 4 else "%Y-%m"
     conditions = [F.organisation_id == organisation_id, F.grain == GRAIN[grain]]
-    if start:
+    if start and grain:
         conditions.append(F.period >= start.strftime(fmt))
-    if end:
+    if end and grain:
         conditions.append(F.period <= end.strftime(fmt))
     if filters.post_id:
         conditions.append(F.post_id == filters.post_id)
@@ -336,7 +339,7 @@ def _from_facts(s: Session, organisation_id: int, by: str, start, end, filters: 
         from webapp.inspections.service import department_ids_under
 
         conditions.append(Person.department_id.in_(department_ids_under(s, filters.department_id)))
-    one_period = by == "month" or (start and end and start.strftime(fmt) == end.strftime(fmt))
+    one_period = grain == 0 or by == "month" or (start and end and start.strftime(fmt) == end.strftime(fmt))
     if one_period:
         inner = select(
             key,
@@ -364,6 +367,32 @@ def _from_facts(s: Session, organisation_id: int, by: str, start, end, filters: 
     return inner
 
 
+def _months(organisation_id: int, start, end, filters: Filters):
+    """The rows by month as `pass_rate_months` keeps them (no 今日可上岗, no department filter)."""
+    M = PassRateMonth
+    conditions = [
+        M.organisation_id == organisation_id,
+        M.post_id == (filters.post_id or EVERY_POST),
+        M.people > 0,
+    ]
+    if start:
+        conditions.append(M.month >= start.strftime("%Y-%m"))
+    if end:
+        conditions.append(M.month <= end.strftime("%Y-%m"))
+    return (
+        select(
+            M.month.label("key"),
+            M.attempts,
+            M.attempts_passed,
+            M.people,
+            M.latest_passed,
+            M.first_passed,
+        )
+        .where(*conditions)
+        .order_by(M.month)
+    )
+
+
 def pass_rate_query(
     s: Session,
     organisation_id: int,
@@ -378,12 +407,15 @@ def pass_rate_query(
     """The aggregate: (key, attempts, attempts_passed, people, latest_passed, first_passed[, may_work]) per
     group; `may_work` (今日可上岗) with `today`, from the standing snapshots (`may_work.refresh` first).
 
-    The inner query is one row per group and person (their sittings, passes, first and latest result), from
-    `pass_rate_facts` when it answers the question (`_facts_grain`), else from `attempts`; the outer one
+    By month without 今日可上岗 the rows are read as `pass_rate_months` keeps them. Else the inner query is
+    one row per group and person (their sittings, passes, first and latest result), from `pass_rate_facts`
+    when it answers the question (`_facts_grain`), else from `attempts`; the outer one
     sums those per group."""
     _key_column(by, s.get_bind().dialect.name)  # a bad grouping is a ReportError
     grain = _facts_grain(s, organisation_id, by, start, end, filters) if use_facts else None
-    if grain:
+    if grain == 7 and by == "month" and today is None and not filters.department_id:
+        return _months(organisation_id, start, end, filters)
+    if grain is not None:
         inner = _from_facts(s, organisation_id, by, start, end, filters, grain)
     else:
         inner = _from_attempts(s, organisation_id, by, start, end, filters)

@@ -1,4 +1,4 @@
-"""pass_rate_facts (the pass-rate report's people per month and year, on each post and on all, kept by triggers on attempts and
+"""pass_rate_facts (the pass-rate report's people per month, year and all time, on each post and on all, kept by triggers on attempts and
 filled here from the attempts so far) and standing_snapshots / standing_versions (今日可上岗 cached for a
 day, kept honest by triggers on events, posts and organisations)
 
@@ -36,6 +36,18 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_table(
+        "pass_rate_months",
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("post_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("attempts_passed", sa.Integer(), nullable=False),
+        sa.Column("people", sa.Integer(), nullable=False),
+        sa.Column("first_passed", sa.Integer(), nullable=False),
+        sa.Column("latest_passed", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("organisation_id", "post_id", "month", name=op.f("pk_pass_rate_months")),
+    )
+    op.create_table(
         "standing_versions",
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -63,7 +75,7 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     for statement in FACT_TRIGGERS[dialect] + STANDING_TRIGGERS[dialect]:
         op.execute(statement)
-    op.execute(backfill_sql(dialect))  # every attempt so far; the triggers keep the rest
+    op.execute(backfill_sql(dialect))  # every attempt so far (its triggers fill pass_rate_months)
     # a stale snapshot for every post a person holds or sat: the first report computes them
     op.execute(stale_rows_sql(f"{HELD_POSTS} UNION {SAT_POSTS}"))
 
@@ -72,6 +84,10 @@ def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     for trigger, table in (
         ("pass_rate_facts_snapshot", "pass_rate_facts"),
+        ("pass_rate_months_insert", "pass_rate_facts"),
+        ("pass_rate_months_update", "pass_rate_facts"),
+        ("pass_rate_months_delete", "pass_rate_facts"),
+        ("pass_rate_months_track", "pass_rate_facts"),
         ("standing_person_posts_insert", "person_posts"),
         ("standing_person_posts_inserted", "person_posts"),
         ("pass_rate_facts_insert", "attempts"),
@@ -93,6 +109,7 @@ def downgrade() -> None:
         for function in (
             "pass_rate_facts_track()",
             "pass_rate_facts_snapshot()",
+            "pass_rate_months_track()",
             "standing_person_posts_inserted()",
             "standing_events_changed()",
             "standing_posts_changed()",
@@ -102,4 +119,5 @@ def downgrade() -> None:
     op.drop_index("ix_standing_snapshots_org", table_name="standing_snapshots")
     op.drop_table("standing_snapshots")
     op.drop_table("standing_versions")
+    op.drop_table("pass_rate_months")
     op.drop_table("pass_rate_facts")
