@@ -16,7 +16,7 @@ from tests.webapp.builders import make_attempt
 from tests.webapp.standing_builders import add_event, qualify
 from webapp.exams.models import Attempt
 from webapp.reports import may_work
-from webapp.reports.models import EVERY_POST, PassRateFact, PassRateMonth, facts_sql, months_sql
+from webapp.reports.models import PassRateFact, PassRateMonth, facts_sql, months_sql
 from webapp.reports.service import GROUPINGS, Filters, pass_rates, report
 from webapp.standing.models import StandingSnapshot
 
@@ -240,7 +240,7 @@ def test_a_new_event_a_changed_post_or_policy_or_a_passing_deadline_makes_the_sn
     db.commit()
     held_or_sat = {pp.post_id for pp in worker.posts} | set(
         db.scalars(select(PassRateFact.post_id).where(PassRateFact.person_id == worker.id))
-    ) - {EVERY_POST}
+    )  # and EVERY_POST (0): the person on every post they hold
     assert may_work.refresh(db, org.id, day) == len(held_or_sat)
     assert _may_work_rows(db, org.id, "all", day)["all"] == before - 1
     assert _may_work_rows(db, org.id, "all", day) == _may_work_by_replay(db, org.id, "all", day)
@@ -271,3 +271,22 @@ def test_report_computes_the_page_from_current_snapshots(db, standing_history):
     assert summary.may_work_today == _may_work_by_replay(db, org, "all", date(2026, 1, 15))["all"]
     assert [r.key for r in trend] == sorted(r.key for r in trend) and len(trend) >= 12
     assert sum(r.people for r in rows) == summary.people  # each person in one department
+
+
+def test_a_post_given_or_taken_away_changes_whether_one_may_work_every_post(db, standing_history):
+    from webapp.org.models import PersonPost
+
+    org, people, posts = standing_history["org"], standing_history["people"], standing_history["posts"]
+    day = date(2026, 1, 15)
+    before = _may_work_rows(db, org.id, "all", day)["all"]
+    db.commit()
+    worker = people[3]  # qualified on posts[0], the one post they hold
+    given = PersonPost(person_id=worker.id, post_id=posts[2].id)
+    db.add(given)
+    db.commit()
+    assert _may_work_rows(db, org.id, "all", day)["all"] == before - 1  # not qualified on posts[2]
+    assert _may_work_rows(db, org.id, "all", day) == _may_work_by_replay(db, org.id, "all", day)
+    db.commit()
+    db.delete(given)
+    db.commit()
+    assert _may_work_rows(db, org.id, "all", day)["all"] == before

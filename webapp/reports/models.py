@@ -29,13 +29,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from quizbank.model import EXAM_KINDS
 from webapp.exams.models import Attempt
 from webapp.infra.db import Base, install_with
-from webapp.standing.models import StandingSnapshot, stale_rows_sql
+from webapp.standing.models import EVERY_POST, StandingSnapshot, stale_rows_sql
 
 COUNTED_KINDS = tuple(k for k in EXAM_KINDS if k != "practice")
 _KINDS = ", ".join(f"'{k}'" for k in COUNTED_KINDS)
-
-
-EVERY_POST = 0  # post_id of the rows that count a person's sittings on all their posts together
 
 
 class PassRateFact(Base):

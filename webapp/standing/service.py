@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from quizbank import rules
 from webapp.infra import clock
 from webapp.org.models import Organisation, Person, PersonPost, Post
-from webapp.standing.models import Event, StandingSnapshot, StandingVersion
+from webapp.standing.models import EVERY_POST, Event, StandingSnapshot, StandingVersion
 
 
 class EventDataError(ValueError):
@@ -159,19 +159,31 @@ def refresh_snapshots(s: Session, organisation_id: int, today: date) -> int:
     if not todo:
         return 0
     events = events_of(s, {pid for pid, _, _ in todo})
+    held = posts_of(s, {pid for pid, post, _ in todo if post == EVERY_POST})
     posts = {p.id: p for p in s.scalars(select(Post).where(Post.id.in_({post for _, post, _ in todo})))}
     org = s.get(Organisation, organisation_id)
-    rows = [
-        {
+    known: dict[tuple[int, int], bool] = {}
+
+    def may_work(pid: int, post: Post) -> bool:
+        if (pid, post.id) not in known:
+            known[(pid, post.id)] = compute(events[pid], org, post, today).may_work
+        return known[(pid, post.id)]
+
+    def row(pid: int, post: int, seen: int) -> dict[str, Any]:
+        if post == EVERY_POST:
+            ok = bool(held[pid]) and all(may_work(pid, p) for p in held[pid])
+        else:
+            ok = may_work(pid, posts[post])
+        return {
             "person_id": pid,
             "post_id": post,
             "organisation_id": organisation_id,
             "computed_for": today,
             "version": seen,
-            "may_work": compute(events[pid], org, posts[post], today).may_work,
+            "may_work": ok,
         }
-        for pid, post, seen in todo
-    ]
+
+    rows = [row(pid, post, seen) for pid, post, seen in todo]
     if s.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:

@@ -68,7 +68,6 @@ def upgrade() -> None:
             name=op.f("fk_standing_snapshots_organisation_id_organisations"),
         ),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_standing_snapshots_person_id_people")),
-        sa.ForeignKeyConstraint(["post_id"], ["posts.id"], name=op.f("fk_standing_snapshots_post_id_posts")),
         sa.PrimaryKeyConstraint("person_id", "post_id", name=op.f("pk_standing_snapshots")),
     )
     op.create_index("ix_standing_snapshots_org", "standing_snapshots", ["organisation_id", "computed_for"])
@@ -89,7 +88,9 @@ def downgrade() -> None:
         ("pass_rate_months_delete", "pass_rate_facts"),
         ("pass_rate_months_track", "pass_rate_facts"),
         ("standing_person_posts_insert", "person_posts"),
-        ("standing_person_posts_inserted", "person_posts"),
+        ("standing_person_posts_update", "person_posts"),
+        ("standing_person_posts_delete", "person_posts"),
+        ("standing_person_posts_changed", "person_posts"),
         ("pass_rate_facts_insert", "attempts"),
         ("pass_rate_facts_submit", "attempts"),
         ("pass_rate_facts_change", "attempts"),
@@ -110,7 +111,7 @@ def downgrade() -> None:
             "pass_rate_facts_track()",
             "pass_rate_facts_snapshot()",
             "pass_rate_months_track()",
-            "standing_person_posts_inserted()",
+            "standing_person_posts_changed()",
             "standing_events_changed()",
             "standing_posts_changed()",
             "standing_organisations_changed()",
