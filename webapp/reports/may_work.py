@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from webapp.reports.models import PassRateFact
 from webapp.standing import service as standing_service
 from webapp.standing.models import EVERY_POST, StandingSnapshot
 
@@ -24,6 +25,34 @@ def refresh(s: Session, organisation_id: int, today: date) -> int:
 
 def _may_work(snapshot, today: date):
     return case((and_(snapshot.computed_for == today, snapshot.may_work.is_(True)), 1), else_=0)
+
+
+def by_month(organisation_id: int, post_id: int, first: str | None, last: str | None, today: date):
+    """(month, may_work): per month, how many of the people who sat then (on `post_id`, or EVERY_POST) may
+    work every post they hold today — the people who may work looked up in a set, not joined row by row."""
+    F, S = PassRateFact, StandingSnapshot
+    may = select(S.person_id).where(
+        S.organisation_id == organisation_id,
+        S.post_id == EVERY_POST,
+        S.computed_for == today,
+        S.may_work.is_(True),
+    )
+    conditions = [
+        F.organisation_id == organisation_id,
+        F.grain == "M",
+        F.post_id == post_id,
+        F.person_id.in_(may),
+    ]
+    if first:
+        conditions.append(F.period >= first)
+    if last:
+        conditions.append(F.period <= last)
+    return (
+        select(F.period.label("month"), func.count().label("may_work"))
+        .where(*conditions)
+        .group_by(F.period)
+        .subquery()
+    )
 
 
 def with_flag(query, per_person, by: str, organisation_id: int, today: date):

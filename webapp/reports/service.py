@@ -367,19 +367,21 @@ def _from_facts(s: Session, organisation_id: int, by: str, start, end, filters: 
     return inner
 
 
-def _months(organisation_id: int, start, end, filters: Filters):
-    """The rows by month as `pass_rate_months` keeps them (no 今日可上岗, no department filter)."""
+def _months(organisation_id: int, start, end, filters: Filters, today: date | None):
+    """The rows by month as `pass_rate_months` keeps them (no department filter), with `today` the count of
+    their people who may work today beside them."""
     M = PassRateMonth
     conditions = [
         M.organisation_id == organisation_id,
         M.post_id == (filters.post_id or EVERY_POST),
         M.people > 0,
     ]
-    if start:
-        conditions.append(M.month >= start.strftime("%Y-%m"))
-    if end:
-        conditions.append(M.month <= end.strftime("%Y-%m"))
-    return (
+    first, last = (d.strftime("%Y-%m") if d else None for d in (start, end))
+    if first:
+        conditions.append(M.month >= first)
+    if last:
+        conditions.append(M.month <= last)
+    query = (
         select(
             M.month.label("key"),
             M.attempts,
@@ -390,6 +392,12 @@ def _months(organisation_id: int, start, end, filters: Filters):
         )
         .where(*conditions)
         .order_by(M.month)
+    )
+    if today is None:
+        return query
+    counts = may_work.by_month(organisation_id, filters.post_id or EVERY_POST, first, last, today)
+    return query.add_columns(func.coalesce(counts.c.may_work, 0).label("may_work")).outerjoin(
+        counts, counts.c.month == M.month
     )
 
 
@@ -413,8 +421,8 @@ def pass_rate_query(
     sums those per group."""
     _key_column(by, s.get_bind().dialect.name)  # a bad grouping is a ReportError
     grain = _facts_grain(s, organisation_id, by, start, end, filters) if use_facts else None
-    if grain == 7 and by == "month" and today is None and not filters.department_id:
-        return _months(organisation_id, start, end, filters)
+    if grain == 7 and by == "month" and not filters.department_id:
+        return _months(organisation_id, start, end, filters, today)
     if grain is not None:
         inner = _from_facts(s, organisation_id, by, start, end, filters, grain)
     else:

@@ -51,7 +51,10 @@ class StandingSnapshot(Base):
     stale (version -1), a change to the posts a person holds their EVERY_POST row."""
 
     __tablename__ = "standing_snapshots"
-    __table_args__ = (Index("ix_standing_snapshots_org", "organisation_id", "computed_for"),)
+    __table_args__ = (
+        Index("ix_standing_snapshots_org", "organisation_id", "computed_for"),
+        {"sqlite_with_rowid": False},  # a report looks rows up by person and post: the key holds them
+    )
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
     post_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # a post's id, or EVERY_POST (0)

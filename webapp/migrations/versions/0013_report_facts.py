@@ -69,6 +69,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_standing_snapshots_person_id_people")),
         sa.PrimaryKeyConstraint("person_id", "post_id", name=op.f("pk_standing_snapshots")),
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_standing_snapshots_org", "standing_snapshots", ["organisation_id", "computed_for"])
     dialect = op.get_bind().dialect.name
