@@ -249,22 +249,36 @@ def _month_change(dialect: str, row: str, sign: str) -> str:
     )
 
 
+def _month_update(dialect: str) -> str:
+    """Fact row OLD became NEW (same month, post and person: its key never changes): the difference."""
+    delta = {
+        "attempts": "NEW.sittings - OLD.sittings",
+        "attempts_passed": "NEW.passes - OLD.passes",
+        "first_passed": f"{_ok(dialect, 'NEW.first_key')} - {_ok(dialect, 'OLD.first_key')}",
+        "latest_passed": f"{_ok(dialect, 'NEW.latest_key')} - {_ok(dialect, 'OLD.latest_key')}",
+    }
+    return (
+        f"UPDATE pass_rate_months SET {', '.join(f'{c} = {c} + {d}' for c, d in delta.items())} "
+        "WHERE organisation_id = NEW.organisation_id AND post_id = NEW.post_id AND month = NEW.period; "
+    )
+
+
 _SQLITE = (
     *_SQLITE,
     "CREATE TRIGGER pass_rate_months_insert AFTER INSERT ON pass_rate_facts WHEN NEW.grain = 'M' "
     f"BEGIN {_month_change('sqlite', 'NEW', '+')}END",
     "CREATE TRIGGER pass_rate_months_update AFTER UPDATE ON pass_rate_facts WHEN NEW.grain = 'M' "
-    f"BEGIN {_month_change('sqlite', 'OLD', '-')}{_month_change('sqlite', 'NEW', '+')}END",
+    f"BEGIN {_month_update('sqlite')}END",
     "CREATE TRIGGER pass_rate_months_delete AFTER DELETE ON pass_rate_facts WHEN OLD.grain = 'M' "
     f"BEGIN {_month_change('sqlite', 'OLD', '-')}END",
 )
 _POSTGRES = (
     *_POSTGRES,
     "CREATE OR REPLACE FUNCTION pass_rate_months_track() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    f"IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.grain = 'M' THEN {_month_change('postgresql', 'OLD', '-')}"
-    "END IF; "
-    f"IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.grain = 'M' THEN {_month_change('postgresql', 'NEW', '+')}"
-    "END IF; RETURN NULL; END $$",
+    f"IF TG_OP = 'UPDATE' AND NEW.grain = 'M' THEN {_month_update('postgresql')}END IF; "
+    f"IF TG_OP = 'DELETE' AND OLD.grain = 'M' THEN {_month_change('postgresql', 'OLD', '-')}END IF; "
+    f"IF TG_OP = 'INSERT' AND NEW.grain = 'M' THEN {_month_change('postgresql', 'NEW', '+')}END IF; "
+    "RETURN NULL; END $$",
     "CREATE TRIGGER pass_rate_months_track AFTER INSERT OR UPDATE OR DELETE ON pass_rate_facts FOR EACH ROW "
     "EXECUTE FUNCTION pass_rate_months_track()",
 )
