@@ -27,11 +27,21 @@ Measured on the 2-core development machine (AMD EPYC, shared with other helpers'
     2026-12-06, before the facts, with 今日可上岗 (load average 4.3 / 5.3 / 7.7):
         rows by post 138 ms = 3.3x, by month + xlsx 286 ms = 6.9x, the page 3021 ms = 72x,
         the page by month + xlsx 3259 ms = 78x (anchor 41.7 ms)
-    2026-12-06, with pass_rate_facts, pass_rate_months and standing_snapshots (load average FINAL_LOAD):
-FINAL_FIGURES
-What is left: the first view of a day replays every person's events (FIRST_VIEW); a snapshot is current for
-one day only (standing changes with the date). Per inspection, with an exam-kind filter, or over a range
-that cuts a month with sittings outside it, the rows still come from `attempts` (about as before).
+    2026-12-06, with pass_rate_facts, pass_rate_months and standing_snapshots (load average 6.4 → 5.1,
+    the full test suite running beside it):
+        {"median_ms_report": {"post": 9.5, "department": 11.3, "month": 1.2, "inspection": 172.0},
+         "anchor_median_ms": 88.5, "ratio_report_post_to_anchor": 0.11, "median_ms_report_post_from_attempts": 411.9,
+         "median_ms_report_month_plus_xlsx": 48.3, "ratio_export_to_anchor": 0.55,
+         "median_ms_page_post_with_today_total_trend": 41.0, "ratio_page_to_anchor": 0.46,
+         "median_ms_page_export_month_xlsx": 101.5, "ratio_page_export_to_anchor": 1.15,
+         "median_ms_page_post_first_view_of_a_day": 8779.5, "ratio_first_view_of_a_day_to_anchor": 99.23,
+         "per_person_aggregate_median_ms": 137.0, "peak_kib_report_plus_xlsx": 399.9, "seed_s": 93.45}
+    (an earlier run at load average ~5, without the suite: page 44 ms = 0.6x, page by month + xlsx 2.2x
+    before the month rows' 今日可上岗 became a set lookup.) Seeding takes longer (14 s -> 30-90 s): every
+    insert keeps its facts, as a submit does.
+What is left: the first view of a day replays every person's events (3.5-9 s, 50-100x): a snapshot is
+current for one day only (standing changes with the date). Per inspection, with an exam-kind filter, or over
+a range that cuts a month with sittings outside it, the rows still come from `attempts` (about as before).
 
     .venv/bin/python benchmarks/hr_export.py [--attempts 100000] [--runs 5]
 """
