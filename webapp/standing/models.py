@@ -48,7 +48,9 @@ class StandingSnapshot(Base):
     `version` is the person's in `standing_versions`. The row on EVERY_POST says whether they may work every
     post they hold. Triggers keep it honest: a person given a post gets a stale row for it (so do a person's
     sittings on a post: webapp/reports/models.py), a change to a post or an organisation makes its rows
-    stale (version -1), a change to the posts a person holds their EVERY_POST row."""
+    stale (version -1), a change to the posts a person holds their EVERY_POST row. A migration that rebuilds
+    events, posts, organisations or person_posts on SQLite (batch_alter_table) drops their triggers: it must
+    run `TRIGGERS["sqlite"]` again."""
 
     __tablename__ = "standing_snapshots"
     __table_args__ = (
