@@ -63,6 +63,69 @@ def test_upgrading_a_database_holding_referenced_rows_keeps_them_and_foreign_key
                 assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_migration_0013_fills_the_report_facts_from_the_attempts_and_its_triggers_keep_them(
+    app_config, tmp_path
+):
+    from webapp.infra.migrate import upgrade
+    from webapp.reports.models import facts_sql
+
+    def attempt(c, id, day, passed, submitted=True):
+        at = f"'2025-{day} 02:00:00'"
+        c.exec_driver_sql(
+            "INSERT INTO attempts (id, organisation_id, person_id, post_id, kind, started_at, submitted_at, seed,"
+            f" layout, blueprint, passed) VALUES ({id}, 1, 1, 1, 'periodic', {at}, {at if submitted else 'NULL'},"
+            f" 1, '[]', '{{}}', {'true' if passed else 'false'})"
+        )
+
+    def every_post(c):  # (period, sittings, passes) of the rows on every post
+        sql = "SELECT period, sittings, passes FROM pass_rate_facts WHERE post_id = 0 ORDER BY period"
+        return [tuple(r) for r in c.exec_driver_sql(sql)]
+
+    with _empty_database_app(app_config, tmp_path) as app:
+        upgrade(app, "0012_user_email")
+        with database(app).engine.begin() as c:
+            c.exec_driver_sql(
+                "INSERT INTO organisations (id, name, kind, high_risk, policy) VALUES (1, '甲', 'enterprise', false, '{}')"
+            )
+            c.exec_driver_sql(
+                "INSERT INTO posts (id, code, name, risk, special_operation) VALUES (1, 'weld', '电焊工', 'normal', false)"
+            )
+            c.exec_driver_sql(
+                "INSERT INTO people (id, organisation_id, employee_no, name, employment_type, active)"
+                " VALUES (1, 1, 'E1', '张三', '正式', true)"
+            )
+            attempt(c, 1, "01-10", False)
+            attempt(c, 2, "01-15", True)
+            attempt(c, 3, "02-03", True)
+        upgrade(app)
+        dialect = database(app).engine.dialect.name
+        recompute = facts_sql(dialect)
+        with database(app).engine.begin() as c:
+            assert every_post(c) == [
+                ("*", 3, 2),
+                ("2025", 3, 2),
+                ("2025-01", 2, 1),
+                ("2025-02", 1, 1),
+            ]
+            attempt(c, 4, "02-20", False, submitted=False)
+            c.exec_driver_sql("UPDATE attempts SET submitted_at = started_at WHERE id = 4")
+            c.exec_driver_sql("UPDATE attempts SET passed = false WHERE id = 2")
+            c.exec_driver_sql(
+                "INSERT INTO events (organisation_id, person_id, kind, occurred_on, data, recorded_at)"
+                " VALUES (1, 1, 'violation', '2025-02-21', '{}', '2025-02-21 02:00:00')"
+            )
+        with database(app).engine.connect() as c:
+            facts = {tuple(r) for r in c.exec_driver_sql("SELECT * FROM pass_rate_facts")}
+            assert facts == {tuple(r) for r in c.exec_driver_sql(recompute)}
+            assert every_post(c) == [
+                ("*", 4, 1),
+                ("2025", 4, 1),
+                ("2025-01", 2, 0),
+                ("2025-02", 2, 1),
+            ]
+            assert c.exec_driver_sql("SELECT version FROM standing_versions").scalar() == 1
+
+
 @pytest.mark.skipif(bool(TEST_DB_URL), reason="SQLite pragmas")
 def test_every_sqlite_connection_has_wal_foreign_keys_and_full_sync(app):
     with database(app).engine.connect() as c:

@@ -273,6 +273,18 @@ def init_app(app: Flask) -> None:
             s.close()
 
 
+def install_with(table, statements: dict[str, tuple[str, ...]], *after) -> None:
+    """Run `statements[dialect]` (triggers, their functions) whenever `table` is created by create_all, after
+    the tables `after` (the ones the triggers are on). A migration runs the same statements."""
+    from sqlalchemy import DDL
+
+    for other in after:
+        table.add_is_dependent_on(other)
+    for dialect, ddl in statements.items():
+        for statement in ddl:
+            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+
+
 def import_all_models() -> None:
     """Import every feature's `models` module (webapp/<feature>/models.py), so the metadata holds every table
     (Alembic autogenerate, create_all in tests) even before the feature's blueprint loads."""

@@ -15,7 +15,11 @@ Per group the report counts attempts and people, because one person may sit seve
 Filters: exam kind (考试类型), post and department together. The 合计 row is the same aggregate over
 all groups at once (people counted once), not a sum of the rows.
 
-The aggregate runs in SQL (one query: per group and person, then per group), on SQLite and PostgreSQL.
+The aggregate runs in SQL (one query: per group and person, then per group), on SQLite and PostgreSQL,
+over `pass_rate_facts` (one row per person, post and month, kept by triggers as attempts are written:
+webapp/reports/models.py) whenever that answers the question — no exam-kind filter, not per inspection,
+a range of whole months or one whose cut months have no sitting outside it — and over `attempts`
+otherwise. 今日可上岗 joins the day's standing snapshots (may_work.py) in the same query.
 """
 
 from __future__ import annotations
@@ -26,15 +30,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Integer, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from quizbank.model import EXAM_KINDS
 from webapp.exams.models import Attempt
 from webapp.infra.clock import SHANGHAI, format_local
 from webapp.infra.db import Base
 from webapp.org.models import Department, Person, Post
-from webapp.reports.may_work import MayWork, may_work_counts
+from webapp.reports import may_work
+from webapp.reports.models import COUNTED_KINDS, EVERY_POST, GRAIN, PassRateFact, PassRateMonth
 
 GROUPINGS: dict[str, str] = {"post": "岗位", "department": "部门", "month": "月份", "inspection": "检查"}
-COUNTED_KINDS = tuple(k for k in EXAM_KINDS if k != "practice")
 NO_DEPARTMENT = "（未分配部门）"
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -228,18 +231,8 @@ def _first_and_latest(dialect: str, ok):
     )
 
 
-def pass_rate_query(
-    s: Session,
-    organisation_id: int,
-    by: str,
-    start: date | None,
-    end: date | None,
-    filters: Filters = NO_FILTERS,
-):
-    """The aggregate: (key, attempts, attempts_passed, people, latest_passed, first_passed) per group.
-
-    The inner query is one row per group and person (their sittings, passes, first and latest result),
-    the outer one sums those per group."""
+def _from_attempts(s: Session, organisation_id: int, by: str, start, end, filters: Filters):
+    """One row per group and person from `attempts`: (key, person_id, attempts, ok, first_ok, latest_ok)."""
     dialect = s.get_bind().dialect.name
     key = _key_column(by, dialect).label("key")
     conditions = _conditions(s, organisation_id, by, start, end, filters)
@@ -248,6 +241,7 @@ def pass_rate_query(
     inner = (
         select(
             key,
+            Attempt.person_id.label("person_id"),
             func.count().label("attempts"),
             func.sum(ok).label("ok"),
             first.label("first_ok"),
@@ -258,8 +252,183 @@ def pass_rate_query(
     )
     if _needs_person(by, filters):
         inner = inner.join(Person, Person.id == Attempt.person_id)
+    return inner
+
+
+def _stored(moment: datetime) -> str:
+    """A UTC moment as the facts' keys begin (the stored submission time)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _cut_is_empty(s: Session, organisation_id: int, period: str, start=None, end=None) -> bool:
+    """Whether no sitting of the organisation in `period` (a month or year) falls before `start` / from the
+    day after `end` on: then the whole period's rows answer for the part of it in the range."""
+    F = PassRateFact
+    grain = GRAIN[len(period)]
+    where = (
+        F.organisation_id == organisation_id,
+        F.grain == grain,
+        F.post_id == EVERY_POST,
+        F.period == period,
+    )
+    if start is not None:
+        first = s.scalar(select(func.min(F.first_key)).where(*where))
+        return first is None or first >= _stored(_utc_bound(start))
+    latest = s.scalar(select(func.max(F.latest_key)).where(*where))
+    return latest is None or latest < _stored(_utc_bound(end + timedelta(days=1)))
+
+
+def _facts_grain(s: Session, organisation_id: int, by: str, start, end, filters: Filters) -> int | None:
+    """Which rows of `pass_rate_facts` give the same answer as `attempts` (by the length of their period): 0
+    (all time) without a range, 4 (years) when the range covers whole years, 7 (months) when it covers whole
+    months or by month; None when they cannot: per inspection or
+    exam kind (the facts keep neither), or a range cutting a month that has sittings outside it. A range
+    "covers" a period it cuts when no sitting of that period lies outside it (e.g. a range ending today)."""
+    if by == "inspection" or filters.inspections_only or filters.kind:
+        return None
+    if start is None and end is None and by != "month":
+        return 0
+    for length in (4, 7):
+        if length == 4 and by == "month":
+            continue
+        fmt = "%Y" if length == 4 else "%Y-%m"
+        first_of = (lambda d: d.replace(month=1, day=1)) if length == 4 else (lambda d: d.replace(day=1))
+        ok = (
+            not start
+            or start == first_of(start)
+            or _cut_is_empty(s, organisation_id, start.strftime(fmt), start)
+        )
+        if ok and end:
+            after = end + timedelta(days=1)
+            ok = first_of(after) == after or _cut_is_empty(s, organisation_id, end.strftime(fmt), end=end)
+        if ok:
+            return length
+    return None
+
+
+def _from_facts(s: Session, organisation_id: int, by: str, start, end, filters: Filters, grain: int):
+    """The same rows as `_from_attempts`, from `pass_rate_facts` rows of `grain` (see `_facts_grain`).
+
+    The rows are per period and person (on one post, or every post): when one period covers the range, or
+    the report is by month, they are already one per group and person and are read as they are; else they
+    are summed per group and person first."""
+    F = PassRateFact
+    if by == "all":
+        key = literal_column("'all'")
+    else:
+        key = {"post": F.post_id, "department": Person.department_id, "month": F.period}[by]
+    key = key.label("key")
+    sqlite = s.get_bind().dialect.name == "sqlite"
+
+    def result(k):  # the last character of a key: 1 if that sitting passed
+        return cast(func.substr(k, -1) if sqlite else func.right(k, 1), Integer)
+
+    fmt = "%Y" if grain == 4 else "%Y-%m"
+    conditions = [F.organisation_id == organisation_id, F.grain == GRAIN[grain]]
+    if start and grain:
+        conditions.append(F.period >= start.strftime(fmt))
+    if end and grain:
+        conditions.append(F.period <= end.strftime(fmt))
+    if filters.post_id:
+        conditions.append(F.post_id == filters.post_id)
+    elif by == "post":
+        conditions.append(F.post_id != EVERY_POST)
+    else:
+        conditions.append(F.post_id == EVERY_POST)
+    if filters.department_id:
+        from webapp.inspections.service import department_ids_under
+
+        conditions.append(Person.department_id.in_(department_ids_under(s, filters.department_id)))
+    one_period = grain == 0 or by == "month" or (start and end and start.strftime(fmt) == end.strftime(fmt))
+    if one_period:
+        inner = select(
+            key,
+            F.person_id.label("person_id"),
+            F.sittings.label("attempts"),
+            F.passes.label("ok"),
+            result(F.first_key).label("first_ok"),
+            result(F.latest_key).label("latest_ok"),
+        ).where(*conditions)
+    else:
+        inner = (
+            select(
+                key,
+                F.person_id.label("person_id"),
+                func.sum(F.sittings).label("attempts"),
+                func.sum(F.passes).label("ok"),
+                result(func.min(F.first_key)).label("first_ok"),
+                result(func.max(F.latest_key)).label("latest_ok"),
+            )
+            .where(*conditions)
+            .group_by(*(() if by == "all" else (key,)), F.person_id)
+        )
+    if _needs_person(by, filters):
+        inner = inner.join(Person, Person.id == F.person_id)
+    return inner
+
+
+def _months(organisation_id: int, start, end, filters: Filters, today: date | None):
+    """The rows by month as `pass_rate_months` keeps them (no department filter), with `today` the count of
+    their people who may work today beside them."""
+    M = PassRateMonth
+    conditions = [
+        M.organisation_id == organisation_id,
+        M.post_id == (filters.post_id or EVERY_POST),
+        M.people > 0,
+    ]
+    first, last = (d.strftime("%Y-%m") if d else None for d in (start, end))
+    if first:
+        conditions.append(M.month >= first)
+    if last:
+        conditions.append(M.month <= last)
+    query = (
+        select(
+            M.month.label("key"),
+            M.attempts,
+            M.attempts_passed,
+            M.people,
+            M.latest_passed,
+            M.first_passed,
+        )
+        .where(*conditions)
+        .order_by(M.month)
+    )
+    if today is None:
+        return query
+    counts = may_work.by_month(organisation_id, filters.post_id or EVERY_POST, first, last, today)
+    return query.add_columns(func.coalesce(counts.c.may_work, 0).label("may_work")).outerjoin(
+        counts, counts.c.month == M.month
+    )
+
+
+def pass_rate_query(
+    s: Session,
+    organisation_id: int,
+    by: str,
+    start: date | None,
+    end: date | None,
+    filters: Filters = NO_FILTERS,
+    today: date | None = None,
+    *,
+    use_facts: bool = True,
+):
+    """The aggregate: (key, attempts, attempts_passed, people, latest_passed, first_passed[, may_work]) per
+    group; `may_work` (今日可上岗) with `today`, from the standing snapshots (`may_work.refresh` first).
+
+    By month without 今日可上岗 the rows are read as `pass_rate_months` keeps them. Else the inner query is
+    one row per group and person (their sittings, passes, first and latest result), from `pass_rate_facts`
+    when it answers the question (`_facts_grain`), else from `attempts`; the outer one
+    sums those per group."""
+    _key_column(by, s.get_bind().dialect.name)  # a bad grouping is a ReportError
+    grain = _facts_grain(s, organisation_id, by, start, end, filters) if use_facts else None
+    if grain == 7 and by == "month" and not filters.department_id:
+        return _months(organisation_id, start, end, filters, today)
+    if grain is not None:
+        inner = _from_facts(s, organisation_id, by, start, end, filters, grain)
+    else:
+        inner = _from_attempts(s, organisation_id, by, start, end, filters)
     sub = inner.subquery()
-    return (
+    query = (
         select(
             sub.c.key,
             func.sum(sub.c.attempts).label("attempts"),
@@ -268,9 +437,13 @@ def pass_rate_query(
             func.sum(sub.c.latest_ok).label("latest_passed"),
             func.sum(sub.c.first_ok).label("first_passed"),
         )
+        .select_from(sub)
         .group_by(sub.c.key)
         .order_by(sub.c.key)
     )
+    if today is not None:
+        query = may_work.with_flag(query, sub, by, organisation_id, today)
+    return query
 
 
 def _labels(s: Session, organisation_id: int, by: str, keys: list) -> dict:
@@ -299,23 +472,6 @@ def _labels(s: Session, organisation_id: int, by: str, keys: list) -> dict:
     return {}
 
 
-def people_by_group(
-    s: Session, organisation_id: int, by: str, start, end, filters: Filters = NO_FILTERS
-) -> dict[object, set[int]]:
-    key = _key_column(by, s.get_bind().dialect.name).label("key")
-    q = (
-        select(key, Attempt.person_id)
-        .where(*_conditions(s, organisation_id, by, start, end, filters))
-        .distinct()
-    )
-    if _needs_person(by, filters):
-        q = q.join(Person, Person.id == Attempt.person_id)
-    out: dict[object, set[int]] = {}
-    for k, pid in s.execute(q):
-        out.setdefault(k, set()).add(pid)
-    return out
-
-
 def pass_rates(
     s: Session,
     organisation_id: int,
@@ -324,15 +480,13 @@ def pass_rates(
     end: date | None = None,
     filters: Filters = NO_FILTERS,
     today: date | None = None,
-    standing: MayWork | None = None,
+    *,
+    use_facts: bool = True,
 ) -> list[PassRateRow]:
-    """The rows; with `today`, each row's 今日可上岗 count too (from `standing` when given, which
-    remembers every (person, post) it computed for the next call)."""
-    result = s.execute(pass_rate_query(s, organisation_id, by, start, end, filters)).all()
-    may_work: dict[object, int] = {}
-    if today is not None and result:
-        groups = people_by_group(s, organisation_id, by, start, end, filters)
-        may_work = may_work_counts(s, organisation_id, by, groups, today, standing)
+    """The rows; with `today`, each row's 今日可上岗 count too (call `may_work.refresh` first: `report`
+    does). `use_facts=False` answers from `attempts` alone (the tests hold the two answers equal)."""
+    query = pass_rate_query(s, organisation_id, by, start, end, filters, today, use_facts=use_facts)
+    result = s.execute(query).all()
     labels = _labels(s, organisation_id, by, [r.key for r in result])
     rows = []
     for r in result:
@@ -353,7 +507,7 @@ def pass_rates(
                 people=int(r.people),
                 latest_passed=int(r.latest_passed or 0),
                 first_passed=int(r.first_passed or 0),
-                may_work_today=may_work.get(r.key, 0),
+                may_work_today=int(r.may_work or 0) if today is not None else 0,
             )
         )
     if by in ("post", "department"):
@@ -369,12 +523,13 @@ def total(
     end,
     filters: Filters = NO_FILTERS,
     today: date | None = None,
-    standing: MayWork | None = None,
+    *,
+    use_facts: bool = True,
 ) -> PassRateRow | None:
     """The 合计 row: the same aggregate over every group at once (a person in two groups counts once;
     按检查 totals the spot tests of inspections alone, like its rows)."""
     scope = replace(filters, inspections_only=by == "inspection")
-    rows = pass_rates(s, organisation_id, "all", start, end, scope, today, standing)
+    rows = pass_rates(s, organisation_id, "all", start, end, scope, today, use_facts=use_facts)
     return rows[0] if rows else None
 
 
@@ -387,9 +542,9 @@ def report(
     filters: Filters,
     today: date,
 ) -> tuple[list[PassRateRow], PassRateRow | None, list[PassRateRow]]:
-    """What the page, the API and the exports show: the rows and the 合计 row with 今日可上岗 (each
-    person's standing computed once for both), and the monthly trend."""
-    standing = MayWork(s, organisation_id, today)
-    rows = pass_rates(s, organisation_id, by, start, end, filters, today, standing)
+    """What the page, the API and the exports show: the rows and the 合计 row with 今日可上岗 (the standing
+    snapshots made current once for both), and the monthly trend."""
+    may_work.refresh(s, organisation_id, today)
+    rows = pass_rates(s, organisation_id, by, start, end, filters, today)
     trend = rows if by == "month" else pass_rates(s, organisation_id, "month", start, end, filters)
-    return rows, total(s, organisation_id, by, start, end, filters, today, standing), trend
+    return rows, total(s, organisation_id, by, start, end, filters, today), trend

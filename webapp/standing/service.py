@@ -1,7 +1,9 @@
 """Standing (上岗资格) in the shell: load a person's events, hand them to the core's `standing(...)`
 with the organisation's policy (`Policy.from_dict(org.policy)`), `high_risk` from the organisation and the
 post (`rules.is_high_risk`: a high-risk enterprise, or a post whose risk is high) and `special_operation`
-from the post. Nothing is stored: every call recomputes from the `events` table.
+from the post. Nothing is stored but a cache: every call recomputes from the `events` table, except what
+`refresh_snapshots` keeps for reports (whether each person may work each post today, current while their
+events, the post and the organisation are unchanged and the date is the same).
 
 Also the one place that appends events for the inspection and training areas (`record_event`), so
 every event row is written the same way (kind and data from `quizbank.rules.event_to_dict`).
@@ -15,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from quizbank import rules
 from webapp.infra import clock
 from webapp.org.models import Organisation, Person, PersonPost, Post
-from webapp.standing.models import Event
+from webapp.standing.models import EVERY_POST, Event, StandingSnapshot, StandingVersion
 
 
 class EventDataError(ValueError):
@@ -129,6 +131,70 @@ def standings_of(
             for post in posts[person.id]
         ]
     return out
+
+
+def refresh_snapshots(s: Session, organisation_id: int, today: date) -> int:
+    """Make the organisation's `standing_snapshots` current for `today`: the rows of another day, or older
+    than the person's events, or made stale by a trigger (a post given or sat, a post or the organisation
+    changed) are computed from the events (the core's `standing`) and written; the rest are left alone.
+    Returns how many were computed. Writes, so on SQLite it queues for the write lock, and only when
+    something is stale."""
+    version = func.coalesce(StandingVersion.version, 0)
+    stale = (
+        select(StandingSnapshot.person_id, StandingSnapshot.post_id, version)
+        .outerjoin(StandingVersion, StandingVersion.person_id == StandingSnapshot.person_id)
+        .where(
+            StandingSnapshot.organisation_id == organisation_id,
+            or_(StandingSnapshot.computed_for != today, StandingSnapshot.version != version),
+        )
+    )
+    if s.execute(stale.limit(1)).first() is None:
+        return 0
+    from webapp.infra.db import take_write_lock
+
+    take_write_lock(s)
+    # The versions are read before the events: an event committed in between leaves a snapshot that reads
+    # as stale next time, never one that reads as current without it.
+    todo = s.execute(stale).all()
+    if not todo:
+        return 0
+    events = events_of(s, {pid for pid, _, _ in todo})
+    held = posts_of(s, {pid for pid, post, _ in todo if post == EVERY_POST})
+    posts = {p.id: p for p in s.scalars(select(Post).where(Post.id.in_({post for _, post, _ in todo})))}
+    org = s.get(Organisation, organisation_id)
+    known: dict[tuple[int, int], bool] = {}
+
+    def may_work(pid: int, post: Post) -> bool:
+        if (pid, post.id) not in known:
+            known[(pid, post.id)] = compute(events[pid], org, post, today).may_work
+        return known[(pid, post.id)]
+
+    def row(pid: int, post: int, seen: int) -> dict[str, Any]:
+        if post == EVERY_POST:
+            ok = bool(held[pid]) and all(may_work(pid, p) for p in held[pid])
+        else:
+            ok = may_work(pid, posts[post])
+        return {
+            "person_id": pid,
+            "post_id": post,
+            "organisation_id": organisation_id,
+            "computed_for": today,
+            "version": seen,
+            "may_work": ok,
+        }
+
+    rows = [row(pid, post, seen) for pid, post, seen in todo]
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    upsert = insert(StandingSnapshot)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[StandingSnapshot.person_id, StandingSnapshot.post_id],
+        set_={k: upsert.excluded[k] for k in ("organisation_id", "computed_for", "version", "may_work")},
+    )
+    s.execute(upsert, rows)
+    return len(rows)
 
 
 def record_event(s: Session, person: Person, event: rules.Event, *, recorded_by: int | None) -> Event:
