@@ -63,7 +63,7 @@ def test_upgrading_a_database_holding_referenced_rows_keeps_them_and_foreign_key
                 assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_migration_0013_fills_the_report_facts_from_the_attempts_and_its_triggers_keep_them(
+def test_migration_0014_fills_the_report_facts_from_the_attempts_and_its_triggers_keep_them(
     app_config, tmp_path
 ):
     from webapp.infra.migrate import upgrade
@@ -81,8 +81,8 @@ def test_migration_0013_fills_the_report_facts_from_the_attempts_and_its_trigger
         sql = "SELECT period, sittings, passes FROM pass_rate_facts WHERE post_id = 0 ORDER BY period"
         return [tuple(r) for r in c.exec_driver_sql(sql)]
 
-    with _empty_database_app(app_config, tmp_path) as app:
-        upgrade(app, "0012_user_email")
+    with empty_database_app(app_config, tmp_path) as app:
+        upgrade(app, "0013_sealed_channel_secrets")
         with database(app).engine.begin() as c:
             c.exec_driver_sql(
                 "INSERT INTO organisations (id, name, kind, high_risk, policy) VALUES (1, '甲', 'enterprise', false, '{}')"

@@ -31,7 +31,7 @@ def _facts(db) -> set[tuple]:
 
 
 def _recomputed(db) -> set[tuple]:
-    """The facts as migration 0013's backfill computes them from `attempts`."""
+    """The facts as migration 0014's backfill computes them from `attempts`."""
     return {tuple(r) for r in db.execute(text(facts_sql(db.get_bind().dialect.name)))}
 
 

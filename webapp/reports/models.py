@@ -14,7 +14,7 @@ Triggers on `attempts` keep the rows true for every writer (the exam submit, its
 imports, a deadline's submit, a test's builder) in the statement that writes the attempt: an attempt
 inserted submitted, or submitted by an update, adds itself to its rows (an upsert that commutes with a
 concurrent one); any other change to a submitted attempt (its result, time, kind, person or post) or its
-deletion recomputes the rows it left and joined from `attempts`. Migration 0013 creates them and fills the
+deletion recomputes the rows it left and joined from `attempts`. Migration 0014 creates them and fills the
 table from the existing attempts.
 
 A migration that rebuilds `attempts` on SQLite (`batch_alter_table` copies the table) drops its triggers:
@@ -162,7 +162,7 @@ _TRACKED = "submitted_at, passed, kind, person_id, post_id, organisation_id"
 _SNAPSHOT_WANTED = stale_rows_sql(
     "SELECT NEW.person_id AS person_id, NEW.post_id AS post_id, NEW.organisation_id AS organisation_id"
 )
-SAT_POSTS = (  # migration 0013's backfill of those rows
+SAT_POSTS = (  # migration 0014's backfill of those rows
     f"SELECT DISTINCT person_id, post_id, organisation_id FROM pass_rate_facts "
     f"WHERE grain = 'Y' AND post_id != {EVERY_POST}"
 )

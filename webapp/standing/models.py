@@ -98,7 +98,7 @@ _POST_STALE = (
 _STALE_ROW = stale_rows_sql(
     "SELECT NEW.person_id AS person_id, NEW.post_id AS post_id, organisation_id FROM people WHERE id = NEW.person_id"
 )
-# Migration 0013's backfill: a stale row for every post a person holds
+# Migration 0014's backfill: a stale row for every post a person holds
 HELD_POSTS = (
     "SELECT pp.person_id AS person_id, pp.post_id AS post_id, p.organisation_id AS organisation_id "
     "FROM person_posts pp JOIN people p ON p.id = pp.person_id"

@@ -2,8 +2,8 @@
 filled here from the attempts so far) and standing_snapshots / standing_versions (今日可上岗 cached for a
 day, kept honest by triggers on events, posts and organisations)
 
-Revision ID: 0013_report_facts
-Revises: 0012_user_email
+Revision ID: 0014_report_facts
+Revises: 0013_sealed_channel_secrets
 Create Date: 2026-12-06 21:10:00
 """
 
@@ -14,8 +14,8 @@ from webapp.reports.models import SAT_POSTS, TRIGGERS as FACT_TRIGGERS, backfill
 from webapp.standing.models import HELD_POSTS, TRIGGERS as STANDING_TRIGGERS, stale_rows_sql
 
 
-revision = "0013_report_facts"
-down_revision = "0012_user_email"
+revision = "0014_report_facts"
+down_revision = "0013_sealed_channel_secrets"
 branch_labels = None
 depends_on = None
 
