@@ -102,7 +102,7 @@ def test_the_triggers_keep_the_facts_equal_to_the_attempts_and_the_months_to_the
         for m in db.scalars(select(PassRateMonth))
     }
     expected = {tuple(r) for r in db.execute(text(months_sql(db.get_bind().dialect.name)))}
-    assert {m for m in months if m[5]} == expected  # people > 0; the others are months whose people all went
+    assert {m for m in months if m[6]} == expected  # people > 0; the others are months whose people all went
 
 
 def test_the_report_from_the_facts_equals_the_report_from_the_attempts(db, history):

@@ -201,16 +201,30 @@ _POSTGRES = (
 )
 
 
+STRIPES = 64
+
+
+def _stripe(person_id: str) -> str:
+    # person_id modulo STRIPES, written without "%": the DDL goes through drivers' %-style parameter formats
+    return f"({person_id} - ({person_id} / {STRIPES}) * {STRIPES})"
+
+
 class PassRateMonth(Base):
     """The report's month rows as they are shown (the trend): per organisation, post (or EVERY_POST) and
     month, the sums of that month's `pass_rate_facts` rows — attempts, passes, people, first and latest
-    passes — kept by triggers on `pass_rate_facts` as its month rows come, change and go."""
+    passes — kept by triggers on `pass_rate_facts` as its month rows come, change and go.
+
+    Each month is kept in up to STRIPES rows (`stripe`: the person's id modulo STRIPES), summed when read:
+    every submit of an organisation in a month changes its month, and one row would make every concurrent
+    submit on PostgreSQL wait for the one before it to commit (the row lock is held to the end of the
+    transaction)."""
 
     __tablename__ = "pass_rate_months"
 
     organisation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     post_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    stripe: Mapped[int] = mapped_column(Integer, primary_key=True)
     attempts: Mapped[int] = mapped_column(Integer)
     attempts_passed: Mapped[int] = mapped_column(Integer)
     people: Mapped[int] = mapped_column(Integer)  # 0 once its last person's rows went: not shown
@@ -227,9 +241,9 @@ def _ok(dialect: str, key: str) -> str:
 def months_sql(dialect: str) -> str:
     """`pass_rate_months` computed from `pass_rate_facts` (the tests compare the table with it)."""
     return (
-        "SELECT organisation_id, post_id, period, sum(sittings), sum(passes), count(*), "
+        f"SELECT organisation_id, post_id, period, {_stripe('person_id')}, sum(sittings), sum(passes), count(*), "
         f"sum({_ok(dialect, 'first_key')}), sum({_ok(dialect, 'latest_key')}) FROM pass_rate_facts "
-        "WHERE grain = 'M' GROUP BY organisation_id, post_id, period"
+        f"WHERE grain = 'M' GROUP BY organisation_id, post_id, period, {_stripe('person_id')}"
     )
 
 
@@ -238,10 +252,11 @@ def _month_change(dialect: str, row: str, sign: str) -> str:
     this = "" if dialect == "sqlite" else "pass_rate_months."
     ok_first, ok_latest = _ok(dialect, f"{row}.first_key"), _ok(dialect, f"{row}.latest_key")
     return (
-        "INSERT INTO pass_rate_months (organisation_id, post_id, month, attempts, attempts_passed, people, "
-        f"first_passed, latest_passed) VALUES ({row}.organisation_id, {row}.post_id, {row}.period, "
+        "INSERT INTO pass_rate_months (organisation_id, post_id, month, stripe, attempts, attempts_passed, "
+        f"people, first_passed, latest_passed) VALUES ({row}.organisation_id, {row}.post_id, {row}.period, "
+        f"{_stripe(row + '.person_id')}, "
         f"{sign}{row}.sittings, {sign}{row}.passes, {sign}1, {sign}{ok_first}, {sign}{ok_latest}) "
-        "ON CONFLICT (organisation_id, post_id, month) DO UPDATE SET "
+        "ON CONFLICT (organisation_id, post_id, month, stripe) DO UPDATE SET "
         f"attempts = {this}attempts + excluded.attempts, "
         f"attempts_passed = {this}attempts_passed + excluded.attempts_passed, "
         f"people = {this}people + excluded.people, first_passed = {this}first_passed + excluded.first_passed, "
@@ -259,7 +274,8 @@ def _month_update(dialect: str) -> str:
     }
     return (
         f"UPDATE pass_rate_months SET {', '.join(f'{c} = {c} + {d}' for c, d in delta.items())} "
-        "WHERE organisation_id = NEW.organisation_id AND post_id = NEW.post_id AND month = NEW.period; "
+        "WHERE organisation_id = NEW.organisation_id AND post_id = NEW.post_id AND month = NEW.period "
+        f"AND stripe = {_stripe('NEW.person_id')}; "
     )
 
 

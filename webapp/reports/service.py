@@ -371,33 +371,35 @@ def _months(organisation_id: int, start, end, filters: Filters, today: date | No
     """The rows by month as `pass_rate_months` keeps them (no department filter), with `today` the count of
     their people who may work today beside them."""
     M = PassRateMonth
-    conditions = [
-        M.organisation_id == organisation_id,
-        M.post_id == (filters.post_id or EVERY_POST),
-        M.people > 0,
-    ]
+    conditions = [M.organisation_id == organisation_id, M.post_id == (filters.post_id or EVERY_POST)]
     first, last = (d.strftime("%Y-%m") if d else None for d in (start, end))
     if first:
         conditions.append(M.month >= first)
     if last:
         conditions.append(M.month <= last)
-    query = (
+    months = (  # a month's stripes summed (PassRateMonth)
         select(
             M.month.label("key"),
-            M.attempts,
-            M.attempts_passed,
-            M.people,
-            M.latest_passed,
-            M.first_passed,
+            func.sum(M.attempts).label("attempts"),
+            func.sum(M.attempts_passed).label("attempts_passed"),
+            func.sum(M.people).label("people"),
+            func.sum(M.latest_passed).label("latest_passed"),
+            func.sum(M.first_passed).label("first_passed"),
         )
         .where(*conditions)
-        .order_by(M.month)
+        .group_by(M.month)
+        .having(func.sum(M.people) > 0)
+        .subquery()
     )
+    query = select(
+        months.c.key, months.c.attempts, months.c.attempts_passed, months.c.people, months.c.latest_passed,
+        months.c.first_passed,
+    ).order_by(months.c.key)  # fmt: skip
     if today is None:
         return query
     counts = may_work.by_month(organisation_id, filters.post_id or EVERY_POST, first, last, today)
     return query.add_columns(func.coalesce(counts.c.may_work, 0).label("may_work")).outerjoin(
-        counts, counts.c.month == M.month
+        counts, counts.c.month == months.c.key
     )
 
 

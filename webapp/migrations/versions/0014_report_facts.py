@@ -40,12 +40,15 @@ def upgrade() -> None:
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("post_id", sa.Integer(), nullable=False),
         sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("stripe", sa.Integer(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("attempts_passed", sa.Integer(), nullable=False),
         sa.Column("people", sa.Integer(), nullable=False),
         sa.Column("first_passed", sa.Integer(), nullable=False),
         sa.Column("latest_passed", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("organisation_id", "post_id", "month", name=op.f("pk_pass_rate_months")),
+        sa.PrimaryKeyConstraint(
+            "organisation_id", "post_id", "month", "stripe", name=op.f("pk_pass_rate_months")
+        ),
     )
     op.create_table(
         "standing_versions",
