@@ -85,14 +85,18 @@ def question_text(q: Question) -> str:
     return text + f', "source": {s(q.source or "")}}}'
 
 
+_QUESTIONS_PER_WRITE = 1000  # a write per question costs more than the text; 1,000 are a few hundred KB
+
+
 def write_result_json(path: str, result: ImportResult, out: TextIO) -> None:
     """The --json object of DESIGN §5 (file, format, questions, problems), written one question at a
     time, never the whole text at once (the JSON of 100,000 questions is tens of MB)."""
     encode = _ENCODER.encode
     out.write(f'{{"file": {encode(path)}, "format": {encode(result.format)}, "questions": [')
-    for i, q in enumerate(result.questions):
-        out.write(", " if i else "")
-        out.write(question_text(q))
+    questions = result.questions
+    for start in range(0, len(questions), _QUESTIONS_PER_WRITE):
+        out.write(", " if start else "")
+        out.write(", ".join(map(question_text, questions[start : start + _QUESTIONS_PER_WRITE])))
     out.write('], "problems": [')
     for i, p in enumerate(result.problems):
         out.write(", " if i else "")
