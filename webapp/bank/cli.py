@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizbank.model import ImportResult
+from webapp.handbooks import models as _handbook_tables  # noqa: F401  (an import cites their versions)
 from webapp.infra.errors import ApiError
 from webapp.org.models import Post
 from webapp.org.service import find_organisation
@@ -64,31 +65,48 @@ def import_questions(
 
     Without a post the questions are general knowledge (通用知识) for every post. Raises ValueError (or the
     bank service's ApiError) and writes nothing when the organisation or post is unknown or a question is
-    not well-formed. `app` defaults to one built from the environment (QUIZBANK_HOME / DATABASE_URL),
-    migrated to the latest schema first."""
+    not well-formed. Without `app`, the database of the environment (QUIZBANK_HOME / DATABASE_URL),
+    migrated to the latest schema first; the web app is not built (its pages would import every feature)."""
+    from webapp.infra.db import default_database_url, open_database, transaction
+
+    if app is not None:
+        with app.app_context(), transaction(app) as s:
+            return _write(s, result, post, organisation, part, title)
+    from webapp.infra.migrate import at_head, upgrade_database
+
+    db = open_database(default_database_url())
+    try:
+        if not at_head(db):
+            upgrade_database(db)
+        with transaction(db) as s:
+            return _write(s, result, post, organisation, part, title)
+    finally:
+        db.dispose()
+
+
+def _write(
+    s: Session,
+    result: ImportResult,
+    post: str | None,
+    organisation: str | int | None,
+    part: str | None,
+    title: str | None,
+) -> int:
     from webapp.bank.service import import_questions_into
-    from webapp.infra.db import transaction
 
-    if app is None:
-        from webapp import create_app
-        from webapp.infra.migrate import upgrade
-
-        app = create_app()
-        upgrade(app)
     part = part or ("professional" if post else "general")
-    with app.app_context(), transaction(app) as s:
-        org = find_organisation(s, organisation)
-        post_row = find_post(s, post, org.id) if post else None
-        try:
-            with _import_page_cache(s):
-                import_questions_into(
-                    s,
-                    result.questions,
-                    organisation_id=org.id,
-                    post=post_row,
-                    part=part,
-                    title=title or f"命令行导入（{result.format or '文件'}，{len(result.questions)} 题）",
-                )
-        except ApiError as e:
-            raise ValueError(e.description) from e
-        return len(result.questions)
+    org = find_organisation(s, organisation)
+    post_row = find_post(s, post, org.id) if post else None
+    try:
+        with _import_page_cache(s):
+            import_questions_into(
+                s,
+                result.questions,
+                organisation_id=org.id,
+                post=post_row,
+                part=part,
+                title=title or f"命令行导入（{result.format or '文件'}，{len(result.questions)} 题）",
+            )
+    except ApiError as e:
+        raise ValueError(e.description) from e
+    return len(result.questions)

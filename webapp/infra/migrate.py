@@ -17,7 +17,7 @@ from alembic.config import Config
 from flask import Flask
 from sqlalchemy.engine import Connection
 
-from webapp.infra.db import WRITE_INTENT, database
+from webapp.infra.db import WRITE_INTENT, Database, database
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 
@@ -31,10 +31,25 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(app: Flask, revision: str = "head") -> None:
-    cfg = alembic_config(app.config["DATABASE_URL"])
-    with database(app).engine.connect() as connection, migrating(connection):
+    upgrade_database(database(app), revision)
+
+
+def upgrade_database(db: Database, revision: str = "head") -> None:
+    cfg = alembic_config(db.url)
+    with db.engine.connect() as connection, migrating(connection):
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+
+
+def at_head(db: Database) -> bool:
+    """Whether the database's schema is the latest revision, read without running the migration environment
+    (which imports every feature's tables): the revision files' heads against the database's alembic_version."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    with db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
 
 
 @contextmanager
