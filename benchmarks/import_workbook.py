@@ -24,7 +24,7 @@ rows, 4.0 MB):
          "commit_ratio": 7.86, "commit_cpu_ratio": 7.85, "commit_peak_rss_mb": 289.2}
     2026-12-06, that code again at the start of this round (load average 3.3 / 2.2 / 1.0):
         ratio 3.89, cpu_ratio 3.74; commit_ratio 9.29, commit_cpu_ratio 8.92; commit 291.5 MB
-    2026-12-06, now (the machine busy with other helpers' test runs; two runs):
+    2026-12-06, now (the machine busy with other helpers' test runs; three runs):
         load average 6.9 / 5.5 / 4.7: {"bare_calamine_seconds": 2.301, "bare_calamine_cpu_seconds": 1.335,
          "dry_run_seconds": 7.18, "dry_run_cpu_seconds": 3.94, "ratio": 3.12, "cpu_ratio": 2.95,
          "dry_run_peak_rss_mb": 144.3, "commit_seconds": 11.131, "commit_cpu_seconds": 6.337,
@@ -33,9 +33,13 @@ rows, 4.0 MB):
          "dry_run_seconds": 3.933, "dry_run_cpu_seconds": 3.765, "ratio": 2.99, "cpu_ratio": 2.99,
          "dry_run_peak_rss_mb": 144.3, "commit_seconds": 11.635, "commit_cpu_seconds": 7.132,
          "commit_ratio": 8.85, "commit_cpu_ratio": 5.66, "commit_peak_rss_mb": 190.0}
+        load average 4.7 / 4.5 / 5.7: {"bare_calamine_seconds": 1.357, "bare_calamine_cpu_seconds": 1.343,
+         "dry_run_seconds": 5.474, "dry_run_cpu_seconds": 4.427, "ratio": 4.04, "cpu_ratio": 3.3,
+         "dry_run_peak_rss_mb": 144.2, "commit_seconds": 6.236, "commit_cpu_seconds": 6.228,
+         "commit_ratio": 4.6, "commit_cpu_ratio": 4.64, "commit_peak_rss_mb": 190.2}
         The commit's wall time waits on the disk (~40 MB of WAL written, fsynced and checkpointed, on a
         disk other helpers' databases share): its CPU ratio is the steadier figure. Goal not reached:
-        dry run ~3x, commit ~4.8-5.7x CPU; peak RSS 190 MB (< 300 MB).
+        dry run 3.0-3.3x CPU, commit 4.6-5.7x CPU; peak RSS 190 MB (< 300 MB).
     Not importing openpyxl to read saves ~0.2 s CPU of the dry run (A/B in one sitting: 2.93 -> 2.76 s).
     openpyxl read_only row iteration 8.5 s (24 s under load) vs calamine ~0.7 s -> calamine kept.
 What this round cut (each change checked by an A/B in one process, and by a differential run of 3,000
