@@ -17,18 +17,51 @@ rows, 4.0 MB):
     before (a regex compiled per row, JSON built whole)   dry run 20.2 s CPU (29x), peak RSS 305 MB
     2026-12-06, before this round (load average ~3):       dry run 3.02 s CPU (3.35x CPU, 2.69x wall),
         commit 33.7 s wall / 32.4 s CPU (~30x; an ORM object per question), peak RSS 710 MB
-    2026-12-06, now (load average 3.3 / 5.8 / 8.2):
+    2026-12-06, the round before (load average 3.3 / 5.8 / 8.2):
         {"bare_calamine_seconds": 1.066, "bare_calamine_cpu_seconds": 0.917,
          "dry_run_seconds": 3.556, "dry_run_cpu_seconds": 3.027, "ratio": 3.34, "cpu_ratio": 3.3,
          "dry_run_peak_rss_mb": 157.8, "commit_seconds": 8.381, "commit_cpu_seconds": 7.202,
          "commit_ratio": 7.86, "commit_cpu_ratio": 7.85, "commit_peak_rss_mb": 289.2}
+    2026-12-06, that code again at the start of this round (load average 3.3 / 2.2 / 1.0):
+        ratio 3.89, cpu_ratio 3.74; commit_ratio 9.29, commit_cpu_ratio 8.92; commit 291.5 MB
+    2026-12-06, now (the machine busy with other helpers' test runs; three runs):
+        load average 6.9 / 5.5 / 4.7: {"bare_calamine_seconds": 2.301, "bare_calamine_cpu_seconds": 1.335,
+         "dry_run_seconds": 7.18, "dry_run_cpu_seconds": 3.94, "ratio": 3.12, "cpu_ratio": 2.95,
+         "dry_run_peak_rss_mb": 144.3, "commit_seconds": 11.131, "commit_cpu_seconds": 6.337,
+         "commit_ratio": 4.84, "commit_cpu_ratio": 4.75, "commit_peak_rss_mb": 190.1}
+        load average 5.7 / 6.5 / 7.4: {"bare_calamine_seconds": 1.314, "bare_calamine_cpu_seconds": 1.26,
+         "dry_run_seconds": 3.933, "dry_run_cpu_seconds": 3.765, "ratio": 2.99, "cpu_ratio": 2.99,
+         "dry_run_peak_rss_mb": 144.3, "commit_seconds": 11.635, "commit_cpu_seconds": 7.132,
+         "commit_ratio": 8.85, "commit_cpu_ratio": 5.66, "commit_peak_rss_mb": 190.0}
+        load average 4.7 / 4.5 / 5.7: {"bare_calamine_seconds": 1.357, "bare_calamine_cpu_seconds": 1.343,
+         "dry_run_seconds": 5.474, "dry_run_cpu_seconds": 4.427, "ratio": 4.04, "cpu_ratio": 3.3,
+         "dry_run_peak_rss_mb": 144.2, "commit_seconds": 6.236, "commit_cpu_seconds": 6.228,
+         "commit_ratio": 4.6, "commit_cpu_ratio": 4.64, "commit_peak_rss_mb": 190.2}
+        The commit's wall time waits on the disk (~40 MB of WAL written, fsynced and checkpointed, on a
+        disk other helpers' databases share): its CPU ratio is the steadier figure. Goal not reached:
+        dry run 3.0-3.3x CPU, commit 4.6-5.7x CPU; peak RSS 190 MB (< 300 MB).
     Not importing openpyxl to read saves ~0.2 s CPU of the dry run (A/B in one sitting: 2.93 -> 2.76 s).
     openpyxl read_only row iteration 8.5 s (24 s under load) vs calamine ~0.7 s -> calamine kept.
-Where the time goes (cProfile): calamine's parse ~0.86 s and its rows ~0.28 s (the floor); per row
-~15 us of Python (splitting options ~3 us, the content id ~1.8 us, building the Question ~1.9 us,
-cleaning ~10 cells, stem numbering ~1 us); the JSON ~0.25 s. The commit adds the web shell's imports
-(~1.2 s CPU, in a thread during the parse), create_app (~0.3 s), question_problems (~0.2 s), building
-the rows (~0.3 s) and SQLite's executemany (~0.7 s).
+What this round cut (each change checked by an A/B in one process, and by a differential run of 3,000
+random tricky tables and the corpus: old and new code give the same questions, problems and JSON):
+- per row, ~30% of the Python: option cells split once per distinct text (lru: 判断题 and repeated
+  choices), numbers of repeating columns (难度 3.0) cleaned once, the question built positionally, the
+  content id from digest()[:6].hex(), a blank row told without cleaning its text, a skipped row's
+  problem without a closure per row; the --json questions written 1,000 per write;
+- the commit no longer builds the Flask app: `quizbank import` imports the bank's service and tables
+  only (webapp.bank loads its pages when create_app asks for bp), checks the schema is at the latest
+  revision from the revision files (migrating only when behind), and writes through the same service
+  in one transaction: ~1.2 s CPU of imports and ~100 MB less (289 -> 190 MB);
+- SQLite's page cache at 32 MB while the import writes (the ext_id indexes take rows in hash order):
+  the executemany ~40% quicker.
+Where the time goes now (cProfile): calamine's parse and rows (the floor); per row, the row's own checks
+and cells, the content id (sha256 of the JSON of type/stem/options/answer), stem numbering, option
+splitting, building the Question (a frozen dataclass: its generated __init__ sets each field through
+object.__setattr__; writing the instance dict instead was tried, and costs memory and slower attribute
+reads in 3.11); the commit adds question_problems (~0.2 s), the rows (~0.3 s), SQLite's executemany and
+the commit. What is left: ~10 us of Python per row against the ~5 us a 2x dry run allows; next steps
+would be a compiled row reader, or inserting while the next rows are read (sqlite3 and calamine both
+release the GIL).
 Run: .venv/bin/python benchmarks/import_workbook.py [--rows N] [--repeat N] [--compare]
 Prints ONE JSON line.
 """

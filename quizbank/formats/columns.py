@@ -152,11 +152,15 @@ def short_cell(row: Sequence[object], col: int | None) -> str:
     if col is None or col < 0 or col >= len(row):
         return ""
     value = row[col]
-    return _clean_repeated(value) if value.__class__ is str and len(value) <= 64 else cell(row, col)
+    kind = value.__class__
+    if kind is str and len(value) <= 64 or kind is float or kind is int:
+        return _clean_repeated(value)
+    return cell(row, col)
 
 
 @functools.lru_cache(maxsize=4096)
-def _clean_repeated(value: str) -> str:
+def _clean_repeated(value: str | float) -> str:
+    # Untyped: 3 and 3.0 share an entry, and their text is the same ("3"); True (a bool) never comes here.
     text = t.clean(value)
     return unguard_formula(text) if text[:1] == "'" else text
 

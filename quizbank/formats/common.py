@@ -125,10 +125,11 @@ def content_key(type: str, stem: str, options: tuple[str, ...], answer: tuple[in
     # per-call set-up: this runs once per imported row.
     s = _json_string
     payload = f"[{s(type)},{s(stem)},[{','.join(map(s, options))}],[{','.join(map(str, answer))}]]"
-    return "imp-" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+    return "imp-" + _sha256(payload.encode()).digest()[:6].hex()  # = hexdigest()[:12]
 
 
 _json_string = json.encoder.encode_basestring  # the C encoder json.dumps uses with ensure_ascii=False
+_sha256 = hashlib.sha256
 
 
 def _with_id(question: Question, qid: str) -> Question:

@@ -6,6 +6,7 @@ A, B, C… (any case, full or half width, any of the usual separators, some miss
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -18,6 +19,7 @@ _INLINE_LABEL = re.compile(r"(?:^|(?<=\s))([A-H])\s*[.．、)）]")
 _LOOKALIKE = {"B": "8"}
 
 
+@functools.lru_cache(maxsize=4096)  # option cells repeat: 判断题 "A.正确**B.错误", the same four choices
 def split_options(cell: str) -> tuple[str, ...]:
     """One 选项 cell → option texts without labels.
 
@@ -32,11 +34,10 @@ def split_options(cell: str) -> tuple[str, ...]:
         return ()
     for sep in _SEPARATORS:
         if sep in text:
-            parts = [p.strip() for p in text.split(sep)]
+            parts = [p for p in map(str.strip, text.split(sep)) if p]
             break
     else:
-        parts = _split_inline(text)
-    parts = [p for p in parts if p]
+        parts = [p for p in _split_inline(text) if p]
     if 1 < len(parts) <= len(OPTION_LABELS) and [p[0] for p in parts] == _LABEL_RUNS[len(parts)]:
         options = tuple(map(_after_own_label, parts))  # the usual case: every piece starts with its label
     else:

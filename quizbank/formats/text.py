@@ -110,7 +110,8 @@ def number_stem(
         if not stripped or stripped == stem.strip():
             return stem.strip(), None
         return stripped, stem_number(stem)
-    number, separator, after = int(m.group(1)), m.group(2), m.group(3)
+    digits, separator, after = m.groups()
+    number = int(digits)
     rest = stem[m.end(2) :].strip()
     if not rest:
         return stem.strip(), None
@@ -119,7 +120,7 @@ def number_stem(
     in_sequence = number == expected or (following is not None and following == number + 1)
     if not (certain or in_sequence):
         return stem.strip(), None
-    again = _REPEATED_NUMBER.match(rest) if marks else None
+    again = _REPEATED_NUMBER.match(rest) if marks and rest[0].isdigit() else None  # every \d isdigit()
     if again and int(again.group(1)) == number and again.group(2) not in "0123456789":
         rest = rest[again.end(1) :].lstrip(" \t.．、，")  # "536、536.焊接…", but not "12、12.5米…"
     return rest, number

@@ -240,3 +240,59 @@ def test_cli_import_stores_rows_as_the_bank_reads_them_drafts_of_the_part_with_s
         )
     found = db.scalars(browse_query(db, org.id, Filters(tag="动火", status="all"))).all()
     assert {r.source for r in found} >= {r.source for r in rows if "动火" in r.tags} != set()
+
+
+def test_cli_import_writes_without_the_web_app_into_the_database_it_migrates_first(tmp_path):
+    """`quizbank import FILE` (no app given): the environment's database, brought to the latest schema when
+    behind, one transaction, and none of the pages loaded (they would import every feature)."""
+    import os
+    import subprocess
+    import sys
+
+    from webapp.infra.db import open_database, transaction
+    from webapp.infra.migrate import at_head
+
+    home = tmp_path / "home"
+    bank = tmp_path / "bank.xlsx"
+    bank.write_bytes(xlsx(bank_rows(2)))  # 3 importable rows, one refused (its answer is not an option)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"QUIZBANK_HOME": str(home)}
+    run = """if True:
+        import sys
+        from quizbank.cli import main
+        code = main(["import", sys.argv[1], "--post", sys.argv[2]])
+        print("pages loaded:", sorted(m for m in sys.modules if m.endswith((".routes", "_routes"))))
+        sys.exit(code)
+    """
+
+    def cli(post: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", run, str(bank), post], env=env, capture_output=True, text=True, timeout=120
+        )
+
+    def written(s) -> list[tuple[str, str, str]]:
+        rows = s.scalars(select(Question).where(Question.organisation_id.is_not(None))).all()
+        return sorted((r.type, r.status, r.part) for r in rows)
+
+    empty = cli("welding")  # a home without a database: created and migrated, but it holds no organisation
+    assert empty.returncode == 1 and "还没有单位" in empty.stderr, empty.stderr
+    db = open_database(f"sqlite:///{home / 'quizbank.sqlite'}")
+    try:
+        assert at_head(db)
+        with transaction(db) as s:
+            make_org(s, "甲企业")
+            make_post(s, "welding")
+        done = cli("welding")
+        assert done.returncode == 0, done.stderr
+        assert "已写入数据库：3 题" in done.stdout and "pages loaded: []" in done.stdout
+        refused = cli("nowhere")
+        assert refused.returncode == 1 and "岗位“nowhere”不存在" in refused.stderr, refused.stderr
+        with transaction(db, write=False) as s:
+            assert written(s) == [
+                ("single", "draft", "professional"),
+                ("single", "draft", "professional"),
+                ("truefalse", "draft", "professional"),
+            ]
+            imports = select(func.count()).select_from(QuestionSet).where(QuestionSet.origin == "import")
+            assert s.scalar(imports) == 1
+    finally:
+        db.dispose()

@@ -149,7 +149,7 @@ _json_text = json.encoder.encode_basestring_ascii  # what json.dumps writes for 
 def _json_list(values: Iterable[object]) -> str:
     """`json.dumps(list(values))` for a list of str or int, character for character, without the encoder's
     per-call set-up: tag search (`browse_query`) matches the stored text, so it must not change."""
-    return "[" + ", ".join(_json_text(v) if v.__class__ is str else str(v) for v in values) + "]"
+    return "[" + ", ".join([_json_text(v) if v.__class__ is str else str(v) for v in values]) + "]"
 
 
 def _new_row(q: model.Question, set_id: int, organisation_id: int | None, status: str, part: str) -> tuple:

@@ -205,6 +205,13 @@ class Database:
         self.engine.dispose()
 
 
+def open_database(url: str, **engine_options) -> Database:
+    """The database at `url`; an SQLite file's folder is made first."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return Database(url, **engine_options)
+
+
 def database(app: Flask | None = None) -> Database:
     return (app or current_app).extensions["db"]
 
@@ -225,10 +232,11 @@ def keep_changes_on_error() -> None:
 
 
 @contextmanager
-def transaction(app: Flask, *, write: bool = True) -> Iterator[Session]:
+def transaction(app: Flask | Database, *, write: bool = True) -> Iterator[Session]:
     """A session for work outside a request: commits on success, rolls back on error. On SQLite a
-    writing transaction starts with BEGIN IMMEDIATE, like a POST request (`write=False` for reads)."""
-    s = database(app).sessionmaker()
+    writing transaction starts with BEGIN IMMEDIATE, like a POST request (`write=False` for reads).
+    `app` may be a Database itself, for a command that writes without building the web app."""
+    s = (app if isinstance(app, Database) else database(app)).sessionmaker()
     try:
         if write:
             s.connection(execution_options={WRITE_INTENT: True})  # begins the transaction now
@@ -244,12 +252,10 @@ def transaction(app: Flask, *, write: bool = True) -> Iterator[Session]:
 def init_app(app: Flask) -> None:
     url = app.config.get("DATABASE_URL") or default_database_url(Path(app.instance_path))
     app.config["DATABASE_URL"] = url
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine_options = dict(app.config.get("DATABASE_ENGINE_OPTIONS") or {})
     if app.config.get("DATABASE_NULLPOOL"):
         engine_options["poolclass"] = NullPool
-    app.extensions["db"] = Database(url, **engine_options)
+    app.extensions["db"] = open_database(url, **engine_options)
 
     @app.after_request
     def _commit(response):

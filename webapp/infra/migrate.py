@@ -17,7 +17,7 @@ from alembic.config import Config
 from flask import Flask
 from sqlalchemy.engine import Connection
 
-from webapp.infra.db import WRITE_INTENT, database
+from webapp.infra.db import WRITE_INTENT, Database, database
 from webapp.infra.sealing import secret_keys
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
@@ -32,19 +32,30 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(app: Flask, revision: str = "head") -> None:
-    _run(app, command.upgrade, revision)
+    _run(database(app), command.upgrade, revision, secret_keys(app.config))
 
 
 def downgrade(app: Flask, revision: str) -> None:
-    _run(app, command.downgrade, revision)
+    _run(database(app), command.downgrade, revision, secret_keys(app.config))
 
 
-def _run(app: Flask, step, revision: str) -> None:
-    cfg = alembic_config(app.config["DATABASE_URL"])
-    cfg.attributes["secret_keys"] = secret_keys(app.config)  # a migration that seals or opens secrets
-    with database(app).engine.connect() as connection, migrating(connection):
+def _run(db: Database, step, revision: str, keys) -> None:
+    cfg = alembic_config(db.url)
+    cfg.attributes["secret_keys"] = keys  # a migration that seals or opens secrets
+    with db.engine.connect() as connection, migrating(connection):
         cfg.attributes["connection"] = connection
         step(cfg, revision)
+
+
+def at_head(db: Database) -> bool:
+    """Whether the database's schema is the latest revision, read without running the migration environment
+    (which imports every feature's tables): the revision files' heads against the database's alembic_version."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    with db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
 
 
 @contextmanager

@@ -10,9 +10,6 @@ Create Date: 2026-12-06 21:10:00
 from alembic import op
 import sqlalchemy as sa
 
-from webapp.reports.models import SAT_POSTS, TRIGGERS as FACT_TRIGGERS, backfill_sql
-from webapp.standing.models import HELD_POSTS, TRIGGERS as STANDING_TRIGGERS, stale_rows_sql
-
 
 revision = "0014_report_facts"
 down_revision = "0013_sealed_channel_secrets"
@@ -21,6 +18,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # imported here, not when the file is read: reading the revision files (`migrate.at_head`) stays light
+    from webapp.reports.models import SAT_POSTS, TRIGGERS as FACT_TRIGGERS, backfill_sql
+    from webapp.standing.models import HELD_POSTS, TRIGGERS as STANDING_TRIGGERS, stale_rows_sql
+
     op.create_table(
         "pass_rate_facts",
         sa.Column("organisation_id", sa.Integer(), nullable=False),
