@@ -67,7 +67,8 @@ def current_lock() -> KioskLock | None:
     """The kiosk state of the signed-in session, if it is in one (a bearer token never is)."""
     if "kiosk_lock" not in g:
         lock = None
-        if current_user.is_authenticated and not g.get("auth_by_token", False):
-            lock = kiosk.active_lock(session, current_user.id, cookie.get(KIOSK_KEY))
+        key = cookie.get(KIOSK_KEY)  # first: without one no user is loaded (a public page stays cheap)
+        if key and current_user.is_authenticated and not g.get("auth_by_token", False):
+            lock = kiosk.active_lock(session, current_user.id, key)
         g.kiosk_lock = lock
     return g.kiosk_lock

@@ -192,7 +192,8 @@ _POSTGRES = (
     f"IF OLD.submitted_at IS NOT NULL THEN {_refresh('postgresql', 'OLD')}END IF; "
     f"IF TG_OP = 'UPDATE' AND NEW.submitted_at IS NOT NULL THEN {_refresh('postgresql', 'NEW')}END IF; "
     "RETURN NULL; END $$",
-    "CREATE TRIGGER pass_rate_facts_insert AFTER INSERT ON attempts FOR EACH ROW "
+    # not called for an attempt inserted open (every exam start): only one inserted submitted counts
+    f"CREATE TRIGGER pass_rate_facts_insert AFTER INSERT ON attempts FOR EACH ROW WHEN ({_COUNTED_NEW}) "
     "EXECUTE FUNCTION pass_rate_facts_track()",
     f"CREATE TRIGGER pass_rate_facts_update AFTER UPDATE OF {_TRACKED} ON attempts FOR EACH ROW "
     "EXECUTE FUNCTION pass_rate_facts_track()",
