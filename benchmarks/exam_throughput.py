@@ -17,15 +17,19 @@ QUIZBANK_TEST_DATABASE_URL) with rps, p50/p95/p99 and product ÷ floor for save 
     .venv/bin/python benchmarks/exam_throughput.py [--workers 20] [--rounds 50]
     .venv/bin/python benchmarks/exam_throughput.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-Figures (2026-12-06 19:40–19:50, merged main, AMD EPYC 2 cores with nobody else on the machine, load average
-2–8 from the runs; --rounds 50 --workers 20 --saves 10: 1,000 submits and 10,000 saves per database;
-product ÷ floor, rps, p50/p99; saves and submits on the lean path, webapp/exams/lean.py):
-  sqlite      save 0.588, 0.603 (641 vs 1063 rps; p50 14 vs 9 ms, p99 177 vs 113 ms)
-              submit 0.427, 0.401 (185 vs 460 rps; p50 36 vs 12 ms, p99 128 vs 59 ms)
-  postgresql  save 0.639, 0.571 (776 vs 1358 rps; p50 22 vs 13 ms, p99 65 vs 30 ms)
-              submit 0.727, 0.705 (310 vs 440 rps; p50 42 vs 27 ms, p99 85 vs 74 ms)
-  before (Flask serving both, same idle machine): save 0.28 / 0.22, submit 0.06 / 0.10; when issue 13 was
-  filed: save 0.22 / 0.18, submit 0.09 / 0.12. Goals: save ≥ 0.6, submit ≥ 0.5; SQLite's submit is short.
+Figures (2026-12-06 22:15–22:30, merged main, AMD EPYC 2 cores, nobody else on the machine, load average 1–3
+from the runs; --rounds 50 --workers 20 --saves 10: 1,000 submits and 10,000 saves per database; product ÷
+floor, rps, p50/p99 of the last run; a first start, saves and submits on the lean path, webapp/exams/lean.py):
+  sqlite      save 0.631, 0.657, 0.594 (486 vs 818 rps; p50 34 vs 12 ms, p99 115 vs 142 ms)
+              submit 0.507, 0.414, 0.468 (170 vs 364 rps; p50 69 vs 16 ms, p99 136 vs 63 ms)
+  postgresql  save 1.081, 1.168 (622 vs 532 rps; p50 28 vs 27 ms, p99 75 vs 120 ms: one autocommit statement
+              against the floor's BEGIN, INSERT, COMMIT)
+              submit 0.688, 0.662 (200 vs 302 rps; p50 66 vs 43 ms, p99 216 vs 109 ms)
+  With the other engineers' tests running (load 4–8) SQLite gave save 0.72–0.85, submit 0.59–0.62: the floor
+  slows more. Before this stop, same idle machine at 19:40: save 0.55–0.60 / 0.54–0.64, submit 0.40–0.43 /
+  0.64–0.73; Flask serving both: save 0.28 / 0.22, submit 0.06 / 0.10; when issue 13 was filed: save
+  0.22 / 0.18, submit 0.09 / 0.12. Goals: save ≥ 0.6, submit ≥ 0.5; SQLite's submit is short, its save on
+  the line.
 """
 
 from __future__ import annotations
