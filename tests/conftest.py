@@ -12,7 +12,6 @@ Builders live in `tests.webapp.base_builders` (make_org, make_user, make_worker,
 from __future__ import annotations
 
 import os
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -38,19 +37,10 @@ class Clock:
 @pytest.fixture(scope="session")
 def pg_schema():
     """A schema of its own for this test run (and this xdist worker) on the test PostgreSQL."""
-    if not TEST_DB_URL:
-        yield None
-        return
-    import sqlalchemy as sa
+    from tests.webapp.migration_builders import scratch_schema
 
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(TEST_DB_URL)
-    with engine.begin() as c:
-        c.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    yield name
-    with engine.begin() as c:
-        c.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-    engine.dispose()
+    with scratch_schema("t") as name:
+        yield name
 
 
 def _database_config(tmp_path, pg_schema) -> dict:
