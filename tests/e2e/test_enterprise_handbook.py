@@ -135,6 +135,9 @@ def test_a_new_enterprise_writes_publishes_and_hands_out_its_handbook(site, page
     page.wait_for_url(re.compile(r"/handbooks/pressure-vessel$"))
     assert "已从 压力容器操作手册.docx 导入 3 节" in page.content()
     page.click(f"#toc a:has-text('{PV_SECTIONS[1][0]}')")
+    # the link loads the section's page: typing before it has loaded types into the page it replaces
+    page.wait_for_url(re.compile(r"[?&]section="))
+    page.wait_for_load_state()
     page.fill(
         "#body",
         "安全阀、爆破片、压力表、液位计是常见**安全附件**。\n\n- 压力表应定期检定\n- 安全阀每年至少校验一次",
