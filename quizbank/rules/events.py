@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import MISSING, dataclass, fields
 from datetime import date
+from functools import cache
 from typing import Any, ClassVar, Literal, get_args
 
 from quizbank.model import EXAM_KINDS, ExamKind
@@ -240,23 +241,29 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     return out
 
 
+@cache
+def _field_specs(cls: type) -> tuple[frozenset[str], tuple[tuple[str, bool, bool], ...]]:
+    """A kind's field names, and per field (name, required, a date): read once per kind, not per event."""
+    specs = tuple((f.name, f.default is MISSING, f.name in _DATE_FIELDS) for f in fields(cls))
+    return frozenset(name for name, _, _ in specs), specs
+
+
 def event_from_dict(kind: str, data: dict[str, Any]) -> Event:
     """The inverse of `event_to_dict`; ValueError names an unknown kind, a missing, unknown or bad field."""
     cls = EVENT_TYPES.get(kind)
     if cls is None:
         raise ValueError(f"unknown event kind {kind!r} (known: {', '.join(EVENT_TYPES)})")
-    known = {f.name: f for f in fields(cls)}
-    unknown = sorted(set(data) - set(known))
-    if unknown:
-        raise ValueError(f"{kind}.{unknown[0]}: unknown field")
+    known, specs = _field_specs(cls)
+    if not known.issuperset(data):
+        raise ValueError(f"{kind}.{sorted(set(data) - known)[0]}: unknown field")
     values: dict[str, Any] = {}
-    for name, f in known.items():
+    for name, required, is_date in specs:
         if name not in data:
-            if f.default is MISSING:
+            if required:
                 raise ValueError(f"{kind}.{name}: missing")
             continue
         value = data[name]
-        if name in _DATE_FIELDS and value is not None:
+        if is_date and value is not None:
             if isinstance(value, str) and _ISO_DATE.match(value):
                 try:
                     value = date.fromisoformat(value)

@@ -221,6 +221,58 @@ def test_a_days_snapshots_are_computed_once_and_read_after(db, standing_history)
     assert may_work.refresh(db, org, date(2026, 1, 16)) == first  # another day: every one again
 
 
+def test_the_reminder_run_makes_the_days_snapshots_current_so_the_days_first_report_computes_none(
+    app, db, clock, standing_history
+):
+    from webapp.reminders.service import run
+
+    org = standing_history["org"].id
+    clock.set(datetime(2026, 1, 15, 1, 0, tzinfo=UTC))  # 09:00 in China
+    run(app)
+    assert db.scalar(
+        select(StandingSnapshot.computed_for).where(StandingSnapshot.organisation_id == org)
+    ) == (date(2026, 1, 15))
+    assert may_work.refresh(db, org, date(2026, 1, 15)) == 0
+    assert _may_work_rows(db, org, "all", date(2026, 1, 15)) == _may_work_by_replay(
+        db, org, "all", date(2026, 1, 15)
+    )
+
+
+def test_an_event_committed_while_the_snapshots_are_computed_leaves_that_persons_rows_stale(
+    app, db, standing_history, monkeypatch
+):
+    """The replay runs before the write lock is taken: a writer committing meanwhile neither fails the
+    refresh nor leaves a snapshot that reads as current without its event."""
+    from webapp.infra.db import database
+    from webapp.standing import service as standing_service
+
+    org, people, posts = standing_history["org"], standing_history["people"], standing_history["posts"]
+    day = date(2026, 1, 15)
+    worker = people[3]
+    compute = standing_service.compute
+    other = []
+
+    def compute_while_someone_writes(*args, **kwargs):
+        if not other:
+            with database(app).sessionmaker() as s2:
+                add_event(
+                    s2,
+                    s2.merge(worker, load=False),
+                    rules.ViolationRecorded(on=day, category="违章作业", post=posts[0].code),
+                )
+                s2.commit()
+            other.append(True)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(standing_service, "compute", compute_while_someone_writes)
+    assert may_work.refresh(db, org.id, day) > 0
+    db.commit()
+    monkeypatch.setattr(standing_service, "compute", compute)
+    stale_again = may_work.refresh(db, org.id, day)
+    assert 0 < stale_again < len(people)
+    assert _may_work_rows(db, org.id, "all", day) == _may_work_by_replay(db, org.id, "all", day)
+
+
 def test_a_new_event_a_changed_post_or_policy_or_a_passing_deadline_makes_the_snapshot_stale(
     db, standing_history
 ):

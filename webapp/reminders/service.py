@@ -193,5 +193,9 @@ def run(app: Flask, *, organisation_id: int | None = None) -> RunReport:
         for oid in org_ids:
             with transaction(app) as s:
                 report.occasions += plan(s, s.get(Organisation, oid), today, now)
+            # The day's standing snapshots made current here, so that the day's first report is not the
+            # one that replays every person's events (it takes the write lock only to write them).
+            with transaction(app, write=False) as s:
+                standing_service.refresh_snapshots(s, oid, today)
         deliver_due(app, report)
     return report

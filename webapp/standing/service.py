@@ -11,10 +11,12 @@ every event row is written the same way (kind and data from `quizbank.rules.even
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -48,9 +50,15 @@ class PostStanding:
 
 def policy_of(org: Organisation) -> rules.Policy:
     try:
-        return rules.Policy.from_dict(org.policy or {})
+        return _policy(json.dumps(org.policy or {}, sort_keys=True))
     except ValueError as e:
         raise EventDataError(f"organisations[{org.id}].policy: {e}") from None
+
+
+@lru_cache(maxsize=256)
+def _policy(text: str) -> rules.Policy:
+    # A report computes thousands of standings under one or a few policies: each is parsed once.
+    return rules.Policy.from_dict(json.loads(text))
 
 
 def to_core_event(row) -> rules.Event:
@@ -67,8 +75,8 @@ def events_of(s: Session, person_ids: Iterable[int]) -> dict[int, list[rules.Eve
     out: dict[int, list[rules.Event]] = defaultdict(list)
     if not ids:
         return out
-    # Plain rows, not ORM objects: a report asks for thousands of people's events at once.
-    rows = s.execute(
+    # Plain rows through Core, not the ORM: a report asks for thousands of people's events at once.
+    rows = s.connection().execute(
         select(Event.id, Event.person_id, Event.kind, Event.data)
         .where(Event.person_id.in_(ids))
         .order_by(Event.occurred_on, Event.id)
@@ -137,8 +145,8 @@ def refresh_snapshots(s: Session, organisation_id: int, today: date) -> int:
     """Make the organisation's `standing_snapshots` current for `today`: the rows of another day, or older
     than the person's events, or made stale by a trigger (a post given or sat, a post or the organisation
     changed) are computed from the events (the core's `standing`) and written; the rest are left alone.
-    Returns how many were computed. Writes, so on SQLite it queues for the write lock, and only when
-    something is stale."""
+    Returns how many were computed. Computes from a read and only then queues for the write lock (on
+    SQLite), so exam answers are not held up while thousands of people's events are replayed."""
     version = func.coalesce(StandingVersion.version, 0)
     stale = (
         select(StandingSnapshot.person_id, StandingSnapshot.post_id, version)
@@ -148,14 +156,11 @@ def refresh_snapshots(s: Session, organisation_id: int, today: date) -> int:
             or_(StandingSnapshot.computed_for != today, StandingSnapshot.version != version),
         )
     )
-    if s.execute(stale.limit(1)).first() is None:
-        return 0
-    from webapp.infra.db import take_write_lock
-
-    take_write_lock(s)
     # The versions are read before the events: an event committed in between leaves a snapshot that reads
-    # as stale next time, never one that reads as current without it.
-    todo = s.execute(stale).all()
+    # as stale next time, never one that reads as current without it. Two first views at once may both
+    # compute; if the slower one writes an older version over a newer row, that row reads as stale again.
+    # In key order, so that two writers on PostgreSQL lock the rows in the same order.
+    todo = s.execute(stale.order_by(StandingSnapshot.person_id, StandingSnapshot.post_id)).all()
     if not todo:
         return 0
     events = events_of(s, {pid for pid, _, _ in todo})
@@ -188,6 +193,9 @@ def refresh_snapshots(s: Session, organisation_id: int, today: date) -> int:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
+    from webapp.infra.db import take_write_lock
+
+    take_write_lock(s)  # on SQLite ends the read; what was computed from it stays right (see above)
     upsert = insert(StandingSnapshot)
     upsert = upsert.on_conflict_do_update(
         index_elements=[StandingSnapshot.person_id, StandingSnapshot.post_id],
