@@ -201,7 +201,7 @@ def refresh_snapshots(s: Session, organisation_id: int, today: date) -> int:
         index_elements=[StandingSnapshot.person_id, StandingSnapshot.post_id],
         set_={k: upsert.excluded[k] for k in ("organisation_id", "computed_for", "version", "may_work")},
     )
-    s.execute(upsert, rows)
+    s.connection().execute(upsert, rows)  # Core: the ORM's bulk path would collect each row again
     return len(rows)
 
 
