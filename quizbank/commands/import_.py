@@ -123,14 +123,15 @@ def summary(path: str, result: ImportResult) -> str:
     return "\n".join(lines)
 
 
-def _read(path: str, fmt: str, max_bytes: int) -> ImportResult:
+def _read(path: str, fmt: str, max_bytes: int, ids: bool = True) -> ImportResult:
+    """The file's questions; without `ids` (a dry run: nothing prints an id) none computed."""
     size = os.path.getsize(path)
     if size < PROGRESS_FROM_BYTES or not sys.stderr.isatty() and os.environ.get("QUIZBANK_PROGRESS") != "1":
-        return formats.read(path, format=fmt, max_bytes=max_bytes)
+        return formats.read(path, format=fmt, max_bytes=max_bytes, ids=ids)
     from tqdm import tqdm
 
     with tqdm(desc="读取", unit=" 行", file=sys.stderr, leave=False) as bar:
-        return formats.read(path, format=fmt, max_bytes=max_bytes, progress=bar.update)
+        return formats.read(path, format=fmt, max_bytes=max_bytes, progress=bar.update, ids=ids)
 
 
 def _import_shell():
@@ -163,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     # The web shell's modules (~0.4 s of imports) load in a thread while the file is read: calamine parses
     # without holding the GIL, so the two overlap instead of adding up.
     shell = None if args.dry_run else ThreadPoolExecutor(1).submit(_import_shell)
-    result = _read(path, fmt, max_bytes)
+    result = _read(path, fmt, max_bytes, ids=not args.dry_run)
 
     if args.json:
         write_result_json(path, result, sys.stdout)
