@@ -202,13 +202,16 @@ def read_row(
 
 
 _text = cell_text
-_CHOICES_KEPT = 4096  # verdicts on (type, options, answer) cells one read keeps (判断题 repeat theirs)
+_CHOICES_KEPT = (
+    4096  # verdicts on (type, options, answer) cells, and on the cells after them, one reader keeps
+)
 
 
 def _row_reader(layout: Layout, ids: bool) -> Callable[[Sequence[object], str, str], tuple]:
     """`read_row` for every row of one layout: the columns looked up once, and the verdict on a row's
     type, options and answer cells (the most work of a row) kept for rows whose cells say the same
-    (判断题 ``A.正确**B.错误``/``A``, repeated choices). Ids only when `ids` (else ``""``)."""
+    (判断题 ``A.正确**B.错误``/``A``, repeated choices), as is what its 难度, 作业种类, 知识点 and 章节
+    cells say. Ids only when `ids` (else ``""``)."""
     present = [
         c
         for c in (
@@ -239,6 +242,7 @@ def _row_reader(layout: Layout, ids: bool) -> Callable[[Sequence[object], str, s
     category_col, tags_col = column(layout.category), column(layout.tags)
     padding = [None] * width
     choices: dict[tuple, tuple] = {}
+    tails: dict[tuple, tuple] = {}
     repeated = _clean_repeated
     text = _text
     make_id = content_key_of
@@ -290,6 +294,25 @@ def _row_reader(layout: Layout, ids: bool) -> Callable[[Sequence[object], str, s
         head, tail = content_key_parts(qtype, options, answer) if ids else ("", "")
         return (None, qtype, options, answer, None, note, head, tail)
 
+    def tail(difficulty_value: object, category: object, tags: object, section: object) -> tuple:
+        """(difficulty, the note when it cannot be read, tags, section) of a row's 难度, 作业种类, 知识点
+        and 章节 cells (None: no such cell)."""
+        difficulty, note = 3, None
+        if difficulty_value is not None:
+            difficulty_text = short(difficulty_value)
+            if difficulty_text:
+                parsed = parse_difficulty(difficulty_text)
+                if parsed is not None:
+                    difficulty = parsed
+                else:
+                    note = f"难度“{difficulty_text}”无法识别（应为 1–5 或 易/中/难），按 3 导入"
+        return (
+            difficulty,
+            note,
+            _tags("" if category is None else short(category), "" if tags is None else short(tags)),
+            (short(section) or None) if section is not None else None,
+        )
+
     def read(row: Sequence[object], where: str, stem: str) -> tuple[Question | None, Problem | None]:
         if len(row) < width:
             row = [*row, *padding[len(row) :]]
@@ -320,22 +343,24 @@ def _row_reader(layout: Layout, ids: bool) -> Callable[[Sequence[object], str, s
         if late is not None:
             return None, Problem(where, late, True)
 
-        difficulty = 3
-        value = None if difficulty_col is None else row[difficulty_col]
-        if value is not None:
-            difficulty_text = short(value)
-            if difficulty_text:
-                parsed = parse_difficulty(difficulty_text)
-                if parsed is not None:
-                    difficulty = parsed
-                elif note_text is None:
-                    note_text = f"难度“{difficulty_text}”无法识别（应为 1–5 或 易/中/难），按 3 导入"
-        value = None if category_col is None else row[category_col]
-        category = "" if value is None else short(value)
-        value = None if tags_col is None else row[tags_col]
-        tags = _tags(category, "" if value is None else short(value))
-        value = None if section_col is None else row[section_col]
-        section = (short(value) or None) if value is not None else None
+        difficulty_value = None if difficulty_col is None else row[difficulty_col]
+        category_value = "" if category_col is None else row[category_col]
+        tags_value = "" if tags_col is None else row[tags_col]
+        section_value = "" if section_col is None else row[section_col]
+        if category_value.__class__ is tags_value.__class__ is section_value.__class__ is str:
+            # The class: True and 1 are equal keys, but not the same cell.
+            key = (difficulty_value.__class__, difficulty_value, category_value, tags_value, section_value)
+            found = tails.get(key)
+            if found is None:
+                found = tail(difficulty_value, category_value, tags_value, section_value)
+                if len(tails) >= _CHOICES_KEPT:
+                    tails.clear()
+                tails[key] = found
+        else:
+            found = tail(difficulty_value, category_value, tags_value, section_value)
+        difficulty, difficulty_note, tags, section = found
+        if note_text is None:
+            note_text = difficulty_note
         value = None if explanation_col is None else row[explanation_col]
         explanation = "" if value is None or value == "" else text(value)
         value = None if basis_col is None else row[basis_col]
