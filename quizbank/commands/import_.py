@@ -156,9 +156,6 @@ def _read(path: str, fmt: str, max_bytes: int, ids: bool = True) -> ImportResult
 def _import_shell():
     """Import what writing the questions needs of the web shell (the bank's services and tables, the
     migration check), touching no file or database."""
-    import alembic.runtime.migration  # noqa: F401
-    import alembic.script  # noqa: F401
-
     import webapp.bank.service  # noqa: F401
     from webapp.bank.cli import import_questions
     from webapp.infra import migrate  # noqa: F401
