@@ -14,7 +14,6 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TextIO
 
 from quizbank import formats
@@ -179,7 +178,11 @@ def run(args: argparse.Namespace) -> int:
             return 2
     # The web shell's modules (~0.4 s of imports) load in a thread while the file is read: calamine parses
     # without holding the GIL, so the two overlap instead of adding up.
-    shell = None if args.dry_run else ThreadPoolExecutor(1).submit(_import_shell)
+    shell = None
+    if not args.dry_run:
+        from concurrent.futures import ThreadPoolExecutor  # a dry run needs no thread (nor its import)
+
+        shell = ThreadPoolExecutor(1).submit(_import_shell)
     result = _read(path, fmt, max_bytes, ids=not args.dry_run)
 
     if args.json:
