@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from quizbank import formats
@@ -68,35 +68,53 @@ _string = json.encoder.encode_basestring  # the C encoder json.dumps uses with e
 
 
 def question_text(q: Question) -> str:
-    """`json.dumps(question_json(q), ensure_ascii=False)`, character for character, written directly:
-    this runs once per question of the file."""
+    """`json.dumps(question_json(q), ensure_ascii=False)`, character for character (see `question_texts`)."""
+    return question_texts([q])[0]
+
+
+def question_texts(questions: Sequence[Question]) -> list[str]:
+    """`question_text` of each question, written directly in one comprehension: this runs once per question
+    of the file. The JSON of options and tags is made once per distinct tuple (判断题 share theirs, and so
+    do the rows whose cells repeat); the cache lives for one call."""
     s = _string
-    text = (
-        f'{{"type": {s(q.type)}, "stem": {s(q.stem)}, "options": [{", ".join(map(s, q.options))}], '
+    lists: dict[tuple[str, ...], str] = {}  # options and tags → '"a", "b"'
+
+    def texts(values: tuple) -> str:
+        if len(lists) >= _DISTINCT_KEPT:
+            lists.clear()
+        text = lists[values] = ", ".join(map(s, values))
+        return text
+
+    get = lists.get
+    return [
+        f'{{"type": {s(q.type)}, "stem": {s(q.stem)}, '
+        f'"options": [{o if (o := get(q.options)) is not None else texts(q.options)}], '
         f'"answer": [{", ".join(map(str, q.answer))}]'
-    )
-    if q.explanation:
-        text += f', "explanation": {s(q.explanation)}'
-    if q.section:
-        text += f', "section": {s(q.section)}'
-    text += f', "difficulty": {q.difficulty}'
-    if q.tags:
-        text += f', "tags": [{", ".join(map(s, q.tags))}]'
-    return text + f', "source": {s(q.source or "")}}}'
+        f"{_EXPLANATION + s(q.explanation) if q.explanation else ''}"
+        f"{_SECTION + s(q.section) if q.section else ''}"
+        f', "difficulty": {q.difficulty}'
+        f"{_TAGS + (g if (g := get(q.tags)) is not None else texts(q.tags)) + ']' if q.tags else ''}"
+        f', "source": {s(q.source or "")}}}'
+        for q in questions
+    ]
 
 
+_EXPLANATION, _SECTION, _TAGS = ', "explanation": ', ', "section": ', ', "tags": ['
+
+
+_DISTINCT_KEPT = 4096
 _QUESTIONS_PER_WRITE = 1000  # a write per question costs more than the text; 1,000 are a few hundred KB
 
 
 def write_result_json(path: str, result: ImportResult, out: TextIO) -> None:
-    """The --json object of DESIGN §5 (file, format, questions, problems), written one question at a
+    """The --json object of DESIGN §5 (file, format, questions, problems), written 1,000 questions at a
     time, never the whole text at once (the JSON of 100,000 questions is tens of MB)."""
     encode = _ENCODER.encode
     out.write(f'{{"file": {encode(path)}, "format": {encode(result.format)}, "questions": [')
     questions = result.questions
     for start in range(0, len(questions), _QUESTIONS_PER_WRITE):
         out.write(", " if start else "")
-        out.write(", ".join(map(question_text, questions[start : start + _QUESTIONS_PER_WRITE])))
+        out.write(", ".join(question_texts(questions[start : start + _QUESTIONS_PER_WRITE])))
     out.write('], "problems": [')
     for i, p in enumerate(result.problems):
         out.write(", " if i else "")
@@ -123,22 +141,20 @@ def summary(path: str, result: ImportResult) -> str:
     return "\n".join(lines)
 
 
-def _read(path: str, fmt: str, max_bytes: int) -> ImportResult:
+def _read(path: str, fmt: str, max_bytes: int, ids: bool = True) -> ImportResult:
+    """The file's questions; without `ids` (a dry run: nothing prints an id) none computed."""
     size = os.path.getsize(path)
     if size < PROGRESS_FROM_BYTES or not sys.stderr.isatty() and os.environ.get("QUIZBANK_PROGRESS") != "1":
-        return formats.read(path, format=fmt, max_bytes=max_bytes)
+        return formats.read(path, format=fmt, max_bytes=max_bytes, ids=ids)
     from tqdm import tqdm
 
     with tqdm(desc="读取", unit=" 行", file=sys.stderr, leave=False) as bar:
-        return formats.read(path, format=fmt, max_bytes=max_bytes, progress=bar.update)
+        return formats.read(path, format=fmt, max_bytes=max_bytes, progress=bar.update, ids=ids)
 
 
 def _import_shell():
     """Import what writing the questions needs of the web shell (the bank's services and tables, the
     migration check), touching no file or database."""
-    import alembic.runtime.migration  # noqa: F401
-    import alembic.script  # noqa: F401
-
     import webapp.bank.service  # noqa: F401
     from webapp.bank.cli import import_questions
     from webapp.infra import migrate  # noqa: F401
@@ -162,8 +178,12 @@ def run(args: argparse.Namespace) -> int:
             return 2
     # The web shell's modules (~0.4 s of imports) load in a thread while the file is read: calamine parses
     # without holding the GIL, so the two overlap instead of adding up.
-    shell = None if args.dry_run else ThreadPoolExecutor(1).submit(_import_shell)
-    result = _read(path, fmt, max_bytes)
+    shell = None
+    if not args.dry_run:
+        from concurrent.futures import ThreadPoolExecutor  # a dry run needs no thread (nor its import)
+
+        shell = ThreadPoolExecutor(1).submit(_import_shell)
+    result = _read(path, fmt, max_bytes, ids=not args.dry_run)
 
     if args.json:
         write_result_json(path, result, sys.stdout)

@@ -173,6 +173,12 @@ def cell(row: Sequence[object], col: int | None) -> str:
     return unguard_formula(text) if text[:1] == "'" else text
 
 
+def cell_text(value: object) -> str:
+    """`cell` of a value already taken from its row."""
+    text = t.clean(value)
+    return unguard_formula(text) if text[:1] == "'" else text
+
+
 def fit_shift(layout: Layout, rows: Sequence[Sequence[object]]) -> int:
     """0, or ±1 when the data stand one column off the header (the type column says so)."""
     if layout.type is None or not rows:

@@ -128,6 +128,18 @@ def content_key(type: str, stem: str, options: tuple[str, ...], answer: tuple[in
     return "imp-" + _sha256(payload.encode()).digest()[:6].hex()  # = hexdigest()[:12]
 
 
+def content_key_parts(type: str, options: tuple[str, ...], answer: tuple[int, ...]) -> tuple[str, str]:
+    """What `content_key` hashes before and after the stem's JSON: a reader that sees the same type,
+    options and answer on many rows (判断题) builds them once; `content_key_of` finishes the id."""
+    s = _json_string
+    return f"[{s(type)},", f",[{','.join(map(s, options))}],[{','.join(map(str, answer))}]]"
+
+
+def content_key_of(head: str, stem: str, tail: str) -> str:
+    """`content_key` from `content_key_parts` and the stem."""
+    return "imp-" + _sha256((head + _json_string(stem) + tail).encode()).digest()[:6].hex()
+
+
 _json_string = json.encoder.encode_basestring  # the C encoder json.dumps uses with ensure_ascii=False
 _sha256 = hashlib.sha256
 
@@ -140,10 +152,16 @@ def _with_id(question: Question, qid: str) -> Question:
     return copy
 
 
-def finish(questions: Iterable[Question], problems: Iterable[Problem], format: str) -> ImportResult:
+def finish(
+    questions: Iterable[Question], problems: Iterable[Problem], format: str, *, ids: bool = True
+) -> ImportResult:
     """Give questions without an id their content id; a repeated question gets ``-2``, ``-3``… and a note.
 
-    A reader may give the content id itself (`content_key`), which saves building each question twice."""
+    A reader may give the content id itself (`content_key`), which saves building each question twice.
+    Without `ids` (a dry run, which prints no id) the questions keep the id they have (``""``) and a
+    repeated question is told by its type, stem, options and answer, what its content id is made of."""
+    if not ids:
+        return _finish_without_ids(questions, problems, format)
     first: dict[str, str] = {}
     taken: set[str] = set()
     out: list[Question] = []
@@ -164,6 +182,23 @@ def finish(questions: Iterable[Question], problems: Iterable[Problem], format: s
         taken.add(qid)
         out.append(q if q.id == qid else _with_id(q, qid))
     return ImportResult(tuple(out), tuple(notes), format)
+
+
+def _finish_without_ids(
+    questions: Iterable[Question], problems: Iterable[Problem], format: str
+) -> ImportResult:
+    first: dict[tuple, str] = {}
+    notes: list[Problem] = list(problems)
+    out = tuple(questions)
+    for q in out:
+        key = (q.type, q.stem, q.options, q.answer)
+        where = q.source or ""
+        seen = first.get(key)
+        if seen is None:
+            first[key] = where
+        else:
+            notes.append(Problem(where, f"与 {seen} 的题目完全相同（已导入，请确认是否重复）", False))
+    return ImportResult(out, tuple(notes), format)
 
 
 @contextlib.contextmanager

@@ -165,10 +165,12 @@ def read(
     max_ratio: float | None = None,
     limits: ReadLimits | None = None,
     progress: Progress = None,
+    ids: bool = True,
 ) -> ImportResult:
     """An xlsx workbook → questions, and a problem per row (``Sheet1!R12``) that could not be taken.
 
-    The keyword bounds override the same fields of `limits`. A workbook beyond a bound is refused whole."""
+    The keyword bounds override the same fields of `limits`. A workbook beyond a bound is refused whole.
+    Without `ids` the questions carry none (see `finish`)."""
     where = source_name(source, name)
     limits = (limits or DEFAULT_LIMITS).replace(
         max_bytes=max_bytes, max_unpacked=max_unpacked, max_ratio=max_ratio
@@ -205,8 +207,8 @@ def read(
     problems: list = []
     try:
         with collection_paused():
-            questions, row_problems = read_tables(sheets(), lambda sheet, row: f"{sheet}!R{row}")
-            return finish(questions, [*problems, *row_problems], "excel")
+            questions, row_problems = read_tables(sheets(), lambda sheet: f"{sheet}!R", ids=ids)
+            return finish(questions, [*problems, *row_problems], "excel", ids=ids)
     except FormatError as e:
         return failure(e, "excel")
     finally:
@@ -227,8 +229,11 @@ def read_csv(
     max_bytes: int | None = None,
     limits: ReadLimits | None = None,
     progress: Progress = None,
+    ids: bool = True,
 ) -> ImportResult:
-    """A csv file in the same template (UTF-8, UTF-8 with BOM or GBK) → questions; rows are ``line N``."""
+    """A csv file in the same template (UTF-8, UTF-8 with BOM or GBK) → questions; rows are ``line N``.
+
+    Without `ids` the questions carry none (see `finish`)."""
     limits = (limits or DEFAULT_LIMITS).replace(max_bytes=max_bytes)
     try:
         text = load_text(source, name=name, max_bytes=limits.max_bytes, max_lines=limits.max_lines)
@@ -248,8 +253,8 @@ def read_csv(
 
     try:
         with collection_paused():
-            questions, problems = read_tables([Sheet(None, rows())], lambda _sheet, line: f"line {line}")
-            return finish(questions, problems, "csv")
+            questions, problems = read_tables([Sheet(None, rows())], lambda _sheet: "line ", ids=ids)
+            return finish(questions, problems, "csv", ids=ids)
     except csv.Error as e:
         return failure(FormatError(source_name(source, name), f"csv 格式错误：{e}"), "csv")
 

@@ -39,7 +39,21 @@ def split_options(cell: str) -> tuple[str, ...]:
     else:
         parts = [p for p in _split_inline(text) if p]
     if 1 < len(parts) <= len(OPTION_LABELS) and [p[0] for p in parts] == _LABEL_RUNS[len(parts)]:
-        options = tuple(map(_after_own_label, parts))  # the usual case: every piece starts with its label
+        # The usual case: every piece starts with its own label, which goes with the punctuation after it
+        # (`strip_option_label(part, part[0], bare=True)`, without a call per piece; the names the walrus
+        # binds are the function's, so they must not be `text`).
+        options = tuple(
+            [
+                after_label
+                if (behind := part[1:].lstrip())
+                and behind[0] in LABEL_PUNCT_CHARS
+                and (after_label := behind[1:].strip())
+                else part[1:].strip()
+                if len(part) > 1
+                else part
+                for part in parts
+            ]
+        )
     else:
         options = _labelled_options([_fold_label(p) for p in parts])
     n = len(options)
@@ -60,16 +74,6 @@ def _labelled_options(parts: list[str]) -> tuple[str, ...]:
         strip_option_label(p, OPTION_LABELS[i] if i < len(OPTION_LABELS) else None, bare=bare)
         for i, p in enumerate(parts)
     )
-
-
-def _after_own_label(part: str) -> str:
-    """`strip_option_label(part, part[0], bare=True)` for a piece known to start with its own label."""
-    rest = part[1:].lstrip()
-    if rest and rest[0] in LABEL_PUNCT_CHARS:
-        text = rest[1:].strip()
-        if text:
-            return text
-    return part[1:].strip() if len(part) > 1 else part
 
 
 LABEL_PUNCT_CHARS = frozenset(".．、:：)）")

@@ -91,6 +91,8 @@ def stem_number(stem: str) -> int | None:
 # A number and what follows it: the separator run, then the next character (to tell "1.5米" from "1.甲").
 _NUMBER_THEN = re.compile(r"^\s*(\d+)([ \t]*[.．、,，:：]*[ \t]*)(.?)", re.S)
 _REPEATED_NUMBER = re.compile(r"(\d+)\s*[.．、，]\s*(\S)")
+# The usual numbering, told in one match: digits, one mark, then text (not a digit, space or another mark).
+_PLAIN_NUMBER = re.compile(r"(\d+)[.．、,，:：]([^\d\s.．、,，:：])")
 
 
 def number_stem(
@@ -104,6 +106,9 @@ def number_stem(
     numbering), or the next row's numbering (`following`, numbering that cannot be text) is the number
     after it, as where numbering restarts at 1 in a new block. Neither says so in an unnumbered bank.
     """
+    m = _PLAIN_NUMBER.match(stem)
+    if m is not None and not m.group(2).isdigit():  # "12．焊工…": numbering, whatever the sequence says
+        return stem[m.end(1) + 1 :].strip(), int(m.group(1))
     m = _NUMBER_THEN.match(stem)
     if m is None:  # "(12)…", "第12题…", "．集油器…", or no number at all
         stripped = _STEM_NUMBER.sub("", stem, count=1).strip()

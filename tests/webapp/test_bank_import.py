@@ -294,5 +294,56 @@ def test_cli_import_writes_without_the_web_app_into_the_database_it_migrates_fir
             ]
             imports = select(func.count()).select_from(QuestionSet).where(QuestionSet.origin == "import")
             assert s.scalar(imports) == 1
+        assert "alembic" not in cli_modules(env, bank), (
+            "quizbank import asks at_head without importing alembic"
+        )
+    finally:
+        db.dispose()
+
+
+def cli_modules(env: dict[str, str], bank) -> set[str]:
+    """The top-level modules a `quizbank import --dry-run` of `bank` and an `at_head` check load."""
+    import subprocess
+    import sys
+
+    run = """if True:
+        import sys
+        from quizbank.cli import main
+        from webapp.infra.db import default_database_url, open_database
+        from webapp.infra.migrate import at_head
+        main(["import", sys.argv[1], "--dry-run"])
+        at_head(open_database(default_database_url()))
+        print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", run, str(bank)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.splitlines()[-1].split())
+
+
+def test_the_schema_head_read_from_the_revision_files_is_the_one_alembic_reads():
+    from alembic.script import ScriptDirectory
+
+    from webapp.infra.migrate import alembic_config, head_revisions
+
+    assert head_revisions() == set(ScriptDirectory.from_config(alembic_config()).get_heads()) != set()
+
+
+def test_a_database_is_at_head_only_when_its_alembic_version_is_every_head(tmp_path):
+    from webapp.infra.db import open_database
+    from webapp.infra.migrate import at_head, head_revisions
+
+    db = open_database(f"sqlite:///{tmp_path / 'q.sqlite'}")
+    try:
+        assert not at_head(db)  # no alembic_version table: never migrated
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+            connection.exec_driver_sql("INSERT INTO alembic_version VALUES ('0001')")
+        assert not at_head(db)  # behind
+        (head,) = head_revisions()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = ?", (head,))
+        assert at_head(db)
     finally:
         db.dispose()

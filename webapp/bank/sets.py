@@ -89,14 +89,14 @@ def load_question_set(
     seen = set()
     # An imported question is a draft (待审核) until a reviewer publishes it; built-in ones are live.
     status = "draft" if origin == "import" else "live"
-    batch: list[tuple] = []
+    batch: list[model.Question] = []
     for q in qset.questions:
         seen.add(q.id)
         r = existing.get(q.id)
         if r is None:
-            batch.append(_new_row(q, row.id, organisation_id, status, part or q.part))
+            batch.append(q)
             if len(batch) == INSERT_BATCH:
-                _insert_new(s, batch)
+                _insert_new(s, _new_rows(batch, row.id, organisation_id, status, part))
                 batch = []
             continue
         r.type, r.stem, r.options, r.answer = q.type, q.stem, list(q.options), list(q.answer)
@@ -104,7 +104,7 @@ def load_question_set(
         r.basis, r.source = q.basis, (q.source or None) and q.source[:200]
         r.section, r.part, r.retired_at = q.section, part or q.part, None
     if batch:
-        _insert_new(s, batch)
+        _insert_new(s, _new_rows(batch, row.id, organisation_id, status, part))
     for ext_id, r in existing.items():
         if ext_id not in seen and r.retired_at is None:
             r.retired_at = now
@@ -171,6 +171,36 @@ def _new_row(q: model.Question, set_id: int, organisation_id: int | None, status
         (q.source or None) and q.source[:200],
         status,
     )
+
+
+def _new_rows(
+    questions: list[model.Question], set_id: int, organisation_id: int | None, status: str, part: str | None
+) -> list[tuple]:
+    """`_new_row` of each question, built in one comprehension (no call per row): the JSON of a list of
+    texts as `_json_list` writes it, the answer's (a list of ints) as `str` writes it."""
+    try:
+        return [
+            (
+                set_id,
+                q.id,
+                q.type,
+                q.stem,
+                f"[{', '.join(map(_json_text, q.options))}]",
+                str(list(q.answer)),
+                q.explanation,
+                q.difficulty,
+                f"[{', '.join(map(_json_text, q.tags))}]",
+                q.section,
+                part or q.part,
+                organisation_id,
+                q.basis,
+                (q.source or None) and q.source[:200],
+                status,
+            )
+            for q in questions
+        ]
+    except TypeError:  # an option or tag that is not text (a caller's value): the general way
+        return [_new_row(q, set_id, organisation_id, status, part or q.part) for q in questions]
 
 
 def _insert_new(s: Session, rows: list[tuple]) -> None:
