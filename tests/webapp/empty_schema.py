@@ -3,7 +3,8 @@ starting at 1 — made once per test process, then handed out empty again for ea
 
 - SQLite (a file per test): `create_all` once into a template file, copied to the test's file.
 - PostgreSQL (a schema per test process): `create_all` once; before each test one statement batch empties
-  every table of the schema (triggers off: `session_replication_role = replica`) and restarts its sequences.
+  every table of the schema (triggers off: `session_replication_role = replica`) and restarts its sequences
+  (DELETE, not TRUNCATE: for tables this small, ~3 ms against ~1 s for one TRUNCATE of all of them).
   The schema's shape (tables, columns, indexes, constraints, triggers, functions) is compared with what
   `create_all` made first; a test that changed it gets the schema dropped and created again for the next.
 
@@ -87,7 +88,8 @@ def _pg_emptying_batch(connection) -> str:
     sequences = sorted(connection.exec_driver_sql(_SEQUENCES).scalars())
     statements = ["SET LOCAL session_replication_role = replica"]
     statements += [f"DELETE FROM {_quoted(t)}" for t in tables]
-    statements += [f"ALTER SEQUENCE {_quoted(s)} RESTART" for s in sequences]
+    if sequences:  # setval, not ALTER SEQUENCE … RESTART: no DDL, a few ms less per test
+        statements.append("SELECT " + ", ".join(f"setval('{_quoted(s)}', 1, false)" for s in sequences))
     return ";\n".join(statements)
 
 
@@ -112,6 +114,9 @@ def _pg_fresh(url: str, schema: str) -> None:
             raw.close()
         if unchanged:
             return
+        with engine.begin() as connection:  # whatever the test added goes too, not only the model's tables
+            connection.exec_driver_sql(f"DROP SCHEMA {_quoted(schema)} CASCADE")
+            connection.exec_driver_sql(f"CREATE SCHEMA {_quoted(schema)}")
     else:
         engine = _pg_engine(url, schema)
     _build_schema(engine)
