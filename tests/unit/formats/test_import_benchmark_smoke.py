@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
+@pytest.mark.slow
 def test_import_workbook_benchmark_prints_one_json_line_for_200_rows():
     out = (
         subprocess.run(
