@@ -1,7 +1,8 @@
 """Shared fixtures for the web shell's tests.
 
 - ``app``: a fresh app with empty tables; SQLite in a tmp dir, or PostgreSQL when
-  QUIZBANK_TEST_DATABASE_URL is set (each test run gets its own schema, dropped at the end).
+  QUIZBANK_TEST_DATABASE_URL is set (each test run gets its own schema, dropped at the end). The schema is
+  made once per test process and emptied for each test (`tests.webapp.empty_schema`): ids start at 1.
 - ``db``: a session on the app's database for arranging data (commit it before requests see it; call
   ``db.rollback()`` before reading what requests wrote since: a session keeps its snapshot and identity map).
 - ``client``: a `tests.webapp.base_builders.Client` (sends the CSRF token on writes; ``client.sign_in(username)``).
@@ -17,6 +18,29 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 TEST_DB_URL = os.environ.get("QUIZBANK_TEST_DATABASE_URL")
+
+
+def pytest_configure(config):
+    from tests.webapp.compiled_once import share_url_builders
+
+    share_url_builders()  # every test's app compiles its URL rules: once per process is enough
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests marked slow (subprocesses, the demo's half year, the API fuzz) spread over the first half of
+    the run rather than left where they fall (several sit in the last files): under `pytest -n 2` a worker
+    left alone with a minute-long test at the end is a minute lost. The others keep their order."""
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    rest = [item for item in items if not item.get_closest_marker("slow")]
+    if not slow or not rest:
+        return
+    step = max(1, len(rest) // (2 * len(slow)))
+    ordered = []
+    for i, item in enumerate(rest):
+        if i % step == 0 and slow:
+            ordered.append(slow.pop(0))
+        ordered.append(item)
+    items[:] = ordered + slow
 
 
 class Clock:
@@ -37,10 +61,14 @@ class Clock:
 @pytest.fixture(scope="session")
 def pg_schema():
     """A schema of its own for this test run (and this xdist worker) on the test PostgreSQL."""
+    from tests.webapp.empty_schema import dispose_all
     from tests.webapp.migration_builders import scratch_schema
 
     with scratch_schema("t") as name:
-        yield name
+        try:
+            yield name
+        finally:
+            dispose_all()
 
 
 def _database_config(tmp_path, pg_schema) -> dict:
@@ -72,15 +100,15 @@ def app_config(tmp_path, pg_schema, clock) -> dict:
 @pytest.fixture
 def app(app_config):
     from tests.webapp.base_builders import Client
+    from tests.webapp.compiled_once import share_compiled_templates
+    from tests.webapp.empty_schema import empty_database
     from webapp import create_app
-    from webapp.infra.db import Base, database, import_all_models
+    from webapp.infra.db import database
 
+    empty_database(app_config)
     app = create_app(app_config)
-    import_all_models()
+    share_compiled_templates(app)
     app.test_client_class = Client
-    engine = database(app).engine
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
     yield app
     database(app).dispose()
 

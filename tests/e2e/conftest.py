@@ -33,15 +33,15 @@ def live_server(app_config):
         yield url
 
 
-@pytest.fixture
-def page():
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium, started once for the tests of one file (each test gets a context of its own: `page`)."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: e2e tests cannot run on CI without it")
         pytest.skip(f"{CHROMIUM} is missing")
     from playwright.sync_api import sync_playwright
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -55,12 +55,19 @@ def page():
                 "--disable-sync",
             ],
         )
-        context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN", has_touch=True)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a new browser context (no cookies, storage or cache from another test), 768×1024, zh-CN."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN", has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
 
 
 @pytest.fixture

@@ -17,15 +17,14 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 
 
 def fresh_app(app_config: dict):
-    """The app on a real clock (the countdown runs), its tables dropped and created empty."""
+    """The app on a real clock (the countdown runs), on the whole schema with no rows (`empty_database`)."""
+    from tests.webapp.compiled_once import share_compiled_templates
+    from tests.webapp.empty_schema import empty_database
     from webapp import create_app
-    from webapp.infra.db import Base, database, import_all_models
 
+    empty_database(app_config)
     app = create_app({**app_config, "CLOCK": None})
-    import_all_models()
-    engine = database(app).engine
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    share_compiled_templates(app)
     return app
 
 

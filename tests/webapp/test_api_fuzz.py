@@ -69,6 +69,7 @@ def site(app, db, clock):
     return {role: (bearer_headers(app, name) if name else {}) for role, name in ROLES.items()}
 
 
+@pytest.mark.slow
 def test_every_operation_answers_as_documented_for_every_role(app, site):
     # Our own tokens, not generated credentials: each role's real access is what is being checked.
     config = schemathesis.Config.from_dict({"generation": {"with-security-parameters": False}})
@@ -105,6 +106,7 @@ def test_an_unauthenticated_write_is_a_401_not_a_csrf_400(app, site):
         )
 
 
+@pytest.mark.slow
 def test_requests_that_break_the_schema_are_refused_with_a_documented_4xx(app, site):
     """Negative examples (a value outside an enum, a wrong type, a missing field…) as the admin and as a
     worker: a documented 4xx, never a 5xx or a 2xx that accepts what the document forbids."""

@@ -242,6 +242,7 @@ def test_cli_import_stores_rows_as_the_bank_reads_them_drafts_of_the_part_with_s
     assert {r.source for r in found} >= {r.source for r in rows if "动火" in r.tags} != set()
 
 
+@pytest.mark.slow
 def test_cli_import_writes_without_the_web_app_into_the_database_it_migrates_first(tmp_path):
     """`quizbank import FILE` (no app given): the environment's database, brought to the latest schema when
     behind, one transaction, and none of the pages loaded (they would import every feature)."""

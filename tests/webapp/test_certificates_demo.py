@@ -4,6 +4,7 @@ special-operation worker's 特种作业操作证 is due for review soon, and `ce
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from quizbank.certificates import token_from_text
@@ -24,6 +25,7 @@ def _seed(app, clock, **config):
     return demo
 
 
+@pytest.mark.slow
 def test_every_demo_worker_holds_a_certificate_reachable_from_its_url(app, clock):
     demo = _seed(app, clock)
     client = app.test_client()
@@ -38,6 +40,7 @@ def test_every_demo_worker_holds_a_certificate_reachable_from_its_url(app, clock
     assert sorted(statuses) == ["expiring"] * 2 + ["suspended"] * 2 + ["valid"] * 8
 
 
+@pytest.mark.slow
 def test_the_demo_certificates_come_from_passed_qualification_exams_and_are_not_issued_twice(app, clock):
     first = _seed(app, clock)
     second = _seed(app, clock)
@@ -64,6 +67,7 @@ def test_one_demo_worker_has_a_special_operation_certificate_due_for_review_soon
         assert s.scalar(select(func.count(SpecialCertificate.id))) > 1
 
 
+@pytest.mark.slow
 def test_the_base_url_of_certificate_urls_is_configurable(app, clock):
     demo = _seed(app, clock, QUIZBANK_BASE_URL="https://qb.example.cn/")
     assert all(

@@ -21,6 +21,7 @@ from webapp.infra.db import database
 from webapp.org.models import Jurisdiction, Person, User
 
 
+@pytest.mark.slow
 def test_demo_is_idempotent_and_prints_the_design_shape(app, clock):
     sessionmaker = database(app).sessionmaker
     with app.app_context():
@@ -63,6 +64,7 @@ def test_demo_is_idempotent_and_prints_the_design_shape(app, clock):
     assert len(first["platform"]["enterprises"]) == 3 and first["platform"]["regulator"]["username"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(bool(os.environ.get("QUIZBANK_TEST_DATABASE_URL")), reason="SQLite file backup")
 def test_demo_command_then_backup_gives_a_consistent_copy(tmp_path):
     """Also: the folders in QUIZBANK_SETS_PATH are loaded into the database like the entry points."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from sqlalchemy import func, select
 
 from quizbank.assembly import assemble_seeded
@@ -50,6 +51,7 @@ def test_answers_for_a_target_score_pass_or_fail_as_aimed_whatever_the_paper():
     assert len(scores) == 2, "the score depends on the blueprint only"
 
 
+@pytest.mark.slow
 def test_the_demo_leaves_pass_rates_open_cases_closed_inspections_and_every_certificate_status(app, clock):
     demo = _seed(app, clock)
     with app.app_context(), database(app).sessionmaker() as s:
@@ -82,6 +84,7 @@ def test_the_demo_leaves_pass_rates_open_cases_closed_inspections_and_every_cert
     assert client.get("/api/v1/exams").get_json(), "the first worker still has the open exam to sit"
 
 
+@pytest.mark.slow
 def test_seeding_the_demo_twice_changes_nothing(app, clock):
     first = _seed(app, clock)
     with app.app_context(), database(app).sessionmaker() as s:
@@ -95,6 +98,7 @@ def test_seeding_the_demo_twice_changes_nothing(app, clock):
     assert before["attempts"] > 50 and before["training_sessions"] > 5
 
 
+@pytest.mark.slow
 def test_every_demo_login_works(app, clock):
     demo = _seed(app, clock)
     users = demo["users"]
@@ -109,6 +113,7 @@ def test_every_demo_login_works(app, clock):
         assert r.status_code == 200, (w["username"], r.get_data(True))
 
 
+@pytest.mark.slow
 def test_serve_demo_prints_every_staff_login_three_workers_and_a_verify_url_on_the_served_port(
     app, clock, capsys
 ):

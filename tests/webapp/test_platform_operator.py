@@ -130,6 +130,7 @@ def test_an_enterprise_admin_cannot_make_an_operator_or_regulator(app, db, op):
     assert admin.get("/platform/").status_code == 403
 
 
+@pytest.mark.slow
 def test_quizbank_operator_add_creates_an_operator_and_prints_the_password_once(tmp_path):
     env = {**os.environ, "QUIZBANK_HOME": str(tmp_path)}
     env.pop("DATABASE_URL", None)

@@ -36,6 +36,7 @@ def generated(db):
     return made
 
 
+@pytest.mark.slow
 def test_archive_hours_on_the_demo_equal_the_sum_of_the_raw_training_rows(app, clock):
     with app.app_context(), database(app).sessionmaker() as s:
         sync_registry(s, discover().sets)

@@ -52,6 +52,7 @@ def _remind(url: str, home: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
+@pytest.mark.slow
 def test_killing_remind_mid_run_and_running_it_again_delivers_every_reminder_once(migrated, tmp_path):
     from webapp.infra.db import database
 

@@ -20,6 +20,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("QUIZBANK_TEST_DATABASE_URL") is not None, reason="serves its own SQLite")
 def test_serve_with_several_workers_answers_from_worker_processes(tmp_path):
     port = _free_port()

@@ -156,6 +156,7 @@ MEMORY_PROBE = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_the_servers_memory_stays_bounded_whatever_the_file(tmp_path):
     """The issue's attack files at full size, uploaded to both imports in a fresh process, are refused
     before unpacking (the 480-sheet file took 7.4 GB before); the worst file within the bounds (one huge
