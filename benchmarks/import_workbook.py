@@ -65,7 +65,11 @@ release the GIL).
 2026-12-07, the round after (issue 13 item 5, third pass). The machine stayed busy all round (load average
 5-10 on its 2 cores from other helpers' test runs), so single runs of this script swing by a third
 (three at load 5-8: cpu_ratio 2.07 / 2.53 / 3.10, commit_cpu_ratio 3.80 / 4.78 / 6.20 — the floor and the
-import are timed minutes apart). The figures to trust are interleaved A/B runs of whole processes (floor,
+import are timed minutes apart). The last, at load average 5.2 / 6.3 / 7.3:
+    {"bare_calamine_seconds": 2.614, "bare_calamine_cpu_seconds": 1.68, "dry_run_seconds": 6.384,
+     "dry_run_cpu_seconds": 4.233, "ratio": 2.44, "cpu_ratio": 2.52, "dry_run_peak_rss_mb": 135.2,
+     "commit_seconds": 11.014, "commit_cpu_seconds": 6.946, "commit_ratio": 4.21, "commit_cpu_ratio": 4.14,
+     "commit_peak_rss_mb": 186.3} The figures to trust are interleaved A/B runs of whole processes (floor,
 old dry run, new dry run, old commit, new commit, in turn, 4 rounds; the old code = the commit before
 this round):
     load average 8-10:  floor CPU 1.78 s (min) / 1.95 s (median)
