@@ -62,6 +62,55 @@ reads in 3.11); the commit adds question_problems (~0.2 s), the rows (~0.3 s), S
 the commit. What is left: ~10 us of Python per row against the ~5 us a 2x dry run allows; next steps
 would be a compiled row reader, or inserting while the next rows are read (sqlite3 and calamine both
 release the GIL).
+2026-12-07, the round after (issue 13 item 5, third pass). The machine stayed busy all round (load average
+5-10 on its 2 cores from other helpers' test runs), so single runs of this script swing by a third
+(three at load 5-8: cpu_ratio 2.07 / 2.53 / 3.10, commit_cpu_ratio 3.80 / 4.78 / 6.20 — the floor and the
+import are timed minutes apart). The last, at load average 5.2 / 6.3 / 7.3:
+    {"bare_calamine_seconds": 2.614, "bare_calamine_cpu_seconds": 1.68, "dry_run_seconds": 6.384,
+     "dry_run_cpu_seconds": 4.233, "ratio": 2.44, "cpu_ratio": 2.52, "dry_run_peak_rss_mb": 135.2,
+     "commit_seconds": 11.014, "commit_cpu_seconds": 6.946, "commit_ratio": 4.21, "commit_cpu_ratio": 4.14,
+     "commit_peak_rss_mb": 186.3} The figures to trust are interleaved A/B runs of whole processes (floor,
+old dry run, new dry run, old commit, new commit, in turn, 4 rounds; the old code = the commit before
+this round):
+    load average 8-10:  floor CPU 1.78 s (min) / 1.95 s (median)
+        dry run  old 3.39x / 3.24x CPU, 144 MB   new 2.48x / 2.39x CPU (wall 2.30x), 135 MB
+        commit   old 5.35x / 4.93x CPU, 197 MB   new 4.91x / 4.61x CPU (wall 4.46x), 186 MB
+    an earlier 4 rounds at load 8-9: dry run old 3.30x / 3.05x, new 2.78x / 2.47x; commit old 5.61x /
+        4.85x, new 4.52x / 4.41x.
+    In one process (rows held in memory, Python only): reading 100,000 rows with content ids 25.8 ->
+    19.3 us per row at load ~6 (-25%), without ids (the dry run) 13-14 us; the --json text -15-20%.
+    Goal not reached: the dry run is ~2.4-2.5x CPU (was 3.0-3.4x), the commit ~4.5-4.9x CPU (was 4.9-5.6x);
+    peak RSS 135 / 186 MB (< 300 MB, met). At idle the ratios should be lower (the earlier rounds'
+    idle runs read ~10 us of Python per row where these busy ones read ~20), but were not measured.
+What this round cut (each checked by A/B, and by differential runs against the old code: 6,000 random
+tricky tables through read_tables and as csv through formats.read, with and without ids, the corpus and
+this workbook give the same questions, problems, --json text and summary; committing this workbook, the
+corpus and 20 random csv files writes the same question rows and prints the same):
+- a dry run computes no content ids (formats.read(ids=False); nothing it prints holds one): finish tells
+  a repeated question by its type, stem, options and answer, what the id is a hash of (~0.25 of its
+  Python);
+- one reader per layout (table._row_reader): columns looked up once; the verdict on a row's type,
+  options and answer cells kept per read for rows whose cells repeat them (判断题, repeated choices),
+  with the content id's JSON before and after the stem; likewise what the 难度/作业种类/知识点/章节 cells
+  say. Cells equal in Python but not in meaning (TRUE and 1, 3 and 3.0) are kept apart by their class;
+- the usual stem numbering (digits, one mark, text) told by one regex match; option labels stripped
+  without a call per option; a row's place from a per-sheet prefix (no callback per row);
+- the --json questions built in one comprehension per 1,000, options' and tags' JSON once per tuple;
+- the commit: question_problems passes a well-formed question in a few steps (the messages only for the
+  others), the new rows built in one comprehension, and `at_head` reads the schema head from the
+  revision files (ast) and alembic_version, so `quizbank import` no longer imports alembic (~0.3 s CPU).
+Tried and left: writing Question's instance dict instead of its frozen __init__ (0.7 vs 4.3 us per
+question at load 6) costs 64 bytes per question (184 -> 248 B: +6 MB per 100,000), which the brief does
+not allow; from_path instead of from_filelike (the same time, and the bytes checked would not be the
+bytes parsed).
+Where the time goes now (py-spy of the dry run): calamine's parse ~30% and its rows ~6% (the floor);
+the row reader ~28% (of it building the Question ~7 points, split_options of options seen once ~9),
+stem numbering ~5%, the --json text ~8%, finish ~3%, imports ~6%. The commit adds the content ids
+(sha256, ~1 us each), the web shell's imports (Flask and SQLAlchemy, ~0.5 s CPU, overlapping the parse
+in wall time), the rows and SQLite's executemany into a table with four indexes (~1.3 s at load 8) and
+the commit. What is left: per row ~8-10 us (busy machine) of Python against the ~5 a 2x dry run allows;
+next steps would be a compiled row reader, Flask kept out of the shell's imports (webapp/__init__,
+infra/db, errors and clock import it), or inserting while the next rows are read.
 Run: .venv/bin/python benchmarks/import_workbook.py [--rows N] [--repeat N] [--compare]
 Prints ONE JSON line.
 """
