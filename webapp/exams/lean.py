@@ -95,6 +95,22 @@ _SAVED = driver_sql(lambda d: "SELECT question_id, choices FROM responses WHERE 
 _SAVE = driver_sql(lambda d: guarded_upsert_sql(d, owner=SIGNED_IN_OWNER))
 
 
+_PARSED: dict[str, list[int]] = {}  # a saved answer's JSON text -> its positions: a few dozen texts in all
+
+
+def _choices(stored) -> list[int]:
+    """A saved answer's positions: SQLite gives the JSON text (parsed once per process; never mutated),
+    psycopg the list."""
+    if not isinstance(stored, str):
+        return list(stored)
+    parsed = _PARSED.get(stored)
+    if parsed is None:
+        parsed = list(json.loads(stored))
+        if len(_PARSED) < 4096:
+            _PARSED[stored] = parsed
+    return parsed
+
+
 def _is_json(environ: dict) -> bool:
     """As Flask's `request.is_json`: application/json or application/*+json."""
     mimetype = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
@@ -276,7 +292,7 @@ class LeanExamPath:
                 answers = [(q, c) for _, q, c in rows if q is not None]
             else:
                 answers = db.execute(_SAVED, {"attempt_id": attempt_id}).fetchall()
-            saved = {question_id: list(db.read_json(choices)) for question_id, choices in answers}
+            saved = {question_id: _choices(choices) for question_id, choices in answers}
             result = grade_keyed(facts.key, saved, pass_percent=facts.pass_percent, scoring=facts.scoring)
             deadline = db.read_when(rows[0][0])
             submitted_at = min(now, deadline) if deadline else now

@@ -13,7 +13,6 @@ every connection; PostgreSQL comes through ``DATABASE_URL=postgresql+psycopg://â
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sqlite3
@@ -265,11 +264,6 @@ class Driver:
 
     def day(self, value: date):
         return value.isoformat() if self.sqlite else value
-
-    @staticmethod
-    def read_json(value):
-        """A JSON column's value as read by the driver: text from SQLite, parsed already by psycopg."""
-        return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 class Database:
