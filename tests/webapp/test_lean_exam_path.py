@@ -17,6 +17,7 @@ from tests.webapp.base_builders import make_org, make_post
 from tests.webapp.builders import counting_statements, make_exam_world
 from webapp.analysis.models import ItemResult
 from webapp.exams.models import Attempt, Response
+from webapp.infra import clock
 from webapp.infra.db import database
 from webapp.org.models import Organisation, User, UserRole
 from webapp.standing.models import Event
@@ -187,6 +188,37 @@ def test_a_submit_answers_the_same_score_and_writes_the_same_rows_with_or_withou
         assert outcome["events"] == [
             ("exam_taken", round(body["score"] / body["max_score"] * 100, 2), body["passed"])
         ]
+
+
+@pytest.mark.parametrize("lean", [True, False], ids=["lean", "flask"])
+def test_the_times_a_save_and_a_submit_write_read_back_and_compare_as_the_orm_writes_them(
+    world, app, db, lean
+):
+    """The lean path writes its times through the driver: stored as SQLAlchemy stores them (on SQLite, text
+    compared as text: a save at the last microsecond of deadline + grace is in time, one after it is late)."""
+    app.config["LEAN_EXAM_PATH"] = lean
+    client, paper = _paper(app, world)
+    deadline = db.get(Attempt, paper["id"]).deadline
+    db.rollback()
+    last = deadline + timedelta(seconds=app.config["EXAM_SAVE_GRACE_SECONDS"])
+    first, second = paper["questions"][0]["id"], paper["questions"][1]["id"]
+    app.config["CLOCK"].set(last)
+    assert _save(client, paper, question=first).status_code == 204
+    app.config["CLOCK"].set(last + timedelta(microseconds=1))
+    assert _outcome(_save(client, paper, question=second)) == (409, "attempt_closed")
+    app.config["CLOCK"].set(last - timedelta(microseconds=250))
+    assert client.post(f"/api/v1/attempts/{paper['id']}/submit").status_code == 200
+    saved = db.execute(
+        select(Response.question_id, Response.saved_at).where(Response.attempt_id == paper["id"])
+    )
+    assert saved.all() == [(first, last)]
+    attempt = db.get(Attempt, paper["id"])
+    assert attempt.submitted_at == deadline  # submitted in the grace: recorded at the deadline
+    event = db.scalar(select(Event).where(Event.person_id == attempt.person_id))
+    assert event.recorded_at == last - timedelta(microseconds=250)
+    assert event.occurred_on == deadline.astimezone(clock.SHANGHAI).date()
+    items = db.scalars(select(ItemResult.submitted_at).where(ItemResult.attempt_id == attempt.id)).all()
+    assert set(items) == {deadline}
 
 
 def test_a_save_on_the_lean_path_is_one_statement_that_checks_the_signed_in_user(world, app):
@@ -404,6 +436,8 @@ def test_a_start_is_answered_alike_with_or_without_the_lean_path(world, app, db,
 
 
 def test_a_first_start_on_the_lean_path_is_two_statements_and_no_user_load(world, app):
+    # however slow this machine: no re-check of the bank's fingerprint (1 s by default) between the two starts
+    app.config["EXAM_BANK_RECHECK_SECONDS"] = 600
     warm, client = app.test_client(), app.test_client()
     warm.sign_in("w2")  # the first start in the process reads the bank
     assert warm.post("/api/v1/attempts", json={"exam_id": world["exam"].id}).status_code == 201

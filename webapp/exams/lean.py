@@ -3,8 +3,9 @@
 A worker's tablet sends one start per paper, one PUT per answer and one submit per paper, all at the same
 moments across a room; these three requests are the product's hot path. Served by Flask they pay the
 framework's full round (the request context, the session, the user with their roles as ORM objects, the
-before/after hooks), which costs several times the work itself. So `LeanExamPath`, a WSGI layer inside the app, answers them itself
-when the request is the plain case, and hands anything else to Flask unchanged:
+before/after hooks), which costs several times the work itself. So `LeanExamPath`, a WSGI layer inside
+the app, answers them itself when the request is the plain case, and hands anything else to Flask
+unchanged:
 
 - who: the session cookie and CSRF header, read as Flask and Flask-WTF read them
   (`webapp.infra.security.lean`); the user's being active, their session version, their organisation not
@@ -13,13 +14,16 @@ when the request is the plain case, and hands anything else to Flask unchanged:
   the choices validated against them (`valid_choices`);
 - the work: a start is `fresh_start`'s two statements, the first also checking the signed-in user (a
   resume, a retake or anything refused is Flask's); a save is the one guarded upsert of `store_answer` (so
-  its FOR SHARE ordering against a racing submit, and its deadline + grace, are the same); a submit locks the open paper FOR UPDATE, reads the saved
-  answers, grades them from the frozen key and writes score, answers' marks, `exam_taken` and item results
-  (`write_submission`, shared with the Flask path), in one transaction, and answers the score as the Flask
-  route does.
+  its FOR SHARE ordering against a racing submit, and its deadline + grace, are the same); a submit locks
+  the open paper FOR UPDATE, reads the saved answers, grades them from the frozen key and writes score,
+  answers' marks, `exam_taken` and item results (`write_submission`, shared with the Flask path), in one
+  transaction, and answers the score as the Flask route does. A save's and a submit's statements run on
+  the driver's own connection (`webapp.infra.db.Driver`: SQL strings written once, values passed as the
+  columns store them), behind the same write gate and BEGIN IMMEDIATE as SQLAlchemy's: on SQLite
+  SQLAlchemy's per-statement work cost more than the statements.
 
 Whenever the lean path cannot prove the plain case — no session or a bearer token, a bad CSRF token, a
-session in kiosk state, a paper not in this process's cache yet, a question not on the paper or bad
+session in kiosk state, a paper that does not exist, a question not on the paper or bad
 choices, a statement that matched no row (closed paper, stale session, someone else's paper), a paper
 whose pass issues a certificate, an old paper without a frozen key, a database error — it rolls back and
 Flask serves the request from the start, with every check and its precise answer (404, 409, 401, 400 …).
@@ -37,7 +41,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import JSON, String, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -47,10 +50,10 @@ from quizbank.grading import grade_keyed
 from webapp.certs.service import issuing  # a module, not its names: certs and exams import each other
 from webapp.exams.service.fresh_start import start_fresh_exam_attempt_signed_in
 from webapp.exams.service.grading import Submission, write_submission
-from webapp.exams.service.saving import PaperFacts, guarded_upsert, paper_facts, valid_choices
+from webapp.exams.service.saving import PaperFacts, cache_of, guarded_upsert_sql, paper_facts, valid_choices
 from webapp.infra import clock
 from webapp.infra.bounds import MAX_ID
-from webapp.infra.db import WRITE_INTENT, UTCDateTime, database
+from webapp.infra.db import WRITE_INTENT, Driver, begin_immediate, database, driver_sql
 from webapp.infra.errors import ApiError
 from webapp.infra.http_headers import HEADERS, HSTS
 from webapp.infra.security.lean import SessionReader, SignedIn
@@ -78,20 +81,34 @@ SIGNED_IN_OWNER = """EXISTS (
 # in the same statement (none: one row of NULLs). On PostgreSQL they are read by a second statement: a
 # statement's snapshot is taken before it waits for the lock, so a save that held the row FOR SHARE and
 # committed meanwhile would be missing from a join read by the locking statement itself.
-_LOCK_OPEN_PAPER = {
-    "sqlite": text(
+_LOCK_OPEN_PAPER = driver_sql(
+    lambda d: (
         "SELECT attempts.deadline, responses.question_id, responses.choices FROM attempts"
         " LEFT JOIN responses ON responses.attempt_id = attempts.id"
         " WHERE attempts.id = :attempt_id AND attempts.submitted_at IS NULL AND " + SIGNED_IN_OWNER
-    ).columns(deadline=UTCDateTime(), question_id=String(), choices=JSON()),
-    "postgresql": text(
-        "SELECT attempts.deadline FROM attempts WHERE attempts.id = :attempt_id AND attempts.submitted_at IS NULL"
+        if d == "sqlite"
+        else "SELECT attempts.deadline FROM attempts WHERE attempts.id = :attempt_id AND attempts.submitted_at IS NULL"
         " AND " + SIGNED_IN_OWNER + " FOR UPDATE OF attempts"
-    ).columns(deadline=UTCDateTime()),
-}
-_SAVED = text("SELECT question_id, choices FROM responses WHERE attempt_id = :attempt_id").columns(
-    question_id=String(), choices=JSON()
+    )
 )
+_SAVED = driver_sql(lambda d: "SELECT question_id, choices FROM responses WHERE attempt_id = :attempt_id")
+_SAVE = driver_sql(lambda d: guarded_upsert_sql(d, owner=SIGNED_IN_OWNER))
+
+
+_PARSED: dict[str, list[int]] = {}  # a saved answer's JSON text -> its positions: a few dozen texts in all
+
+
+def _choices(stored) -> list[int]:
+    """A saved answer's positions: SQLite gives the JSON text (parsed once per process; never mutated),
+    psycopg the list."""
+    if not isinstance(stored, str):
+        return list(stored)
+    parsed = _PARSED.get(stored)
+    if parsed is None:
+        parsed = list(json.loads(stored))
+        if len(_PARSED) < 4096:
+            _PARSED[stored] = parsed
+    return parsed
 
 
 def _is_json(environ: dict) -> bool:
@@ -184,11 +201,18 @@ class LeanExamPath:
         environ["wsgi.input"] = io.BytesIO(body)
         return body
 
-    def _facts(self, conn: Connection, attempt_id: int) -> PaperFacts:
-        """From this process's cache; read once (in the request's transaction) on a miss."""
-        facts = paper_facts(conn, attempt_id, self.app)
+    def _facts(self, attempt_id: int) -> PaperFacts:
+        """From this process's cache; read once on a miss (a started paper never changes: no need to read it in
+        the request's transaction)."""
+        facts = cache_of(self.app).get(attempt_id)
         if facts is None:
-            raise Fallback  # no such paper: Flask answers 404
+            try:
+                with database(self.app).engine.connect() as conn:
+                    facts = paper_facts(conn, attempt_id, self.app)
+            except (DBAPIError, PoolTimeout):
+                raise Fallback from None
+            if facts is None:
+                raise Fallback  # no such paper: Flask answers 404
         return facts
 
     def _now(self):
@@ -202,19 +226,20 @@ class LeanExamPath:
             raise Fallback from None
         if not _is_json(environ) or not isinstance(data, dict) or data.keys() != {"choices"}:
             raise Fallback
+        try:
+            picked = valid_choices(self._facts(attempt_id), question_id, data["choices"])
+        except ApiError:
+            raise Fallback from None
         grace = timedelta(seconds=self.app.config.get("EXAM_SAVE_GRACE_SECONDS", 0))
-        with self._transaction(single_statement=True) as conn:
+        with self._transaction(single_statement=True) as db:
             # read once the write lock is held (SQLite): a save that queued past the deadline is late
             now = self._now()
-            try:
-                picked = valid_choices(self._facts(conn, attempt_id), question_id, data["choices"])
-            except ApiError:
-                raise Fallback from None
-            stored = conn.execute(
-                guarded_upsert(conn.dialect.name, owner=SIGNED_IN_OWNER),
+            stored = db.execute(
+                _SAVE,
                 {
-                    "attempt_id": attempt_id, "question_id": question_id, "choices": picked, "now": now,
-                    "cutoff": now - grace, "user_id": who.user_id, "session_version": who.session_version,
+                    "attempt_id": attempt_id, "question_id": question_id, "choices": json.dumps(picked),
+                    "now": db.when(now), "cutoff": db.when(now - grace), "user_id": who.user_id,
+                    "session_version": who.session_version,
                 },
             ).rowcount  # fmt: skip
             if not stored:
@@ -234,7 +259,7 @@ class LeanExamPath:
         if type(exam_id) is not int or not 0 < exam_id <= MAX_ID:
             raise Fallback
         # the bank caches live in the app; the session joins the transaction and ends with it
-        with self._transaction() as conn, self.app.app_context(), Session(bind=conn) as s:
+        with self._orm_transaction() as conn, self.app.app_context(), Session(bind=conn) as s:
             now = self._now()  # once the write lock is held (SQLite): a start queued past closing is late
             fresh = start_fresh_exam_attempt_signed_in(
                 s, user_id=who.user_id, session_version=who.session_version, exam_id=exam_id, now=now
@@ -252,27 +277,27 @@ class LeanExamPath:
                     raise Fallback
             except ValueError:
                 raise Fallback from None
-        with self._transaction() as conn:
+        facts = self._facts(attempt_id)
+        if facts.key is None or facts.kind in issuing.ISSUING_KINDS:
+            raise Fallback  # a certificate to issue, or an old paper: the full path
+        with self._transaction() as db:
             now = self._now()
-            facts = self._facts(conn, attempt_id)
-            if facts.key is None or facts.kind in issuing.ISSUING_KINDS:
-                raise Fallback  # a certificate to issue, or an old paper: the full path
-            rows = conn.execute(
-                _LOCK_OPEN_PAPER[conn.dialect.name],
+            rows = db.execute(
+                _LOCK_OPEN_PAPER,
                 {"attempt_id": attempt_id, "user_id": who.user_id, "session_version": who.session_version},
-            ).all()
+            ).fetchall()
             if not rows:
                 raise Fallback  # submitted already (Flask answers the first result), or not theirs
-            if conn.dialect.name == "postgresql":
-                answers = [(q, c) for q, c in conn.execute(_SAVED, {"attempt_id": attempt_id})]
-            else:
+            if db.sqlite:
                 answers = [(q, c) for _, q, c in rows if q is not None]
-            saved = {question_id: list(choices) for question_id, choices in answers}
-            result = grade_keyed(facts.key, saved, pass_percent=facts.pass_percent, scoring=facts.scoring)  # type: ignore[arg-type]
-            deadline = rows[0].deadline
+            else:
+                answers = db.execute(_SAVED, {"attempt_id": attempt_id}).fetchall()
+            saved = {question_id: _choices(choices) for question_id, choices in answers}
+            result = grade_keyed(facts.key, saved, pass_percent=facts.pass_percent, scoring=facts.scoring)
+            deadline = db.read_when(rows[0][0])
             submitted_at = min(now, deadline) if deadline else now
             write_submission(
-                conn,
+                db,
                 Submission(
                     attempt_id=attempt_id, organisation_id=facts.organisation_id, person_id=facts.person_id,
                     post_id=facts.post_id, post_code=facts.post_code if facts.kind != "practice" else None,
@@ -291,13 +316,18 @@ class LeanExamPath:
             "percent": round(result.score / max_score * 100, 1) if max_score else 0.0,
         }
 
-    def _transaction(self, *, single_statement: bool = False):
+    def _transaction(self, *, single_statement: bool = False) -> _Transaction:
         return _Transaction(database(self.app).engine, single_statement)
+
+    def _orm_transaction(self) -> _OrmTransaction:
+        return _OrmTransaction(database(self.app).engine)
 
 
 class _Transaction:
-    """A connection in a writing transaction (BEGIN IMMEDIATE on SQLite): committed when the block ends,
-    rolled back on `Fallback` or a database error (which then falls back: Flask answers it).
+    """The driver of a pooled connection (`webapp.infra.db.Driver`) in a writing transaction: BEGIN IMMEDIATE
+    behind the process's write gate on SQLite, as SQLAlchemy's begin does for a writing request; committed
+    when the block ends, rolled back on `Fallback` or a driver error (which then falls back: Flask answers it).
+    A save and a submit run their statements here, without SQLAlchemy's per-statement work.
 
     `single_statement`: the block writes with one statement (a save), which on PostgreSQL is its own
     transaction, atomic and durable when it returns: it runs in autocommit, without the two round trips of
@@ -306,23 +336,58 @@ class _Transaction:
 
     def __init__(self, engine, single_statement: bool) -> None:
         self.engine = engine
-        self.autocommit = single_statement and engine.dialect.name == "postgresql"
+        self.sqlite = engine.dialect.name == "sqlite"
+        self.autocommit = single_statement and not self.sqlite
+        self.errors = engine.dialect.loaded_dbapi.Error
 
-    def __enter__(self):
+    def __enter__(self) -> Driver:
+        try:
+            self.pooled = pooled = self.engine.raw_connection()
+        except (DBAPIError, PoolTimeout):
+            raise Fallback from None
+        connection = pooled.driver_connection
+        try:
+            if self.sqlite:
+                begin_immediate(connection, connection.execute)  # may wait for, and give up on, the lock
+            elif self.autocommit:
+                connection.autocommit = True  # psycopg's own switch; back off before the pool takes it
+        except Exception:  # noqa: BLE001 — the driver's error (a lock not had, a connection closed under us)
+            pooled.invalidate()
+            pooled.close()
+            raise Fallback from None
+        return Driver(connection, self.engine)
+
+    def __exit__(self, kind, error, _tb) -> bool:
+        pooled = self.pooled
+        connection = pooled.driver_connection
+        try:
+            if self.autocommit:  # the statement committed itself, or wrote nothing
+                connection.autocommit = False
+            elif kind is None:
+                connection.commit()
+            else:
+                connection.rollback()
+        except Exception:  # noqa: BLE001 — a broken connection, whatever the driver raises: not taken back
+            pooled.invalidate()
+            pooled.close()
+            raise Fallback from None
+        pooled.close()
+        if kind is not None and issubclass(kind, self.errors | DBAPIError):
+            raise Fallback from error
+        return False
+
+
+class _OrmTransaction:
+    """A SQLAlchemy connection in a writing transaction (BEGIN IMMEDIATE on SQLite), for a start (the ORM
+    draws its paper): committed when the block ends, rolled back on `Fallback` or a database error (which then
+    falls back: Flask answers it)."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> Connection:
         conn = None
         try:
-            if self.autocommit:
-                # psycopg's own switch, as SQLAlchemy's isolation_level="AUTOCOMMIT" flips it, without
-                # SQLAlchemy's resetting of the isolation level when the connection goes back to the pool
-                conn = self.engine.connect()
-                try:
-                    conn.connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
-                except Exception:  # noqa: BLE001 — the driver's own error (a connection closed under us)
-                    conn.invalidate()
-                    conn.close()
-                    raise Fallback from None
-                self.conn = conn
-                return conn
             conn = self.engine.connect().execution_options(**{WRITE_INTENT: True})
             conn.begin()  # BEGIN IMMEDIATE on SQLite: may wait for, and give up on, the write lock
         except (DBAPIError, PoolTimeout):
@@ -336,9 +401,7 @@ class _Transaction:
     def __exit__(self, kind, error, _tb) -> bool:
         conn = self.conn
         try:
-            if self.autocommit:  # the statement committed itself, or wrote nothing
-                _leave_autocommit(conn)
-            elif kind is None:
+            if kind is None:
                 conn.commit()
             else:
                 conn.rollback()
@@ -350,14 +413,6 @@ class _Transaction:
         if kind is not None and issubclass(kind, DBAPIError):
             raise Fallback from error
         return False
-
-
-def _leave_autocommit(conn: Connection) -> None:
-    """Back to transactions before the pool takes the connection back; one that cannot is not taken back."""
-    try:
-        conn.connection.dbapi_connection.autocommit = False  # type: ignore[union-attr]
-    except Exception:  # noqa: BLE001 — a broken or invalidated connection, whatever the driver raises
-        conn.invalidate()
 
 
 def install(app: Flask) -> None:

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, text, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,9 +18,8 @@ from webapp.certs import service as certificates
 from webapp.exams.models import Attempt, Response
 from webapp.exams.service.papers import _GRADED, paper_of, question_rows, responses_of
 from webapp.infra import clock
-from webapp.infra.db import UTCDateTime, take_write_lock
+from webapp.infra.db import Driver, driver_sql, take_write_lock
 from webapp.org.models import Post
-from webapp.standing.models import Event
 
 
 def finalize_if_expired(s: Session, attempt: Attempt, now: datetime) -> bool:
@@ -77,7 +75,7 @@ def submit(s: Session, attempt: Attempt, now: datetime, *, by: str, locked: bool
     submitted_at = min(now, attempt.deadline) if attempt.deadline else now
     post_code = s.get(Post, attempt.post_id).code if attempt.kind != "practice" else None  # type: ignore[union-attr]
     write_submission(
-        s.connection(),
+        Driver.of(s.connection()),
         Submission(
             attempt_id=attempt.id, organisation_id=attempt.organisation_id, person_id=attempt.person_id,
             post_id=attempt.post_id, post_code=post_code, kind=attempt.kind, entries=entries_of(attempt.layout),
@@ -128,65 +126,67 @@ class Submission:
     recorded_at: datetime
 
 
-_MARK_ANSWERS = (
-    update(Response)
-    .where(Response.attempt_id == bindparam("attempt"))
-    .values(correct=Response.question_id.in_(bindparam("right", expanding=True)))
-)
-_CLOSE_ATTEMPT = (
-    update(Attempt)
-    .where(Attempt.id == bindparam("attempt"))
-    .values(
-        submitted_at=bindparam("submitted_at"), submitted_by=bindparam("submitted_by"),
-        score=bindparam("score"), max_score=bindparam("max_score"), passed=bindparam("passed"),
+# Each statement is written once, for the driver (webapp.infra.db.Driver): a submit is on the exam's hot path.
+_MARK_ANSWERS = driver_sql(
+    lambda d: "UPDATE responses SET correct = question_id IN ({}) WHERE attempt_id = :attempt".format(
+        "SELECT value FROM json_each(:right)"
+        if d == "sqlite"
+        else "SELECT json_array_elements_text(CAST(:right AS json))"
     )
-)  # fmt: skip
-_INSERT_EVENT = insert(Event)
-# The paper's rows go in as one JSON parameter, unpacked by the database (no per-row work in Python or in the
-# driver), and the person's department as of now is read inside the INSERT (no statement of its own).
+)
+_CLOSE_ATTEMPT = driver_sql(
+    lambda d: (
+        "UPDATE attempts SET submitted_at = :submitted_at, submitted_by = :submitted_by, score = :score, "
+        "max_score = :max_score, passed = :passed WHERE id = :attempt"
+    )
+)
+_INSERT_EVENT = driver_sql(
+    lambda d: (
+        "INSERT INTO events (organisation_id, person_id, post_code, kind, occurred_on, data, recorded_at, "
+        "recorded_by) VALUES (:organisation_id, :person_id, :post_code, :kind, :occurred_on, {}, :recorded_at, "
+        ":recorded_by)".format(":data" if d == "sqlite" else "CAST(:data AS json)")
+    )
+)
+# PostgreSQL: the paper's rows go in as one JSON parameter, unpacked by the database (one round trip), and the
+# person's department as of now is read inside the INSERT (no statement of its own).
 _INSERT_ITEMS_SQL = """
 INSERT INTO item_results (organisation_id, attempt_id, post_id, department_id, question_pk, question_id, section,
                           kind, submitted_at, answered, correct, picked, score_share)
 SELECT :organisation_id, :attempt_id, :post_id, (SELECT department_id FROM people WHERE id = :person_id),
-       {pk}, {q}, {s}, :kind, :submitted_at, {a}, {c}, {m}, :score_share
-FROM {rows}
+       r.pk, r.q, r.s, :kind, :submitted_at, r.a, r.c, r.m, :score_share
+FROM json_to_recordset(CAST(:rows AS json)) AS r(pk integer, q text, s text, a boolean, c boolean, m integer)
 """
-_ITEM_FIELDS = {"pk": "integer", "q": "text", "s": "text", "a": "boolean", "c": "boolean", "m": "integer"}
-_INSERT_ITEMS = {
-    "sqlite": text(
-        _INSERT_ITEMS_SQL.format(
-            rows="json_each(:rows) AS r", **{f: f"json_extract(r.value, '$.{f}')" for f in _ITEM_FIELDS}
-        )
-    ),
-    "postgresql": text(
-        _INSERT_ITEMS_SQL.format(
-            rows="json_to_recordset(CAST(:rows AS json)) AS r({})".format(
-                ", ".join(f"{f} {kind}" for f, kind in _ITEM_FIELDS.items())
-            ),
-            **{f: f"r.{f}" for f in _ITEM_FIELDS},
-        )
-    ),
-}
-_INSERT_ITEMS = {
-    name: s.bindparams(bindparam("submitted_at", type_=UTCDateTime())) for name, s in _INSERT_ITEMS.items()
-}
+# SQLite: no round trips to save, and unpacking JSON there costs more than the driver's executemany of plain
+# rows (the department read by each row, a primary-key lookup).
+_INSERT_ITEM_ROWS = """
+INSERT INTO item_results (organisation_id, attempt_id, post_id, department_id, question_pk, question_id, section,
+                          kind, submitted_at, answered, correct, picked, score_share)
+VALUES (?, ?, ?, (SELECT department_id FROM people WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
 
 
-def write_submission(
-    conn: Connection, sub: Submission, saved: dict[str, list[int]], result: model.Result
-) -> None:
-    """Close a graded paper in the caller's transaction, in three statements, each compiled once: the
-    attempt's score and verdict, the `exam_taken` event, and one item_results row per question for 试题分析
-    and the 错题本 (right or wrong, the original options picked as a bit mask, the paper's share of the
-    score). Practice records neither: its saved answers are marked right or wrong instead (one UPDATE, a
-    cleared answer too). The attempt must be locked (FOR UPDATE / SQLite's write lock), not yet submitted."""
+def _items_sql(dialect: str) -> str:
+    return _INSERT_ITEM_ROWS if dialect == "sqlite" else _INSERT_ITEMS_SQL
+
+
+_INSERT_ITEMS = driver_sql(_items_sql)
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def write_submission(db: Driver, sub: Submission, saved: dict[str, list[int]], result: model.Result) -> None:
+    """Close a graded paper in the caller's transaction, in three statements: the attempt's score and
+    verdict, the `exam_taken` event, and one item_results row per question for 试题分析 and the 错题本 (right or
+    wrong, the original options picked as a bit mask, the paper's share of the score). Practice records
+    neither: its saved answers are marked right or wrong instead (one UPDATE, a cleared answer too). The
+    attempt must be locked (FOR UPDATE / SQLite's write lock), not yet submitted."""
     if sub.kind == "practice" and saved:  # an exam's answers are graded in its item results (below)
         right = [i.question_id for i in result.items if i.is_correct and i.question_id in saved]
-        conn.execute(_MARK_ANSWERS, {"attempt": sub.attempt_id, "right": right})
-    conn.execute(
+        db.execute(_MARK_ANSWERS, {"attempt": sub.attempt_id, "right": _dumps(right)})
+    submitted_at = db.when(sub.submitted_at)
+    db.execute(
         _CLOSE_ATTEMPT,
         {
-            "attempt": sub.attempt_id, "submitted_at": sub.submitted_at, "submitted_by": sub.submitted_by,
+            "attempt": sub.attempt_id, "submitted_at": submitted_at, "submitted_by": sub.submitted_by,
             "score": result.score, "max_score": result.max_score, "passed": result.passed,
         },
     )  # fmt: skip
@@ -198,37 +198,35 @@ def write_submission(
         attempt_id=str(sub.attempt_id), post=sub.post_code or "",
     )  # fmt: skip
     by = sub.submitted_by
-    conn.execute(
+    db.execute(
         _INSERT_EVENT,
         {
             "organisation_id": sub.organisation_id, "person_id": sub.person_id, "post_code": sub.post_code,
-            "kind": "exam_taken", "occurred_on": on, "data": event_to_dict(taken), "recorded_at": sub.recorded_at,
+            "kind": "exam_taken", "occurred_on": db.day(on), "data": json.dumps(event_to_dict(taken)),
+            "recorded_at": db.when(sub.recorded_at),
             "recorded_by": int(by.split(":")[1]) if by.startswith("user:") else None,
         },
     )  # fmt: skip
-    rows = []
+    share = result.score / result.max_score if result.max_score else 0.0
+    marks = []
     for (pk, order, section), item in zip(sub.entries, result.items, strict=True):
         picked = saved.get(item.question_id, ())
         mask = 0
         for position in picked:
             mask |= 1 << order[position]
-        rows.append(
-            {
-                "pk": pk,
-                "q": item.question_id,
-                "s": section,
-                "a": bool(picked),
-                "c": item.is_correct,
-                "m": mask,
-            }
-        )
-    if rows:
-        conn.execute(
-            _INSERT_ITEMS[conn.dialect.name],
-            {
-                "organisation_id": sub.organisation_id, "attempt_id": sub.attempt_id, "post_id": sub.post_id,
-                "person_id": sub.person_id, "kind": sub.kind, "submitted_at": sub.submitted_at,
-                "score_share": result.score / result.max_score if result.max_score else 0.0,
-                "rows": json.dumps(rows, ensure_ascii=False),
-            },
-        )  # fmt: skip
+        marks.append((pk, item.question_id, section, bool(picked), item.is_correct, mask))
+    if not marks:
+        return
+    if db.sqlite:
+        paper = (sub.organisation_id, sub.attempt_id, sub.post_id, sub.person_id)
+        rows = [(*paper, *mark[:3], sub.kind, submitted_at, *mark[3:], share) for mark in marks]
+        db.execute(_INSERT_ITEMS, rows, many=True)
+        return
+    db.execute(
+        _INSERT_ITEMS,
+        {
+            "organisation_id": sub.organisation_id, "attempt_id": sub.attempt_id, "post_id": sub.post_id,
+            "person_id": sub.person_id, "kind": sub.kind, "submitted_at": submitted_at, "score_share": share,
+            "rows": _dumps([dict(zip("qsacm", mark[1:], strict=True), pk=mark[0]) for mark in marks]),
+        },
+    )  # fmt: skip

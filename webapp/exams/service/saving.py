@@ -62,8 +62,7 @@ class _FactsCache:
         self._lock = threading.Lock()
 
     def get(self, attempt_id: int) -> PaperFacts | None:
-        with self._lock:
-            return self._entries.get(attempt_id)
+        return self._entries.get(attempt_id)  # one dict read: atomic, no lock needed
 
     def put(self, attempt_id: int, facts: PaperFacts) -> None:
         with self._lock:
@@ -73,7 +72,10 @@ class _FactsCache:
 
 
 def cache_of(app: Flask) -> _FactsCache:
-    return app.extensions.setdefault("quizbank_paper_facts", _FactsCache())
+    cache = app.extensions.get("quizbank_paper_facts")
+    if cache is None:  # not setdefault(…, _FactsCache()): that builds a cache on every call
+        cache = app.extensions.setdefault("quizbank_paper_facts", _FactsCache())
+    return cache
 
 
 def paper_facts(s: Session | Connection, attempt_id: int, app: Flask | None = None) -> PaperFacts | None:
@@ -139,17 +141,22 @@ DO UPDATE SET choices = excluded.choices, saved_at = excluded.saved_at, correct 
 """
 
 
-@functools.cache
-def guarded_upsert(dialect: str, owner: str = ""):
-    """The save statement for `dialect`; `owner`, an SQL condition on the attempts row (the lean path's
-    signed-in-owner check), is added to its guard."""
+def guarded_upsert_sql(dialect: str, owner: str = "") -> str:
+    """The save statement for `dialect`, with :name parameters (attempt_id, question_id, choices as JSON text,
+    now, cutoff); `owner`, an SQL condition on the attempts row (the lean path's signed-in-owner check), is
+    added to its guard."""
     postgres = dialect == "postgresql"
-    sql = _GUARDED_UPSERT.format(
+    return _GUARDED_UPSERT.format(
         choices="CAST(:choices AS JSON)" if postgres else ":choices",
         owner=f" AND {owner}" if owner else "",
         lock=" FOR SHARE" if postgres else "",
     )
-    return text(sql).bindparams(
+
+
+@functools.cache
+def guarded_upsert(dialect: str, owner: str = ""):
+    """`guarded_upsert_sql` as a SQLAlchemy statement (its values bound through the column types)."""
+    return text(guarded_upsert_sql(dialect, owner)).bindparams(
         bindparam("choices", type_=JSON()), bindparam("now", type_=UTCDateTime()),
         bindparam("cutoff", type_=UTCDateTime()),
     )  # fmt: skip

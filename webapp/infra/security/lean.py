@@ -12,15 +12,22 @@ cookie, a bearer token, no CSRF header or a wrong one, a session in kiosk state 
 HTTPS with Flask-WTF's strict referrer check. Flask then gives the precise answer (401, 400 csrf, 403
 kiosk_locked …). Flask-Login's "basic" session protection only marks a session whose address changed as
 not fresh; nothing here reads freshness, so it is not recomputed.
+
+A tablet sends the same cookie and CSRF token with every answer of a paper, and checking their signatures
+(two HMACs, base64, zlib, JSON) costs more than storing the answer. So what a signature check proved is kept
+per process, keyed by the exact signed text: the text's contents and the time it was signed. A text is only
+kept once its signature checked out, and its age is checked against the lifetime on every use, as
+itsdangerous checks it.
 """
 
 from __future__ import annotations
 
 import hmac
+import time
 from dataclasses import dataclass
 
 from flask import Flask
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.http import parse_cookie
 
 from webapp.infra.security.signin import SESSION_VERSION_KEY
@@ -32,6 +39,33 @@ KIOSK_KEY = "_kiosk_key"  # where a session in kiosk state keeps its key (webapp
 class SignedIn:
     user_id: int
     session_version: int
+
+
+class _Checked:
+    """Signed texts whose signature checked out: the text -> (its contents, when it was signed). Bounded:
+    emptied when full (a room of tablets holds a few hundred cookies)."""
+
+    def __init__(self, serializer: URLSafeTimedSerializer, size: int = 8192) -> None:
+        self.serializer = serializer
+        self.size = size
+        self._kept: dict[str, tuple[object, int]] = {}
+
+    def loads(self, text: str, max_age: int | None):
+        """`serializer.loads(text, max_age=max_age)`: the contents, or BadData (None: no age limit)."""
+        kept = self._kept.get(text)
+        if kept is None:
+            contents, signed_at = self.serializer.loads(text, max_age=max_age, return_timestamp=True)
+            kept = (contents, int(signed_at.timestamp()))
+            if len(self._kept) >= self.size:
+                self._kept.clear()
+            self._kept[text] = kept
+            return contents
+        contents, signed_at = kept
+        if max_age is not None:  # as itsdangerous' TimestampSigner.unsign
+            age = int(time.time()) - signed_at
+            if age > max_age or age < 0:
+                raise SignatureExpired("Signature age out of range")
+        return contents
 
 
 class SessionReader:
@@ -49,6 +83,8 @@ class SessionReader:
         self.csrf_serializer = URLSafeTimedSerializer(
             config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, salt="wtf-csrf-token"
         )
+        self._sessions = _Checked(self.serializer) if self.serializer is not None else None
+        self._csrf_tokens = _Checked(self.csrf_serializer)
 
     def signed_in(self, environ: dict) -> SignedIn | None:
         if "HTTP_AUTHORIZATION" in environ or self.serializer is None:
@@ -63,8 +99,10 @@ class SessionReader:
         if not value:
             return None
         try:
-            data = self.serializer.loads(value, max_age=self.max_age)
+            data = self._sessions.loads(value, self.max_age)  # type: ignore[union-attr]
         except BadData:
+            return None
+        if not isinstance(data, dict):
             return None
         user_id, version = data.get("_user_id"), data.get(SESSION_VERSION_KEY)
         if not isinstance(user_id, str) or not user_id.isdigit() or type(version) is not int:
@@ -81,7 +119,7 @@ class SessionReader:
         if not kept or not sent:
             return False
         try:
-            token = self.csrf_serializer.loads(sent, max_age=self.app.config.get("WTF_CSRF_TIME_LIMIT", 3600))
+            token = self._csrf_tokens.loads(sent, self.app.config.get("WTF_CSRF_TIME_LIMIT", 3600))
         except BadData:
             return False
         return isinstance(token, str) and hmac.compare_digest(kept, token)
