@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +36,20 @@ def _validate_choices(attempt: Attempt, question_id: str, choices: Any) -> list[
     return picked
 
 
+@functools.cache
+def _upsert_statement(dialect: str):
+    """One statement per dialect, its values bound per call (built per call it cost more than it runs)."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    stmt = insert(Response)
+    return stmt.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={name: stmt.excluded[name] for name in ("choices", "saved_at", "correct")},
+    )
+
+
 def _upsert_response(
     s: Session, attempt: Attempt, question_id: str, picked: list[int], now: datetime, correct=None
 ):
@@ -48,16 +63,7 @@ def _upsert_response(
     }
     dialect = s.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        stmt = insert(Response).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["attempt_id", "question_id"],
-            set_={"choices": picked, "saved_at": now, "correct": correct},
-        )
-        s.execute(stmt)
+        s.execute(_upsert_statement(dialect), values)
         return
     row = s.scalar(
         select(Response).where(Response.attempt_id == attempt.id, Response.question_id == question_id)
