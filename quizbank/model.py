@@ -108,6 +108,45 @@ class Question:
     basis: str = ""  # 依据: the law/standard and clause, e.g. "《安全生产法》第二十八条; GB 30871-2022 5.3"
 
 
+_new_object = object.__new__
+
+
+def new_question(
+    id: str,
+    type: QuestionType,
+    stem: str,
+    options: tuple[str, ...],
+    answer: tuple[int, ...],
+    explanation: str,
+    difficulty: int,
+    tags: tuple[str, ...],
+    section: str | None,
+    part: Part,
+    source: str | None,
+    basis: str,
+) -> Question:
+    """Question(...) with every field given, for readers that build one per row: it fills the instance
+    dict instead of calling the frozen dataclass's __init__ (which sets each field through
+    object.__setattr__): ~1.3 against ~4.5 us a question. The result is equal to, hashes like and is as
+    frozen as Question(...) with the same fields; its dict is not key-shared (+64 bytes a question).
+    The parameters follow the fields' order (a test holds them equal)."""
+    question = _new_object(Question)
+    d = question.__dict__
+    d["id"] = id
+    d["type"] = type
+    d["stem"] = stem
+    d["options"] = options
+    d["answer"] = answer
+    d["explanation"] = explanation
+    d["difficulty"] = difficulty
+    d["tags"] = tags
+    d["section"] = section
+    d["part"] = part
+    d["source"] = source
+    d["basis"] = basis
+    return question
+
+
 @dataclass(frozen=True)
 class QuestionSet:
     """A versioned bundle of handbook + questions for one or more posts (a plugin)."""
