@@ -109,6 +109,7 @@ class Question:
 
 
 _new_object = object.__new__
+_set = object.__setattr__
 
 
 def new_question(
@@ -125,25 +126,25 @@ def new_question(
     source: str | None,
     basis: str,
 ) -> Question:
-    """Question(...) with every field given, for readers that build one per row: it fills the instance
-    dict instead of calling the frozen dataclass's __init__ (which sets each field through
-    object.__setattr__): ~1.3 against ~4.5 us a question. The result is equal to, hashes like and is as
-    frozen as Question(...) with the same fields; its dict is not key-shared (+64 bytes a question).
-    The parameters follow the fields' order (a test holds them equal)."""
+    """Question(...) with every field given, for readers that build one per row: it sets the fields as
+    the frozen dataclass's generated __init__ does (object.__setattr__, in the fields' order, so the
+    instance keeps its key-shared dict: no more memory, attribute reads as quick), without the class call
+    and __init__'s global lookups: ~1.75 against ~2.5 us a question (filling __dict__ directly would be
+    1.3 us but costs 64 bytes a question and makes each attribute read ~4x slower in 3.11). The result is
+    equal to, hashes like and is as frozen as Question(...); a test holds the parameters in field order."""
     question = _new_object(Question)
-    d = question.__dict__
-    d["id"] = id
-    d["type"] = type
-    d["stem"] = stem
-    d["options"] = options
-    d["answer"] = answer
-    d["explanation"] = explanation
-    d["difficulty"] = difficulty
-    d["tags"] = tags
-    d["section"] = section
-    d["part"] = part
-    d["source"] = source
-    d["basis"] = basis
+    _set(question, "id", id)
+    _set(question, "type", type)
+    _set(question, "stem", stem)
+    _set(question, "options", options)
+    _set(question, "answer", answer)
+    _set(question, "explanation", explanation)
+    _set(question, "difficulty", difficulty)
+    _set(question, "tags", tags)
+    _set(question, "section", section)
+    _set(question, "part", part)
+    _set(question, "source", source)
+    _set(question, "basis", basis)
     return question
 
 

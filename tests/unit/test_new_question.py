@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import pickle
+import sys
 
 import pytest
 
@@ -61,3 +62,8 @@ def test_new_question_replaces_and_pickles_like_the_dataclass_init():
     q = new_question(*FIELDS)
     assert dataclasses.replace(q, stem="改") == Question(*FIELDS[:2], "改", *FIELDS[3:])
     assert pickle.loads(pickle.dumps(q)) == Question(*FIELDS)
+
+
+def test_new_question_keeps_the_instance_dict_shared_like_the_dataclass_init():
+    # The same size as an instance built by __init__: its dict shares the class's keys (no extra bytes).
+    assert sys.getsizeof(new_question(*FIELDS).__dict__) == sys.getsizeof(Question(*FIELDS).__dict__)
