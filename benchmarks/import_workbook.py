@@ -111,6 +111,39 @@ in wall time), the rows and SQLite's executemany into a table with four indexes 
 the commit. What is left: per row ~8-10 us (busy machine) of Python against the ~5 a 2x dry run allows;
 next steps would be a compiled row reader, Flask kept out of the shell's imports (webapp/__init__,
 infra/db, errors and clock import it), or inserting while the next rows are read.
+2026-12-07, a fourth pass (issue 13 item 5). The table reader builds each Question with model.new_question:
+object.__new__ and the fields set through a module-level object.__setattr__, in the fields' order, as the
+frozen dataclass's generated __init__ does but without the class call and its lookups (in one process, one
+sitting: 1.75 vs 2.53 us a question; tests hold it equal, hashing, frozen and as small as Question(...)).
+Filling the instance dict directly (the brief's suggestion, committed first as b844504) is quicker still,
+1.3 us, but its dict is not key-shared: +64 bytes a question (+6 MB per 100,000) and, measured in 3.11,
+each attribute read ~4x slower (5 reads 245 vs 64 ns), which every later reader of the question pays;
+so the setattr form was kept. Interleaved A/B of whole processes (floor, then the three in rotating order;
+old = the commit before this pass; min / median CPU ratio to the floor's min / median):
+    4 rounds, load average 4.4-7.8, old vs the dict form:  floor CPU 1.70 / 2.17 s
+        dry run  old 2.93x / 2.49x   dict 2.82x / 2.33x
+        commit   old 4.71x / 4.19x   dict 4.49x / 3.88x, 186 -> 192 MB
+    3 rounds, load average 3.2-3.5 with this branch's tests running beside:  floor CPU 2.03 / 2.20 s
+        dry run  old 2.40x / 2.42x   setattr (kept) 2.26x / 2.40x   dict 2.13x / 2.12x
+        commit   old 3.95x / 3.73x   setattr (kept) 3.98x / 4.11x   dict 4.30x / 3.98x (186 / 186 / 192 MB)
+    The commit's spread between rounds (~10%) is larger than what either form changes; the dry run gains a
+    few per cent. This script alone (the dict form), --repeat 2, at load average 3.3 / 6.0 / 7.1:
+    {"bare_calamine_seconds": 2.201, "bare_calamine_cpu_seconds": 1.829, "dry_run_seconds": 4.432,
+     "dry_run_cpu_seconds": 4.41, "ratio": 2.01, "cpu_ratio": 2.41, "dry_run_peak_rss_mb": 141.4,
+     "commit_seconds": 7.194, "commit_cpu_seconds": 6.903, "commit_ratio": 3.27, "commit_cpu_ratio": 3.77,
+     "commit_peak_rss_mb": 192.2}
+Tried and left this pass:
+- keeping Flask out of the commit's imports: Flask and werkzeug cost ~0.15-0.4 s CPU beyond SQLAlchemy's
+  ~0.6 s (`import sqlalchemy.orm` 0.6-0.65 s vs with flask 0.78-1.0 s CPU at load 6), and they load in the
+  thread that overlaps the parse. It would take lazy imports in webapp/__init__, infra/db, errors, clock,
+  migrate and bank/cli, and db's module-level `session = LocalProxy(...)` needs werkzeug.local (whose
+  package import pulls werkzeug.serving): not clean enough for ~2-5% of the commit's CPU; not done;
+- inserting while the next rows are read (a writer thread and a bounded queue): the commit reads the whole
+  file first because it prints the summary and refuses the whole file on a repeated question or a bad row
+  found anywhere (finish and question_problems look at every question) before writing; streaming would
+  mean a writer that rolls back on a late refusal, and formats.read yielding questions. Not done this pass.
+Goals: dry run ~2.3-2.4x CPU (goal <= 2x, not met), commit ~3.8-4.5x CPU depending on the round (goal
+<= 4x: about at it, not reliably under); peak RSS 135 / 186 MB with the kept form (< 300 MB, met).
 Run: .venv/bin/python benchmarks/import_workbook.py [--rows N] [--repeat N] [--compare]
 Prints ONE JSON line.
 """

