@@ -44,6 +44,12 @@ current for one day only (standing changes with the date). Per inspection, with 
 a range that cuts a month with sittings outside it, the rows still come from `attempts` (about as before).
 
     .venv/bin/python benchmarks/hr_export.py [--attempts 100000] [--runs 5]
+
+    2026-12-07 02:18, merged main, idle (load average 0.7 -> 1.0; this machine's anchor 105.8 ms, about twice
+    yesterday's): rows by post 0.15x, month + xlsx 0.43x, the page 0.48x, the page by month + xlsx 0.96x (goal met);
+    the first view of a day 4.34 s = 41x (66x before this stop's cheaper replay: event fields read once per kind,
+    one policy parse, events through Core). `quizbank remind` now makes the day's snapshots current, so the
+    day's first report does not pay it.
 """
 
 from __future__ import annotations
