@@ -89,7 +89,7 @@ corpus and 20 random csv files writes the same question rows and prints the same
 - a dry run computes no content ids (formats.read(ids=False); nothing it prints holds one): finish tells
   a repeated question by its type, stem, options and answer, what the id is a hash of (~0.25 of its
   Python);
-- one reader per layout (table._row_reader): columns looked up once; the verdict on a row's type,
+- one reader per layout (table_rows.row_reader): columns looked up once; the verdict on a row's type,
   options and answer cells kept per read for rows whose cells repeat them (判断题, repeated choices),
   with the content id's JSON before and after the stem; likewise what the 难度/作业种类/知识点/章节 cells
   say. Cells equal in Python but not in meaning (TRUE and 1, 3 and 3.0) are kept apart by their class;
