@@ -76,6 +76,11 @@ def detect(name: str, head: bytes) -> str:
     )
 
 
+def load_reader(format: str) -> None:
+    """Import the reader of `format` ahead of reading (FormatError for an unknown format)."""
+    _module(format)
+
+
 def _module(format: str):
     if format not in FORMATS:
         raise FormatError(format, f"未知的格式“{format}”（可选：{'、'.join(FORMATS)}）")

@@ -348,3 +348,32 @@ def test_a_database_is_at_head_only_when_its_alembic_version_is_every_head(tmp_p
         assert at_head(db)
     finally:
         db.dispose()
+
+
+def test_new_question_rows_hold_the_json_json_dumps_writes_whether_options_answers_and_tags_repeat_or_not():
+    import json
+
+    from quizbank.model import Question as CoreQuestion
+    from webapp.bank.sets import _new_row, _new_rows
+
+    shared_options, shared_tags = ("正确", "错误"), ("动火", "受限空间")
+    questions = [
+        CoreQuestion(
+            id=f"q{i}",
+            type="single",
+            stem=f"第{i}题",
+            options=shared_options if i % 2 else ("A “引号”", 'B "quote"', "C \\ 反斜杠", f"D {i}"),
+            answer=(0,) if i % 3 else (1, 2),
+            tags=shared_tags if i % 4 else (),
+            source=f"Sheet1!R{i}",
+        )
+        for i in range(12)
+    ]
+    rows = _new_rows(questions, 7, 3, "draft", "professional")
+    assert rows == [_new_row(q, 7, 3, "draft", "professional") for q in questions]
+    for q, row in zip(questions, rows, strict=True):
+        assert (row[4], row[5], row[8]) == (
+            json.dumps(list(q.options)),
+            json.dumps(list(q.answer)),
+            json.dumps(list(q.tags)),
+        )

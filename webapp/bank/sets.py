@@ -177,7 +177,18 @@ def _new_rows(
     questions: list[model.Question], set_id: int, organisation_id: int | None, status: str, part: str | None
 ) -> list[tuple]:
     """`_new_row` of each question, built in one comprehension (no call per row): the JSON of a list of
-    texts as `_json_list` writes it, the answer's (a list of ints) as `str` writes it."""
+    texts as `_json_list` writes it, the answer's (a list of ints) as `str` writes it. The JSON of options,
+    answers and tags is made once per distinct tuple (a bank's 判断题 share theirs, answers and tags repeat)."""
+    texts: dict[tuple, str] = {}
+    get = texts.get
+
+    def text_list(values: tuple) -> str:
+        if len(texts) >= _DISTINCT_KEPT:
+            texts.clear()
+        made = texts[values] = f"[{', '.join(map(_json_text, values))}]"
+        return made
+
+    answers: dict[tuple, str] = {}
     try:
         return [
             (
@@ -185,11 +196,13 @@ def _new_rows(
                 q.id,
                 q.type,
                 q.stem,
-                f"[{', '.join(map(_json_text, q.options))}]",
-                str(list(q.answer)),
+                o if (o := get(q.options)) is not None else text_list(q.options),
+                a
+                if (a := answers.get(q.answer)) is not None
+                else answers.setdefault(q.answer, str(list(q.answer))),
                 q.explanation,
                 q.difficulty,
-                f"[{', '.join(map(_json_text, q.tags))}]",
+                g if (g := get(q.tags)) is not None else text_list(q.tags),
                 q.section,
                 part or q.part,
                 organisation_id,
@@ -201,6 +214,9 @@ def _new_rows(
         ]
     except TypeError:  # an option or tag that is not text (a caller's value): the general way
         return [_new_row(q, set_id, organisation_id, status, part or q.part) for q in questions]
+
+
+_DISTINCT_KEPT = 4096  # option and tag tuples whose JSON `_new_rows` keeps
 
 
 def _insert_new(s: Session, rows: list[tuple]) -> None:
