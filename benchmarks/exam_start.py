@@ -62,6 +62,11 @@ per start × 500 is 2.5 s on one core). 8 threads per process: 4 and 16 were no 
 granian 2 x 8: 1.81 s and 2.15 s (server CPU 4.2 ms a start; bare 0.74-0.79 s); 2.82 s twice when run straight
 after exam_throughput.py (server CPU 5.9-6.1 ms a start); 500 distinct attempts, 0 errors each time. The goal
 (< 2 s) is on the line: met in one idle run of two.
+
+2026-12-07, main, idle, granian 2 x 8, PostgreSQL: 1.83 and 1.50 s at 03:20 (server CPU 3.3-3.8 ms a start,
+database 1.1-1.4, bare 0.43-0.78 s); 2.32, 2.43, 2.02 s at 04:15 and 2.82, 2.06, 2.00 s at 04:35, when the host
+ran a third slower (a fixed Python loop took 1.75-2.6 s where it took 1.4-1.5 s at 03:20; server CPU 4.4-5.7 ms
+a start, bare 0.49-1.41 s). 0 duplicates, 0 errors every time. The goal holds only while the host is quick.
 """
 
 from __future__ import annotations

@@ -50,6 +50,8 @@ a range that cuts a month with sittings outside it, the rows still come from `at
     the first view of a day 4.34 s = 41x (66x before this stop's cheaper replay: event fields read once per kind,
     one policy parse, events through Core). `quizbank remind` now makes the day's snapshots current, so the
     day's first report does not pay it.
+    2026-12-07 03:43, main, idle (load average 1.9; anchor 81.7 ms): rows by post 0.10x, month + xlsx 0.33x,
+    the page 0.44x, the page by month + xlsx 0.67x (goal met); the first view of a day 3.06 s = 37x.
 """
 
 from __future__ import annotations

@@ -41,20 +41,28 @@ Tried and not kept (2026-12-07, measured on this machine):
 The dry run stays at ~2.1-2.5x the floor (goal 2x, not met): that would take ~5 us of Python per row, which
 means not building Python objects per row at all (a reader written in a compiled language).
 
-Run: .venv/bin/python benchmarks/import_workbook.py [--rows N] [--repeat N] [--compare]
+Run: .venv/bin/python benchmarks/import_workbook.py [--rows N] [--repeat N] [--instructions] [--compare]
 Prints ONE JSON line.
 
-2026-12-07 03:38, main, 5 interleaved rounds, the machine otherwise idle (load average 0.6-0.9):
-    {"bare_calamine_seconds": 1.239, "dry_run_seconds": 3.105, "ratio": 2.56, "cpu_ratio": 2.56,
-     "best_ratio": 2.51, "dry_run_peak_rss_mb": 135.7, "commit_seconds": 4.979, "commit_ratio": 4.15,
-     "commit_cpu_ratio": 4.47, "best_commit_ratio": 4.02, "commit_peak_rss_mb": 186.5,
-     "round_ratios": [[2.51, 4.15], [2.76, 3.97], [2.41, 3.74], [2.56, 4.97], [2.7, 5.06]]}
-    Goals: dry run <= 2x not met (2.4-2.8x a round); commit <= 4x met in 2 rounds of 5 (median 4.15x); peak
-    RSS met. The earlier figures (best of 3 runs of each kind, kinds a minute apart: 2.12x and 3.68x in this
-    morning's run, 2.31x and 3.25x the night before) came from the floor's and the import's fastest runs
-    falling in different minutes. The workbook and the empty database are now made in a child process: a
-    child's peak RSS as wait4 reports it is at least its parent's at the fork, so the benchmark must stay
-    smaller than what it measures (the commit's 186 MB is the same either way).
+2026-12-07 04:18, main (the row JSON of a commit made once per distinct tuple; bytecode cached), 9 rounds, the
+machine otherwise idle (load average 0.9-1.1):
+    {"bare_calamine_seconds": 1.281, "dry_run_seconds": 3.099, "ratio": 2.27, "cpu_ratio": 2.28,
+     "dry_run_peak_rss_mb": 135.5, "commit_ratio": 4.08, "commit_cpu_ratio": 4.42, "commit_peak_rss_mb": 185.9,
+     "round_ratios": [[3.05, 5.16], [2.26, 3.78], [2.08, 3.88], [2.55, 4.08], [2.53, 3.66], [2.27, 5.04],
+                      [2.1, 3.93], [1.98, 4.68], [3.4, 5.42]]}
+    The same code's rounds range from 1.98x to 3.40x (dry run) and 3.66x to 5.42x (commit) within minutes on an
+    idle machine: single figures, including the ones above, move by a quarter. Goals: dry run <= 2x not met
+    (met in 1 round of 9); commit <= 4x on the line (median 4.08x, met in 4 rounds of 9); memory met.
+    --instructions at 04:20 (callgrind, the same code): the floor 11.47 G instructions, the dry run 1.76x, the
+    commit 2.49x. By instructions the dry run is within 2x; it takes longer than that because interpreted
+    Python runs fewer instructions a cycle than calamine's parse, and the commit also writes and fsyncs ~40 MB
+    of WAL. Use this figure to tell whether a change made the import cheaper.
+    Earlier the same day (03:38, 5 rounds, no bytecode cache: each run compiled quizbank's modules again):
+    dry run 2.56x, commit 4.15x. The figures before this stop (best of 3 runs of each kind, the kinds a minute
+    apart: 2.12x and 3.68x that morning, 2.31x and 3.25x the night before) came from the floor's and the
+    import's fastest runs falling in different minutes. The workbook and the empty database are now made in a
+    child process: a child's peak RSS as wait4 reports it is at least its parent's at the fork, so the
+    benchmark must stay smaller than what it measures (the commit's 186 MB is the same either way).
 """
 
 from __future__ import annotations
@@ -62,6 +70,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sqlite3
 import statistics
@@ -175,6 +184,45 @@ def commit_once(path: Path, home: Path, template: Path) -> dict[str, float]:
     )
 
 
+def instructions(argv: list[str], env: dict[str, str] | None = None) -> int:
+    """The instructions one run executes, counted by valgrind's callgrind (about 50x slower than a run, and
+    the same count whatever else the machine is doing)."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        check=True,
+    )
+    found = re.search(rb"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"callgrind printed no count: {done.stderr[-500:]!r}")
+    return int(found[1])
+
+
+def instruction_ratios(path: Path, home: Path, template: Path) -> dict[str, float]:
+    """The dry run's and the commit's instructions ÷ the floor's: the steady figure for telling whether a
+    change to the code made the import cheaper (the wall-time ratios move by a quarter between rounds here),
+    not the goal's. Interpreted Python runs fewer instructions a cycle than calamine's parse, and the
+    commit also waits on the disk, so the time ratios are higher."""
+    floor = instructions([sys.executable, "-c", BARE_READ, str(path)])
+    dry_run = instructions(
+        [sys.executable, "-m", "quizbank", "import", str(path), "--dry-run", "--json", "--max-mb", "200"]
+    )
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{home / 'quizbank.sqlite'}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, home / "quizbank.sqlite")
+    commit = instructions(
+        [sys.executable, "-m", "quizbank", "import", str(path), "--max-mb", "200"],
+        env={**os.environ, "QUIZBANK_HOME": str(home)},
+    )
+    return {
+        "bare_calamine_instructions": floor,
+        "dry_run_instruction_ratio": round(dry_run / floor, 2),
+        "commit_instruction_ratio": round(commit / floor, 2),
+    }
+
+
 def rounds(repeat: int, path: Path, home: Path, template: Path) -> list[dict[str, dict[str, float]]]:
     """`repeat` rounds of the floor, the dry run and the commit, one after the other, the order rotating from
     round to round: the machine's speed drifts over a minute (other tenants of the host), and a ratio of two
@@ -210,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare", action="store_true", help="also time openpyxl read-only (the reader not chosen)"
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each run's instructions with valgrind (minutes; steady where times are not)",
+    )
     parser.add_argument("--prepare", nargs=2, metavar=("WORKBOOK", "HOME"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.prepare:  # in a child: what it imports (openpyxl, the web app) stays out of this process
@@ -219,6 +272,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bank.xlsx"
         home = Path(tmp) / "home"
+        # Every child reads and writes its compiled bytecode in the temp dir, as an installed quizbank has
+        # it (pip compiles it; an editable install writes it at first import), even where the environment
+        # says not to write it (PYTHONDONTWRITEBYTECODE=1 here: each run would otherwise compile quizbank's
+        # and the web app's modules again, ~0.1 s of a dry run the floor does not pay). The runs below
+        # before the rounds (making the workbook and database, the checking dry run, one floor) warm it.
+        os.environ["PYTHONDONTWRITEBYTECODE"] = ""
+        os.environ["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         # Made in a child process: a child's peak RSS, as wait4 reports it, is at least its parent's at the
         # fork (Linux keeps the larger of the two across exec), so this process must stay smaller than the
         # runs it measures.
@@ -232,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
         )
         assert check.stdout.count(b'"source": ') == args.rows, check.stdout[-500:]  # every row imported
+        run([sys.executable, "-c", BARE_READ, str(path)])  # the floor's bytecode, like the import's above
         template = Path(tmp) / "empty.sqlite"
         shutil.copyfile(home / "quizbank.sqlite", template)
         measured = rounds(args.repeat, path, home, template)
@@ -274,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
             "load_average": [round(x, 2) for x in os.getloadavg()],
             "goal": "ratio <= 2, commit_ratio <= 4, peak RSS < 300 MB",
         }
+        if args.instructions:
+            figures.update(instruction_ratios(path, home, template))
         if args.compare:
             start = time.perf_counter()
             openpyxl_rows(path)
