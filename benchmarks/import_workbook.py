@@ -307,6 +307,17 @@ def main(argv: list[str] | None = None) -> int:
         def median_ratio(kind: str, figure: str) -> float:
             return round(statistics.median(r[kind][figure] / r["bare"][figure] for r in measured), 2)
 
+        def of(kind: str, name: str, ratio: str) -> dict[str, float]:
+            """A kind's fastest run, its ratios (median of the rounds', and fastest ÷ fastest), peak RSS."""
+            return {
+                f"{name}_seconds": round(fastest(kind, "seconds"), 3),
+                f"{name}_cpu_seconds": round(fastest(kind, "cpu_seconds"), 3),
+                ratio: median_ratio(kind, "seconds"),
+                ratio.replace("ratio", "cpu_ratio"): median_ratio(kind, "cpu_seconds"),
+                f"best_{ratio}": round(fastest(kind, "seconds") / fastest("bare", "seconds"), 2),
+                f"{name}_peak_rss_mb": round(max(r[kind]["peak_rss_mb"] for r in measured), 1),
+            }
+
         figures = {
             "benchmark": "import_workbook",
             "rows": args.rows,
@@ -316,18 +327,8 @@ def main(argv: list[str] | None = None) -> int:
             "bare_calamine_seconds": round(fastest("bare", "seconds"), 3),
             "bare_calamine_cpu_seconds": round(fastest("bare", "cpu_seconds"), 3),
             "bare_calamine_peak_rss_mb": round(max(r["bare"]["peak_rss_mb"] for r in measured), 1),
-            "dry_run_seconds": round(fastest("dry_run", "seconds"), 3),
-            "dry_run_cpu_seconds": round(fastest("dry_run", "cpu_seconds"), 3),
-            "ratio": median_ratio("dry_run", "seconds"),
-            "cpu_ratio": median_ratio("dry_run", "cpu_seconds"),
-            "best_ratio": round(fastest("dry_run", "seconds") / fastest("bare", "seconds"), 2),
-            "dry_run_peak_rss_mb": round(max(r["dry_run"]["peak_rss_mb"] for r in measured), 1),
-            "commit_seconds": round(fastest("commit", "seconds"), 3),
-            "commit_cpu_seconds": round(fastest("commit", "cpu_seconds"), 3),
-            "commit_ratio": median_ratio("commit", "seconds"),
-            "commit_cpu_ratio": median_ratio("commit", "cpu_seconds"),
-            "best_commit_ratio": round(fastest("commit", "seconds") / fastest("bare", "seconds"), 2),
-            "commit_peak_rss_mb": round(max(r["commit"]["peak_rss_mb"] for r in measured), 1),
+            **of("dry_run", "dry_run", "ratio"),
+            **of("commit", "commit", "commit_ratio"),
             "round_ratios": [
                 [round(r[k]["seconds"] / r["bare"]["seconds"], 2) for k in ("dry_run", "commit")]
                 for r in measured
