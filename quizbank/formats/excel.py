@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from python_calamine import CalamineWorkbook
 
+from quizbank.formats import xlsx_parts
 from quizbank.formats.common import (
     FORMULA_START,
     FormatError,
@@ -180,6 +181,7 @@ def read(
         check_workbook(data, where, limits)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             declared = sum(declared_cells(zf, n) for n in zf.namelist() if _SHEET_PART.fullmatch(n))
+            long_sheets = xlsx_parts.long_sheets(zf)
         if declared > limits.max_cells:
             raise FormatError(where, _too_many_cells(declared, limits))
         try:
@@ -188,31 +190,69 @@ def read(
             raise FormatError(where, f"无法读取工作簿：{e}") from e
     except FormatError as e:
         return failure(e, "excel")
+    try:
+        try:
+            return _read_sheets(workbook, data, long_sheets, where, limits, progress, ids)
+        except xlsx_parts.Unsplittable:
+            return _read_sheets(workbook, data, set(), where, limits, progress, ids)
+    except FormatError as e:
+        return failure(e, "excel")
+    finally:
+        workbook.close()
+
+
+def _read_sheets(
+    workbook: CalamineWorkbook,
+    data: bytes,
+    long_sheets: set[str],
+    where: str,
+    limits: ReadLimits,
+    progress: Progress,
+    ids: bool,
+) -> ImportResult:
+    """The workbook's questions, the `long_sheets` read in parts (see `xlsx_parts`)."""
     cells = 0
+    problems: list = []
+
+    def count(more: int) -> None:
+        nonlocal cells
+        cells += more
+        if cells > limits.max_cells:
+            raise FormatError(where, _too_many_cells(cells, limits))
 
     def sheets() -> Iterator[Sheet]:
-        nonlocal cells
         for sheet_name in workbook.sheet_names:
+            if sheet_name in long_sheets:
+                parts = xlsx_parts.parts(data, sheet_name)
+                yield Sheet(sheet_name, _counted(_part_rows(parts, count), progress))
+                continue
             try:
                 sheet = workbook.get_sheet_by_name(sheet_name)
             except Exception as e:  # a damaged or chart-only sheet
                 problems.append(FormatError(f"{sheet_name}", f"无法读取这个工作表：{e}").problem())
                 continue
-            cells += sheet.height * sheet.width
-            if cells > limits.max_cells:
-                raise FormatError(where, _too_many_cells(cells, limits))
+            count(sheet.height * sheet.width)
             yield Sheet(sheet_name, _sheet_rows(sheet, progress))
             del sheet  # one sheet's cells in memory at a time
 
-    problems: list = []
-    try:
-        with collection_paused():
-            questions, row_problems = read_tables(sheets(), lambda sheet: f"{sheet}!R", ids=ids)
-            return finish(questions, [*problems, *row_problems], "excel", ids=ids)
-    except FormatError as e:
-        return failure(e, "excel")
-    finally:
-        workbook.close()
+    with collection_paused():
+        questions, row_problems = read_tables(sheets(), lambda sheet: f"{sheet}!R", ids=ids)
+        return finish(questions, [*problems, *row_problems], "excel", ids=ids)
+
+
+def _part_rows(
+    parts: Iterable[xlsx_parts.Part], count: Callable[[int], None]
+) -> Iterator[tuple[int, Sequence[object]]]:
+    """The rows of a sheet read in parts, numbered as in the sheet, each starting at column A."""
+    for start, rows in parts:
+        if start is None or not rows:
+            continue
+        count(len(rows) * len(rows[0]))
+        first, pad = start[0] + 1, [""] * start[1]
+        if pad:
+            yield from ((number, pad + row) for number, row in enumerate(rows, start=first))
+        else:
+            yield from enumerate(rows, start=first)
 
 
 def _too_many_cells(cells: int, limits: ReadLimits) -> str:
