@@ -13,9 +13,9 @@ CPU); `best_ratio`/`best_commit_ratio` divide the fastest runs. The host's speed
 minute (other tenants), so a round's ratio, taken within seconds, is the steadier figure. `--compare`
 also times openpyxl read-only in-process. Goal (issue 13): dry run ≤ 2×, commit ≤ 4×, peak RSS < 300 MB.
 
-Where the time goes (py-spy of the dry run, 2026-12-07): calamine's parse ~31% and its rows ~7% (the
-floor); per row ~11 us of Python at idle: the row reader (building the Question, splitting options seen
-once, the cells' checks) ~30%, stem numbering ~6%, the --json text ~8%, `finish`'s repeat check ~4%
+Where the time goes (py-spy of the dry run, 2026-12-07, before the parts): calamine's parse ~31% and its rows
+~7% (the floor); per row ~11 us of Python at idle: the row reader (building the Question, splitting options
+seen once, the cells' checks) ~30%, stem numbering ~6%, the --json text ~8%, `finish`'s repeat check ~4%
 (hashing every stem the first time), imports ~3%.
 
 What was done, in order (each checked by differential runs of thousands of random tricky tables and the
@@ -29,7 +29,12 @@ corpus: old and new code give the same questions, problems, --json text and summ
 - a dry run computes no content ids (nothing it prints holds one);
 - the commit imports only the bank's service and tables (no Flask app, no alembic: `at_head` reads the
   revision files), in a thread that overlaps the parse (calamine releases the GIL), and SQLite's page
-  cache is raised while it writes.
+  cache is raised while it writes;
+- a long sheet read in parts (`quizbank/formats/xlsx_parts.py`): cut at row starts into ~4 MB parts, each
+  parsed by calamine in a thread while the rows of the part before are read, so the parse (0.9 s here)
+  overlaps the Python instead of coming first. Wall time fell by a quarter (dry run 2.13x → 1.63x, commit
+  3.57x → 3.11x on the same host the same morning); CPU rose (2.1x → 2.4x: unpacking the parts in Python,
+  their workbooks, and the GIL handed to and fro), and so do the instructions callgrind counts.
 Tried and not kept (2026-12-07, measured on this machine):
 - a compiled row reader with mypyc (table_rows, table, text, options, columns): read_tables 1.16-1.40 →
   1.02-1.16 s for 100,000 rows, ~15%: the time is in building objects and C calls, not in the bytecode;
@@ -37,32 +42,31 @@ Tried and not kept (2026-12-07, measured on this machine):
 - reading a long sheet in two processes (fork after the parse, the second half's questions sent back with
   marshal and rebuilt): 2.80-3.07 s against 2.62-2.86 s in one process. The child must replay the first
   half's numbering, rebuilding 45,000 questions costs ~0.2 s, and two busy cores each run ~25% slower here;
-- a set instead of the dict in `finish`'s repeat check: the same 0.18 s (the cost is hashing each stem).
-The dry run stays at ~2.1-2.5x the floor (goal 2x, not met): that would take ~5 us of Python per row, which
-means not building Python objects per row at all (a reader written in a compiled language).
+- a set instead of the dict in `finish`'s repeat check: the same 0.18 s (the cost is hashing each stem);
+- parts at Python's default thread switch interval (5 ms): the worker waits up to 5 ms for the GIL each
+  time it needs it and falls behind (2.1-2.3 s against 1.3-1.5 s at 0.2 ms, in a synthetic run);
+- parts of a workbook whose text is in a shared-strings table: each part parses the table again, and the
+  sheet itself parses quickly (its cells are numbers): 2.0 s against 1.8 s whole. Such a workbook (more
+  than 1 MB of shared strings) is read whole.
 
-Run: .venv/bin/python benchmarks/import_workbook.py [--rows N] [--repeat N] [--instructions] [--compare]
-Prints ONE JSON line.
+Run: .venv/bin/python benchmarks/import_workbook.py [--rows N] [--repeat N] [--strings inline|shared]
+     [--instructions] [--compare]
+Prints ONE JSON line. `--strings shared` writes the workbook as Excel and WPS save one (each text once, in
+a shared-strings table); the default writes the text in the cells, as openpyxl does (the issue's figure).
 
-2026-12-07 04:18, main (the row JSON of a commit made once per distinct tuple; bytecode cached), 9 rounds, the
-machine otherwise idle (load average 0.9-1.1):
-    {"bare_calamine_seconds": 1.281, "dry_run_seconds": 3.099, "ratio": 2.27, "cpu_ratio": 2.28,
-     "dry_run_peak_rss_mb": 135.5, "commit_ratio": 4.08, "commit_cpu_ratio": 4.42, "commit_peak_rss_mb": 185.9,
-     "round_ratios": [[3.05, 5.16], [2.26, 3.78], [2.08, 3.88], [2.55, 4.08], [2.53, 3.66], [2.27, 5.04],
-                      [2.1, 3.93], [1.98, 4.68], [3.4, 5.42]]}
-    The same code's rounds range from 1.98x to 3.40x (dry run) and 3.66x to 5.42x (commit) within minutes on an
-    idle machine: single figures, including the ones above, move by a quarter. Goals: dry run <= 2x not met
-    (met in 1 round of 9); commit <= 4x on the line (median 4.08x, met in 4 rounds of 9); memory met.
-    --instructions at 04:20 (callgrind, the same code): the floor 11.47 G instructions, the dry run 1.76x, the
-    commit 2.49x. By instructions the dry run is within 2x; it takes longer than that because interpreted
-    Python runs fewer instructions a cycle than calamine's parse, and the commit also writes and fsyncs ~40 MB
-    of WAL. Use this figure to tell whether a change made the import cheaper.
-    Earlier the same day (03:38, 5 rounds, no bytecode cache: each run compiled quizbank's modules again):
-    dry run 2.56x, commit 4.15x. The figures before this stop (best of 3 runs of each kind, the kinds a minute
-    apart: 2.12x and 3.68x that morning, 2.31x and 3.25x the night before) came from the floor's and the
-    import's fastest runs falling in different minutes. The workbook and the empty database are now made in a
-    child process: a child's peak RSS as wait4 reports it is at least its parent's at the fork, so the
-    benchmark must stay smaller than what it measures (the commit's 186 MB is the same either way).
+2026-12-07 06:00, main (a long sheet read in parts), 9 rounds, the machine otherwise idle (load average 1.2):
+    {"bare_calamine_seconds": 0.906, "dry_run_seconds": 1.433, "ratio": 1.63, "cpu_ratio": 2.41,
+     "dry_run_peak_rss_mb": 150.5, "commit_ratio": 3.11, "commit_cpu_ratio": 4.05, "commit_peak_rss_mb": 205.0,
+     "round_ratios": [[1.58, 2.85], [1.62, 3.05], [1.97, 2.82], [1.63, 2.99], [1.54, 3.11], [1.54, 3.15],
+                      [1.84, 3.73], [2.0, 3.14], [1.64, 3.68]]}
+    Goals: dry run <= 2x met (every round 1.54-2.00x), commit <= 4x met (every round 2.82-3.73x), memory met.
+    With --strings shared (06:03, 5 rounds): the floor is 0.54 s, not 0.91 (calamine parses a sheet of
+    numbers quickly), the Python per row is the same, so the dry run is 3.01x (2.42-3.32x) and the commit
+    5.83x (4.60-6.68x), 147 / 197 MB: a workbook saved by Excel reads in about the same time as the one
+    above (1.7 s dry run, 3.4 s commit for 100,000 rows), but further from its quicker floor.
+Before the parts, the same morning: 2.27x / 4.08x (9 rounds at 04:18, rounds 1.98-3.40x / 3.66-5.42x, a host a
+third slower) and 2.13x / 3.57x (3 rounds at 05:30 on this host); by instructions (callgrind) the dry run was
+1.76x and the commit 2.49x.
 """
 
 from __future__ import annotations
@@ -78,7 +82,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 HEADER = ["题型", "题干", "选项", "答案", "解析", "难度", "知识点", "章节"]
 
@@ -131,6 +137,41 @@ def make_workbook(path: Path, rows: int) -> None:
                 ]
             )
     wb.save(path)
+
+
+def to_shared_strings(path: Path) -> None:
+    """Rewrite the workbook at `path` as Excel and WPS save one: each text once in a shared-strings table
+    (``xl/sharedStrings.xml``) and the cells pointing into it, where openpyxl writes the text in the cells."""
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    strings: dict[str, int] = {}
+    xml_rows = []
+    for r, row in enumerate(rows, 1):
+        cells = []
+        for c, value in enumerate(row):
+            ref = f"{chr(65 + c)}{r}"
+            if isinstance(value, str) and value:
+                cells.append(f'<c r="{ref}" t="s"><v>{strings.setdefault(value, len(strings))}</v></c>')
+            elif not isinstance(value, str):
+                cells.append(f'<c r="{ref}"><v>{value:g}</v></c>')
+        xml_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sheet = f'<worksheet xmlns="{main}"><sheetData>{"".join(xml_rows)}</sheetData></worksheet>'
+    table = f'<sst xmlns="{main}">' + "".join(f"<si><t>{escape(t)}</t></si>" for t in strings) + "</sst>"
+    link = (
+        '<Relationship Id="rIdStrings" Target="sharedStrings.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+    )
+    with zipfile.ZipFile(path) as src:
+        parts = {info.filename: src.read(info) for info in src.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    parts["xl/sharedStrings.xml"] = table.encode()
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels] = parts[rels].replace(b"</Relationships>", link.encode() + b"</Relationships>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, content in parts.items():
+            out.writestr(name, content)
 
 
 BARE_READ = """
@@ -263,10 +304,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also count each run's instructions with valgrind (minutes; steady where times are not)",
     )
+    parser.add_argument(
+        "--strings",
+        choices=("inline", "shared"),
+        default="inline",
+        help="text in the cells, as openpyxl writes it (the issue's figure), or in a shared-strings table, "
+        "as Excel and WPS save it",
+    )
     parser.add_argument("--prepare", nargs=2, metavar=("WORKBOOK", "HOME"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.prepare:  # in a child: what it imports (openpyxl, the web app) stays out of this process
         make_workbook(Path(args.prepare[0]), args.rows)
+        if args.strings == "shared":
+            to_shared_strings(Path(args.prepare[0]))
         empty_database(Path(args.prepare[1]))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -283,7 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         # fork (Linux keeps the larger of the two across exec), so this process must stay smaller than the
         # runs it measures.
         subprocess.run(
-            [sys.executable, __file__, "--rows", str(args.rows), "--prepare", str(path), str(home)],
+            [sys.executable, __file__, "--rows", str(args.rows), "--strings", args.strings]
+            + ["--prepare", str(path), str(home)],
             check=True,
         )
         check = subprocess.run(
@@ -322,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
             "benchmark": "import_workbook",
             "rows": args.rows,
             "reader": "calamine",
+            "strings": args.strings,
             "file_mb": round(os.path.getsize(path) / 1024 / 1024, 2),
             "rounds": args.repeat,
             "bare_calamine_seconds": round(fastest("bare", "seconds"), 3),

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.slow
-def test_import_workbook_benchmark_prints_one_json_line_for_200_rows():
+@pytest.mark.parametrize("strings", ["inline", "shared"])
+def test_import_workbook_benchmark_prints_one_json_line_for_200_rows(strings):
     out = (
         subprocess.run(
             [
@@ -23,6 +24,8 @@ def test_import_workbook_benchmark_prints_one_json_line_for_200_rows():
                 "200",
                 "--repeat",
                 "1",
+                "--strings",
+                strings,
             ],
             capture_output=True,
             text=True,
@@ -35,3 +38,4 @@ def test_import_workbook_benchmark_prints_one_json_line_for_200_rows():
     assert len(out) == 1
     figures = json.loads(out[0])
     assert (figures["benchmark"], figures["rows"], figures["reader"]) == ("import_workbook", 200, "calamine")
+    assert figures["strings"] == strings
