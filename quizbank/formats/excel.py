@@ -8,6 +8,7 @@ benchmarks/import_workbook.py for why); writing uses openpyxl in write-only mode
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -191,10 +192,15 @@ def read(
     except FormatError as e:
         return failure(e, "excel")
     try:
-        try:
-            return _read_sheets(workbook, data, long_sheets, where, limits, progress, ids)
-        except xlsx_parts.Unsplittable:
-            return _read_sheets(workbook, data, set(), where, limits, progress, ids)
+        result = None
+        if long_sheets:
+            # Whatever the parts cannot read is read whole, after this block: the failed reading's rows are
+            # not kept meanwhile (as they would be by a live exception in an except block).
+            with contextlib.suppress(xlsx_parts.Unsplittable):
+                result = _read_sheets(workbook, data, long_sheets, where, limits, progress, ids)
+        if result is None:
+            result = _read_sheets(workbook, data, set(), where, limits, progress, ids)
+        return result
     except FormatError as e:
         return failure(e, "excel")
     finally:
@@ -220,11 +226,15 @@ def _read_sheets(
         if cells > limits.max_cells:
             raise FormatError(where, _too_many_cells(cells, limits))
 
-    def sheets() -> Iterator[Sheet]:
+    def fits(more: int) -> bool:
+        return cells + more <= limits.max_cells
+
+    def sheets(opened: contextlib.ExitStack) -> Iterator[Sheet]:
         for sheet_name in workbook.sheet_names:
             if sheet_name in long_sheets:
-                parts = xlsx_parts.parts(data, sheet_name)
-                yield Sheet(sheet_name, _counted(_part_rows(parts, count), progress))
+                parts = opened.enter_context(contextlib.closing(xlsx_parts.parts(data, sheet_name)))
+                yield Sheet(sheet_name, _counted(_part_rows(parts, count, fits), progress))
+                parts.close()  # its worker stops even where read_tables left the sheet early
                 continue
             try:
                 sheet = workbook.get_sheet_by_name(sheet_name)
@@ -235,24 +245,35 @@ def _read_sheets(
             yield Sheet(sheet_name, _sheet_rows(sheet, progress))
             del sheet  # one sheet's cells in memory at a time
 
-    with collection_paused():
-        questions, row_problems = read_tables(sheets(), lambda sheet: f"{sheet}!R", ids=ids)
+    with collection_paused(), contextlib.ExitStack() as opened:
+        questions, row_problems = read_tables(sheets(opened), lambda sheet: f"{sheet}!R", ids=ids)
         return finish(questions, [*problems, *row_problems], "excel", ids=ids)
 
 
 def _part_rows(
-    parts: Iterable[xlsx_parts.Part], count: Callable[[int], None]
+    parts: Iterable[xlsx_parts.Part], count: Callable[[int], None], fits: Callable[[int], bool]
 ) -> Iterator[tuple[int, Sequence[object]]]:
-    """The rows of a sheet read in parts, numbered as in the sheet, each starting at column A."""
+    """The rows of a sheet read in parts, numbered as in the sheet, each starting at column A. The sheet's
+    cells are counted as the whole read counts them (its used range: first to last row, leftmost to
+    rightmost column); past the bound, the parts give way to the whole read and its message."""
+    top = left = right = None
+    bottom = 0
     for start, rows in parts:
         if start is None or not rows:
             continue
-        count(len(rows) * len(rows[0]))
+        top = start[0] if top is None else top
+        left = start[1] if left is None else min(left, start[1])
+        right = start[1] + len(rows[0]) if right is None else max(right, start[1] + len(rows[0]))
+        bottom = start[0] + len(rows)
+        if not fits((bottom - top) * (right - left)):
+            raise xlsx_parts.Unsplittable("more cells than the bound")
         first, pad = start[0] + 1, [""] * start[1]
         if pad:
             yield from ((number, pad + row) for number, row in enumerate(rows, start=first))
         else:
             yield from enumerate(rows, start=first)
+    if top is not None:
+        count((bottom - top) * (right - left))
 
 
 def _too_many_cells(cells: int, limits: ReadLimits) -> str:

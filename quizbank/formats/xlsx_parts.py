@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import posixpath
 import queue
 import re
 import sys
@@ -38,8 +37,8 @@ PART_BYTES = 4 * 1024 * 1024  # ~6,000 rows of inline text: small enough that th
 # rows with 8.7 MB of strings, 1.8 s read whole, 2.0 s in parts).
 STRINGS_AT_MOST = 1024 * 1024
 
-_OFFICE_DOCUMENT = "/officeDocument"
-_ROW_NUMBERED = re.compile(rb"<row [^>]*?\br\s*=\s*[\"']\d+[\"']")
+_OFFICE_DOCUMENT = "/relationships/officeDocument"
+_ROW_NUMBERED = re.compile(rb"<row\s(?:[^>]*\s)?r\s*=\s*[\"']\d+[\"']")
 _HEAD_LIMIT = 1024 * 1024  # where <sheetData> must have started: a sheet's head is views, columns, formats
 
 
@@ -52,29 +51,50 @@ class Unsplittable(Exception):
     """The workbook cannot be read in parts here; read it whole."""
 
 
+def _workbook_folder(zf: zipfile.ZipFile) -> str:
+    """Where calamine looks for ``workbook.xml``, its relationships, styles and shared strings: the folder of
+    the last main-document relationship in ``_rels/.rels`` (``xl/`` when there is none)."""
+    targets = [
+        t for t, kind in _relationships(_read(zf, "_rels/.rels")).values() if kind.endswith(_OFFICE_DOCUMENT)
+    ]
+    if not targets:
+        return "xl/"
+    target = targets[-1]
+    return target[: target.rfind("/") + 1].removeprefix("/")
+
+
 def sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Each worksheet's name → its part in the zip, as calamine resolves them (via ``_rels/.rels``, the
-    workbook and its relationships). Raises `Unsplittable` when any of that is missing or odd."""
+    """Each worksheet's name → its part in the zip, resolved as calamine resolves it (src/xlsx/mod.rs: the
+    workbook folder's ``workbook.xml`` and ``_rels/workbook.xml.rels``, the last ``id`` attribute of a sheet,
+    a relative target joined to the folder as it is). Raises `Unsplittable` when any of that is missing."""
     try:
-        package = _relationships(zf.read("_rels/.rels"))
-        main = next(target for _, (target, kind) in package.items() if kind.endswith(_OFFICE_DOCUMENT))
-        main = main.lstrip("/")
-        base = posixpath.dirname(main)
-        rels = _relationships(zf.read(posixpath.join(base, "_rels", posixpath.basename(main) + ".rels")))
-        workbook = ElementTree.fromstring(zf.read(main))
-    except (KeyError, StopIteration, ElementTree.ParseError, zipfile.BadZipFile) as e:
-        raise Unsplittable(str(e)) from e
+        folder = _workbook_folder(zf)
+        rels = _relationships(_read(zf, f"{folder}_rels/workbook.xml.rels"))
+        workbook = ElementTree.fromstring(_read(zf, f"{folder}workbook.xml"))
+    except (ElementTree.ParseError, zipfile.BadZipFile, ValueError) as e:
+        raise Unsplittable(repr(e)) from e
     paths: dict[str, str] = {}
     for element in workbook.iter():
         if _local(element.tag) != "sheet":
             continue
-        rel_id = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
-        target, kind = rels.get(rel_id or "", ("", ""))
-        if not kind.endswith("/worksheet"):
-            continue
-        path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
-        paths[element.get("name", "")] = path
+        rel_id = [v for k, v in element.attrib.items() if _local(k) == "id"][-1:] or [""]
+        target, kind = rels.get(rel_id[0], ("", ""))
+        if kind.rpartition("/")[2] == "worksheet":
+            paths[element.get("name", "")] = target[1:] if target.startswith("/") else f"{folder}{target}"
     return paths
+
+
+def _read(zf: zipfile.ZipFile, name: str) -> bytes:
+    """The part `name`, found as calamine finds parts (ignoring case); Unsplittable when there is none."""
+    info = _entry(zf, name)
+    if info is None:
+        raise Unsplittable(f"no {name} in the workbook")
+    return zf.read(info)
+
+
+def _entry(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
+    wanted = name.lower()
+    return next((i for i in zf.infolist() if i.filename.lower() == wanted), None)
 
 
 def _relationships(xml: bytes) -> dict[str, tuple[str, str]]:
@@ -89,7 +109,9 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2].rpartition(":")[2]
 
 
-def parts_of(zf: zipfile.ZipFile, part: str, part_bytes: int = PART_BYTES) -> Iterator[bytes]:
+def parts_of(
+    zf: zipfile.ZipFile, part: zipfile.ZipInfo | str, part_bytes: int = PART_BYTES
+) -> Iterator[bytes]:
     """The XML of `part` (a worksheet) as whole worksheets of about `part_bytes` each: the sheet's head,
     some of its rows, and a closing ``</sheetData></worksheet>`` (the last part keeps the real tail)."""
     with zf.open(part) as f:
@@ -98,13 +120,13 @@ def parts_of(zf: zipfile.ZipFile, part: str, part_bytes: int = PART_BYTES) -> It
         done = False
         while not done:
             block = f.read(part_bytes)
-            done = not block
+            done = len(block) < part_bytes  # a zip member reads short only at its end
             buffer += block
             if head is None:
-                start = buffer.find(b"<sheetData>")
+                start = buffer.find(b"<sheetData>", 0, _HEAD_LIMIT)
                 if start < 0:
                     if done or len(buffer) > _HEAD_LIMIT:
-                        raise Unsplittable("no plain <sheetData> in the sheet's head")
+                        raise Unsplittable("no plain <sheetData> in the sheet's first megabyte")
                     continue
                 start += len(b"<sheetData>")
                 head, buffer = buffer[:start], buffer[start:]
@@ -122,16 +144,20 @@ def parts_of(zf: zipfile.ZipFile, part: str, part_bytes: int = PART_BYTES) -> It
             buffer = buffer[cut:]
 
 
-def _kept(zf: zipfile.ZipFile, paths: dict[str, str]) -> list[tuple[str, bytes]]:
-    """The parts every part's workbook carries: everything but the worksheets and what hangs off them
-    (drawings, images, charts), which the rows do not need."""
-    sheets = set(paths.values())
-    return [
-        (info.filename, zf.read(info))
-        for info in zf.infolist()
-        if info.filename not in sheets
-        and not info.filename.startswith(("xl/worksheets/", "xl/drawings/", "xl/media/", "xl/charts/"))
+def _kept(zf: zipfile.ZipFile) -> list[tuple[str, bytes]]:
+    """What each part's workbook carries beside the part: the parts calamine reads to open a workbook and
+    read a sheet's values, found as it finds them. Nothing else: where this module and calamine would
+    disagree on which part is a sheet, calamine then finds no sheet, and the workbook is read whole."""
+    folder = _workbook_folder(zf)
+    wanted = [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        f"{folder}workbook.xml",
+        f"{folder}_rels/workbook.xml.rels",
     ]
+    optional = [f"{folder}styles.xml", f"{folder}sharedStrings.xml"]
+    kept = [(name, _read(zf, name)) for name in wanted]
+    return kept + [(info.filename, zf.read(info)) for name in optional if (info := _entry(zf, name))]
 
 
 def _workbook(kept: list[tuple[str, bytes]], path: str, xml: bytes) -> io.BytesIO:
@@ -150,53 +176,68 @@ def long_sheets(zf: zipfile.ZipFile) -> set[str]:
         return set()
     try:
         paths = sheet_paths(zf)
-    except Unsplittable:
+        strings = _entry(zf, f"{_workbook_folder(zf)}sharedStrings.xml")
+    except (Unsplittable, ElementTree.ParseError, zipfile.BadZipFile, ValueError):
         return set()
-    sizes = {i.filename: i.file_size for i in zf.infolist()}
-    strings = sum(size for n, size in sizes.items() if n.endswith("sharedStrings.xml"))
-    if strings > STRINGS_AT_MOST:
+    if strings is not None and strings.file_size > STRINGS_AT_MOST:
         return set()
-    return {name for name, path in paths.items() if sizes.get(path, 0) >= SPLIT_FROM}
+    sizes = {i.filename.lower(): i.file_size for i in zf.infolist()}
+    return {name for name, path in paths.items() if sizes.get(path.lower(), 0) >= SPLIT_FROM}
 
 
 def parts(data: bytes, name: str, part_bytes: int | None = None) -> Iterator[Part]:
-    """Each part of the worksheet `name` of the xlsx `data` once calamine has parsed it; a thread
-    unpacks and parses one part ahead of the reader.
+    """Each part of the worksheet `name` of the xlsx `data` once calamine has parsed it, its parts in the
+    order of their rows; a thread unpacks and parses one part ahead of the reader.
 
     Raises `Unsplittable` (before or between parts) when the sheet cannot be read this way."""
-    zf = zipfile.ZipFile(io.BytesIO(data))
-    paths = sheet_paths(zf)
-    path = paths.get(name)
-    if path is None:
-        raise Unsplittable(f"no worksheet part for {name}")
-    kept = _kept(zf, paths)
-    size = part_bytes or PART_BYTES
-    ready: queue.Queue = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def parse() -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
         try:
-            for xml in parts_of(zf, path, size):
-                book = CalamineWorkbook.from_filelike(_workbook(kept, path, xml))
-                if not _put(ready, book.get_sheet_by_name(name), stop):
-                    return
-            _put(ready, None, stop)
-        except BaseException as e:  # handed to the reader, which reads the workbook whole
-            _put(ready, e if isinstance(e, Unsplittable) else Unsplittable(repr(e)), stop)
+            info = _entry(zf, sheet_paths(zf).get(name, "\0"))
+            if info is None:
+                raise Unsplittable(f"no worksheet part for {name}")
+            kept = _kept(zf)
+        except (ElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError) as e:
+            raise Unsplittable(repr(e)) from e
+        ready: queue.Queue = queue.Queue(maxsize=1)
+        stop = threading.Event()
 
-    worker = threading.Thread(target=parse, name=f"xlsx-parts-{name}", daemon=True)
-    try:
-        with _switching_often():
-            worker.start()
-            while (got := ready.get()) is not None:
-                if isinstance(got, Unsplittable):
-                    raise got
-                # Here, not in the worker: making the rows holds the GIL either way, and here it is not handed over.
-                yield got.start, got.to_python(skip_empty_area=True)
-    finally:
-        stop.set()  # the worker sees it within one put's timeout, or when its parse ends
-        if worker.is_alive():
-            worker.join()
+        def parse() -> None:
+            try:
+                for xml in parts_of(zf, info, part_bytes or PART_BYTES):
+                    # calamine does not check that end tags match (quick-xml's check_end_names is off), but it
+                    # reads each part to its end (the merged cells after the rows), so a cut that left a
+                    # CDATA section or a comment open fails here
+                    book = CalamineWorkbook.from_filelike(_workbook(kept, info.filename, xml))
+                    if not _put(ready, book.get_sheet_by_name(name), stop):
+                        return
+                _put(ready, None, stop)
+            except BaseException as e:  # handed to the reader, which reads the workbook whole
+                _put(ready, e if isinstance(e, Unsplittable) else Unsplittable(repr(e)), stop)
+
+        worker = threading.Thread(target=parse, name=f"xlsx-parts-{name}", daemon=True)
+        try:
+            with _switching_often():
+                worker.start()
+                last_row = -1
+                while (sheet := ready.get()) is not None:
+                    if isinstance(sheet, Unsplittable):
+                        raise sheet
+                    # Here, not in the worker: making the rows holds the GIL either way, and here it is not
+                    # handed over.
+                    start, rows = sheet.start, sheet.to_python(skip_empty_area=True)
+                    del sheet
+                    if start is None or not rows:
+                        continue
+                    # The whole sheet is one grid, in row order, a repeated row read once: parts give the same
+                    # only while each starts below the last.
+                    if start[0] <= last_row:
+                        raise Unsplittable("rows out of order across parts")
+                    last_row = start[0] + len(rows) - 1
+                    yield start, rows
+        finally:
+            stop.set()  # the worker sees it within one put's timeout, or when its parse ends
+            if worker.is_alive():
+                worker.join()
 
 
 _SWITCH_INTERVAL = 0.0002  # seconds; Python's default is 0.005

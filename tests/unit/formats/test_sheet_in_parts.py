@@ -225,3 +225,98 @@ def test_sheet_names_map_to_their_parts_as_calamine_resolves_them():
             "题库": "xl/worksheets/sheet1.xml",
             "说明": "xl/worksheets/sheet2.xml",
         }
+
+
+def rows_of(xml: bytes) -> tuple[bytes, list[bytes], bytes]:
+    """A sheet's XML as (what comes before its rows, its rows, what comes after)."""
+    start, end = xml.index(b"<sheetData>") + len(b"<sheetData>"), xml.index(b"</sheetData>")
+    return xml[:start], re.findall(rb"<row [^>]*>.*?</row>|<row [^>]*/>", xml[start:end], re.S), xml[end:]
+
+
+def reordered(change: Callable[[list[bytes]], list[bytes]]) -> Callable[[bytes], bytes]:
+    def apply(xml: bytes) -> bytes:
+        head, rows, tail = rows_of(xml)
+        return head + b"".join(change(rows)) + tail
+
+    return apply
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        reordered(lambda rows: rows[:3] + rows[150:] + rows[3:150]),  # the later half first
+        reordered(lambda rows: [*rows, rows[10].replace(b"\xe8\xae\xbe\xe5\xa4\x87", b"XX")]),  # row 11 again
+    ],
+    ids=["rows out of order", "a row number repeated"],
+)
+def test_rows_out_of_order_across_parts_are_read_in_the_whole_reads_order(monkeypatch, change):
+    """calamine puts a whole sheet in one grid (row order, a repeated row read once): parts out of order
+    give way to the whole read."""
+    data = with_sheet_xml(workbook(("题库", bank_rows())), change)
+
+    split, _ = read_in_parts(data, monkeypatch, 1500)
+
+    assert split == read_whole(data, monkeypatch)
+
+
+@pytest.mark.parametrize("max_cells", [5000, 1500])
+def test_the_cell_bound_counts_a_sheet_read_in_parts_as_the_whole_sheet(monkeypatch, max_cells):
+    """One stray cell far right widens the whole sheet's used range, not only its own part's."""
+    stray = b'<c r="Z5" t="inlineStr"><is><t>x</t></is></c></row>'
+    data = with_sheet_xml(workbook(("题库", bank_rows())), lambda xml: xml.replace(b"</row>", stray, 5))
+    data = with_sheet_xml(data, lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml))
+
+    with monkeypatch.context() as m:
+        m.setattr(xlsx_parts, "SPLIT_FROM", 1 << 40)
+        whole = excel.read(data, limits=excel.DEFAULT_LIMITS.replace(max_cells=max_cells))
+    with monkeypatch.context() as m:
+        m.setattr(xlsx_parts, "SPLIT_FROM", 1024)
+        split = excel.read(data, limits=excel.DEFAULT_LIMITS.replace(max_cells=max_cells))
+
+    assert split == whole
+    assert not whole.questions and "单元格太多" in whole.problems[0].message
+
+
+def test_a_damaged_part_calamine_never_reads_does_not_stop_the_parts(monkeypatch):
+    plain = workbook(("题库", bank_rows()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            stored = info.filename == "docProps/app.xml"
+            dst.writestr(
+                info.filename, src.read(info), zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            )
+    data = bytearray(out.getvalue())
+    data[data.index(b"<Properties") + 1] = ord("Q")  # its checksum no longer matches
+    data = bytes(data)
+
+    split, parsed = read_in_parts(data, monkeypatch, 1500)
+
+    assert parsed > 3
+    assert split == read_whole(data, monkeypatch)
+
+
+def test_a_sheet_left_early_stops_its_worker_before_the_next_sheet_is_read(monkeypatch):
+    notes = [[f"说明第{i}行：这里写填写说明，不是题目。"] for i in range(400)]
+    data = workbook(("说明", notes), ("题库", bank_rows(50)))
+    seen = []
+
+    def progress(_rows: int) -> None:
+        seen.append(
+            (
+                [t.name for t in threading.enumerate() if t.name.startswith("xlsx-parts")],
+                sys.getswitchinterval(),
+            )
+        )
+
+    monkeypatch.setattr(xlsx_parts, "SPLIT_FROM", 1024)
+    monkeypatch.setattr(
+        xlsx_parts, "long_sheets", lambda zf: {"说明"}
+    )  # the notes sheet only: left after its head
+    monkeypatch.setattr(xlsx_parts, "PART_BYTES", 1500)
+    before = sys.getswitchinterval()
+
+    result = excel.read(data, progress=progress)
+
+    assert len(result.questions) == 30
+    assert seen[-1] == ([], before)  # the question sheet's rows, counted at its end
