@@ -233,8 +233,13 @@ def _read_sheets(
         for sheet_name in workbook.sheet_names:
             if sheet_name in long_sheets:
                 parts = opened.enter_context(contextlib.closing(xlsx_parts.parts(data, sheet_name)))
-                yield Sheet(sheet_name, _counted(_part_rows(parts, count, fits), progress))
-                parts.close()  # its worker stops even where read_tables left the sheet early
+                rows = _part_rows(parts, count, fits)
+                yield Sheet(sheet_name, _counted(rows, progress))
+                # Where read_tables left the sheet early (no header), the rest is read all the same: the whole
+                # read counts every sheet's cells against the bound.
+                for _ in rows:
+                    pass
+                parts.close()
                 continue
             try:
                 sheet = workbook.get_sheet_by_name(sheet_name)

@@ -93,8 +93,13 @@ def _read(zf: zipfile.ZipFile, name: str) -> bytes:
 
 
 def _entry(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
+    """The member `name`, its case ignored; Unsplittable when several match (which one calamine reads is
+    its zip library's choice)."""
     wanted = name.lower()
-    return next((i for i in zf.infolist() if i.filename.lower() == wanted), None)
+    found = [i for i in zf.infolist() if i.filename.lower() == wanted]
+    if len(found) > 1:
+        raise Unsplittable(f"{len(found)} members named {name}")
+    return found[0] if found else None
 
 
 def _relationships(xml: bytes) -> dict[str, tuple[str, str]]:
@@ -146,15 +151,10 @@ def parts_of(
 
 def _kept(zf: zipfile.ZipFile) -> list[tuple[str, bytes]]:
     """What each part's workbook carries beside the part: the parts calamine reads to open a workbook and
-    read a sheet's values, found as it finds them. Nothing else: where this module and calamine would
+    read a sheet's values, found as it finds them (not ``[Content_Types].xml``: calamine does not read it). Nothing else: where this module and calamine would
     disagree on which part is a sheet, calamine then finds no sheet, and the workbook is read whole."""
     folder = _workbook_folder(zf)
-    wanted = [
-        "[Content_Types].xml",
-        "_rels/.rels",
-        f"{folder}workbook.xml",
-        f"{folder}_rels/workbook.xml.rels",
-    ]
+    wanted = ["_rels/.rels", f"{folder}workbook.xml", f"{folder}_rels/workbook.xml.rels"]
     optional = [f"{folder}styles.xml", f"{folder}sharedStrings.xml"]
     kept = [(name, _read(zf, name)) for name in wanted]
     return kept + [(info.filename, zf.read(info)) for name in optional if (info := _entry(zf, name))]
@@ -177,7 +177,7 @@ def long_sheets(zf: zipfile.ZipFile) -> set[str]:
     try:
         paths = sheet_paths(zf)
         strings = _entry(zf, f"{_workbook_folder(zf)}sharedStrings.xml")
-    except (Unsplittable, ElementTree.ParseError, zipfile.BadZipFile, ValueError):
+    except Exception:  # noqa: BLE001 — whatever is odd here, the whole read meets it and says so
         return set()
     if strings is not None and strings.file_size > STRINGS_AT_MOST:
         return set()
@@ -196,7 +196,9 @@ def parts(data: bytes, name: str, part_bytes: int | None = None) -> Iterator[Par
             if info is None:
                 raise Unsplittable(f"no worksheet part for {name}")
             kept = _kept(zf)
-        except (ElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError) as e:
+        except Unsplittable:
+            raise
+        except Exception as e:  # a damaged member (zlib.error, EOFError, …): the whole read says what it is
             raise Unsplittable(repr(e)) from e
         ready: queue.Queue = queue.Queue(maxsize=1)
         stop = threading.Event()

@@ -103,7 +103,11 @@ def test_question_figures_agree_with_an_independent_computation(db, history):
         flags = set()
         if n >= analysis.MIN_FOR_FLAGS and right == 0:
             flags.add("nobody_right")
-        if n >= analysis.MIN_FOR_FLAGS and 0 < right < n and statistics.correlation(d["x"], d["y"]) < 0:
+        if (
+            n >= analysis.MIN_FOR_FLAGS
+            and 0 < right < n
+            and statistics.correlation(d["x"], d["y"]) < -analysis.ROUNDING
+        ):
             flags.add("negative_discrimination")
         assert set(st.flags) == flags
 

@@ -93,6 +93,10 @@ def picks_query(where):
     )
 
 
+# A discrimination of exactly zero, computed from float sums, can come out as -1e-17: not negative.
+ROUNDING = 1e-9
+
+
 def point_biserial(n: int, right: int, sx: float, sxx: float, sxy: float) -> float | None:
     if n < 2 or right in (0, n):
         return None
@@ -135,7 +139,7 @@ def question_stats(
         flags = []
         if n >= MIN_FOR_FLAGS and right == 0:
             flags.append("nobody_right")
-        if n >= MIN_FOR_FLAGS and r is not None and r < 0:
+        if n >= MIN_FOR_FLAGS and r is not None and r < -ROUNDING:
             flags.append("negative_discrimination")
         shares: tuple[float, ...] = ()
         if q is not None and q.type != "truefalse":
