@@ -320,3 +320,68 @@ def test_a_sheet_left_early_stops_its_worker_before_the_next_sheet_is_read(monke
 
     assert len(result.questions) == 30
     assert seen[-1] == ([], before)  # the question sheet's rows, counted at its end
+
+
+def test_a_long_sheet_without_a_header_counts_its_cells_as_the_whole_read_does(monkeypatch):
+    """read_tables leaves a sheet without a header after its first rows; its cells still count."""
+    notes = [[f"说明第{i}行：这里写填写说明，不是题目。", "备注"] for i in range(400)]
+    data = workbook(("说明", notes), ("题库", [HEADER, ["判断题", "题干一", "A.正确**B.错误", "A"]]))
+    data = with_sheet_xml(data, lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml))  # no early count
+    limits = excel.DEFAULT_LIMITS.replace(max_cells=500)
+
+    with monkeypatch.context() as m:
+        m.setattr(xlsx_parts, "SPLIT_FROM", 1 << 40)
+        whole = excel.read(data, limits=limits)
+    with monkeypatch.context() as m:
+        m.setattr(xlsx_parts, "SPLIT_FROM", 1024)
+        m.setattr(xlsx_parts, "PART_BYTES", 1500)
+        split = excel.read(data, limits=limits)
+
+    assert split == whole
+    assert not whole.questions and "单元格太多" in whole.problems[0].message
+
+
+def rezipped(data: bytes, change: Callable[[zipfile.ZipFile, zipfile.ZipFile], None]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        change(src, dst)
+    return out.getvalue()
+
+
+def test_a_member_stored_twice_is_read_as_the_whole_read_reads_it(monkeypatch):
+    def sheet_twice(src: zipfile.ZipFile, dst: zipfile.ZipFile) -> None:
+        for info in src.infolist():
+            content = src.read(info)
+            if (
+                info.filename == "xl/worksheets/sheet1.xml"
+            ):  # an older copy first, then the one calamine reads
+                dst.writestr(info.filename, content.replace(b"&#20316;&#19994;", b"&#21478;&#19968;"))
+            dst.writestr(info.filename, content)
+
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        data = rezipped(workbook(("题库", bank_rows())), sheet_twice)
+
+    split, parsed = read_in_parts(data, monkeypatch, 1500)
+
+    assert parsed == 0
+    assert split == read_whole(data, monkeypatch)
+
+
+def test_a_broken_member_calamine_never_reads_and_no_content_types_still_split(monkeypatch):
+    def without_content_types(src: zipfile.ZipFile, dst: zipfile.ZipFile) -> None:
+        for info in src.infolist():
+            if info.filename != "[Content_Types].xml":
+                dst.writestr(info.filename, src.read(info))
+        dst.writestr("docProps/custom.xml", b"<Properties/>" * 50)
+
+    data = bytearray(rezipped(workbook(("题库", bank_rows())), without_content_types))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("docProps/custom.xml")
+    at = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[at : at + 4] = b"\xff\xff\xff\xff"  # its deflate stream broken (zlib.error on reading it)
+    data = bytes(data)
+
+    split, parsed = read_in_parts(data, monkeypatch, 1500)
+
+    assert parsed > 3
+    assert split == read_whole(data, monkeypatch)
