@@ -117,15 +117,17 @@ def _local(tag: str) -> str:
 def parts_of(
     zf: zipfile.ZipFile, part: zipfile.ZipInfo | str, part_bytes: int = PART_BYTES
 ) -> Iterator[bytes]:
-    """The XML of `part` (a worksheet) as whole worksheets of about `part_bytes` each: the sheet's head,
-    some of its rows, and a closing ``</sheetData></worksheet>`` (the last part keeps the real tail)."""
+    """The XML of `part` (a worksheet) as whole worksheets of about `part_bytes` each, the first a quarter of
+    that (the reader waits for it): the sheet's head, some of its rows, and a closing
+    ``</sheetData></worksheet>`` (the last part keeps the real tail)."""
     with zf.open(part) as f:
         buffer = b""
         head = None
         done = False
         while not done:
-            block = f.read(part_bytes)
-            done = len(block) < part_bytes  # a zip member reads short only at its end
+            size = part_bytes if head is not None else max(part_bytes // 4, 1)
+            block = f.read(size)
+            done = len(block) < size  # a zip member reads short only at its end
             buffer += block
             if head is None:
                 start = buffer.find(b"<sheetData>", 0, _HEAD_LIMIT)
