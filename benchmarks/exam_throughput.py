@@ -49,6 +49,10 @@ postgresql save 1.165 (577 vs 495 rps), submit 0.684 (194 vs 284 rps). Every goa
 2026-12-07 03:41, main, idle (load average 0.5), the same settings: sqlite save 0.780 (506 vs 648 rps),
 submit 0.731 (217 vs 297 rps); postgresql save 0.695 (654 vs 942 rps), submit 0.670 (215 vs 320 rps). Every
 goal met.
+
+2026-12-07 06:19 and 06:29, main (the exam path unchanged since 03:41; a quicker host), idle, the same settings:
+sqlite save 0.897, 0.799 (936 vs 1,172 rps at 06:29), submit 0.883, 0.996 (381 vs 382 rps); postgresql save
+0.843, 0.740 (989 vs 1,336 rps), submit 0.675, 0.629 (305 vs 485 rps; p99 199 vs 61 ms). Every goal met.
 """
 
 from __future__ import annotations

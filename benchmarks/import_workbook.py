@@ -54,15 +54,18 @@ Run: .venv/bin/python benchmarks/import_workbook.py [--rows N] [--repeat N] [--s
 Prints ONE JSON line. `--strings shared` writes the workbook as Excel and WPS save one (each text once, in
 a shared-strings table); the default writes the text in the cells, as openpyxl does (the issue's figure).
 
-2026-12-07 06:00, main (a long sheet read in parts), 9 rounds, the machine otherwise idle (load average 1.2):
-    {"bare_calamine_seconds": 0.906, "dry_run_seconds": 1.433, "ratio": 1.63, "cpu_ratio": 2.41,
-     "dry_run_peak_rss_mb": 150.5, "commit_ratio": 3.11, "commit_cpu_ratio": 4.05, "commit_peak_rss_mb": 205.0,
-     "round_ratios": [[1.58, 2.85], [1.62, 3.05], [1.97, 2.82], [1.63, 2.99], [1.54, 3.11], [1.54, 3.15],
-                      [1.84, 3.73], [2.0, 3.14], [1.64, 3.68]]}
-    Goals: dry run <= 2x met (every round 1.54-2.00x), commit <= 4x met (every round 2.82-3.73x), memory met.
-    With --strings shared (06:03, 5 rounds): the floor is 0.54 s, not 0.91 (calamine parses a sheet of
-    numbers quickly), the Python per row is the same, so the dry run is 3.01x (2.42-3.32x) and the commit
-    5.83x (4.60-6.68x), 147 / 197 MB: a workbook saved by Excel reads in about the same time as the one
+2026-12-07 06:27, main (a long sheet read in parts, after two reviews' fixes), 9 rounds, idle (load average 1.3):
+    {"bare_calamine_seconds": 0.89, "ratio": 1.82, "cpu_ratio": 2.6, "dry_run_peak_rss_mb": 149.2,
+     "commit_ratio": 3.46, "commit_peak_rss_mb": 217.4,
+     "round_ratios": [[1.95, 3.46], [1.54, 3.58], [1.85, 3.33], [1.82, 3.74], [1.89, 3.55], [1.72, 3.54],
+                      [1.84, 3.43], [1.52, 2.86], [1.71, 3.29]]}
+    Goals: dry run <= 2x met (every round 1.52-1.95x), commit <= 4x met (every round 2.86-3.74x), memory met.
+    Four more runs of 9 rounds between 06:00 and 06:25 gave medians 1.63, 1.85, 1.76, 1.83x (dry run) and 3.11,
+    3.26, 3.26, 3.62x (commit); of their 36 rounds, 5 had the dry run just over 2x (2.02-2.14x), none the
+    commit over 4x but one (4.18x).
+    With --strings shared (06:28, 5 rounds): the floor is 0.54 s, not 0.89 (calamine parses a sheet of
+    numbers quickly), the Python per row is the same, so the dry run is 3.09x (2.75-3.40x) and the commit
+    5.58x (4.87-6.23x), 146 / 197 MB: a workbook saved by Excel reads in about the same time as the one
     above (1.7 s dry run, 3.4 s commit for 100,000 rows), but further from its quicker floor.
 Before the parts, the same morning: 2.27x / 4.08x (9 rounds at 04:18, rounds 1.98-3.40x / 3.66-5.42x, a host a
 third slower) and 2.13x / 3.57x (3 rounds at 05:30 on this host); by instructions (callgrind) the dry run was
