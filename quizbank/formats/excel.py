@@ -236,10 +236,10 @@ def _read_sheets(
                 rows = _part_rows(parts, count, fits)
                 yield Sheet(sheet_name, _counted(rows, progress))
                 # Where read_tables left the sheet early (no header), the rest is read all the same: the whole
-                # read counts every sheet's cells against the bound.
+                # read counts every sheet's cells against the bound. (That also ends the parts and their worker;
+                # `opened` ends them where the read stops with an error.)
                 for _ in rows:
                     pass
-                parts.close()
                 continue
             try:
                 sheet = workbook.get_sheet_by_name(sheet_name)

@@ -66,13 +66,11 @@ def _workbook_folder(zf: zipfile.ZipFile) -> str:
 def sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     """Each worksheet's name → its part in the zip, resolved as calamine resolves it (src/xlsx/mod.rs: the
     workbook folder's ``workbook.xml`` and ``_rels/workbook.xml.rels``, the last ``id`` attribute of a sheet,
-    a relative target joined to the folder as it is). Raises `Unsplittable` when any of that is missing."""
-    try:
-        folder = _workbook_folder(zf)
-        rels = _relationships(_read(zf, f"{folder}_rels/workbook.xml.rels"))
-        workbook = ElementTree.fromstring(_read(zf, f"{folder}workbook.xml"))
-    except (ElementTree.ParseError, zipfile.BadZipFile, ValueError) as e:
-        raise Unsplittable(repr(e)) from e
+    a relative target joined to the folder as it is). Raises `Unsplittable` when any of that is missing
+    (its callers take any other error, a damaged part's, as Unsplittable too)."""
+    folder = _workbook_folder(zf)
+    rels = _relationships(_read(zf, f"{folder}_rels/workbook.xml.rels"))
+    workbook = ElementTree.fromstring(_read(zf, f"{folder}workbook.xml"))
     paths: dict[str, str] = {}
     for element in workbook.iter():
         if _local(element.tag) != "sheet":
@@ -153,8 +151,9 @@ def parts_of(
 
 def _kept(zf: zipfile.ZipFile) -> list[tuple[str, bytes]]:
     """What each part's workbook carries beside the part: the parts calamine reads to open a workbook and
-    read a sheet's values, found as it finds them (not ``[Content_Types].xml``: calamine does not read it). Nothing else: where this module and calamine would
-    disagree on which part is a sheet, calamine then finds no sheet, and the workbook is read whole."""
+    read a sheet's values, found as it finds them (not ``[Content_Types].xml``: calamine does not read it).
+    Nothing else: where this module and calamine would disagree on which part is a sheet, calamine then
+    finds no sheet, and the workbook is read whole."""
     folder = _workbook_folder(zf)
     wanted = ["_rels/.rels", f"{folder}workbook.xml", f"{folder}_rels/workbook.xml.rels"]
     optional = [f"{folder}styles.xml", f"{folder}sharedStrings.xml"]
